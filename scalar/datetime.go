@@ -1,0 +1,135 @@
+package scalar
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Precision says how much of a DateTime upstream actually knew.
+type Precision int
+
+// The precisions a DateTime can carry.
+const (
+	PrecisionNone Precision = iota
+	PrecisionYear
+	PrecisionDay
+	PrecisionLocalTime // date and time with no zone: "2019-12-31T12:00:00"
+	PrecisionTime      // date, time and zone
+)
+
+// DateTime is a point or period in time exactly as precise as upstream sent
+// it. The specs write "2019-04-12T14:31:21.810Z", "2019-12-31T12:00:00" (no
+// zone), "20210205T16:08:08+0530" (basic ISO 8601), "2019-04-30" and "2017"
+// for fields they all type as dates; inventing a zone or a day would lie.
+//
+// It marshals as extended ISO 8601 at the same precision: "2021-02-05T16:08:08+05:30",
+// "2019-12-31T12:00:00", "2019-04-30", "2017".
+type DateTime struct {
+	t    time.Time
+	prec Precision
+	raw  string
+}
+
+var layouts = []struct {
+	layout string
+	prec   Precision
+}{
+	{time.RFC3339Nano, PrecisionTime},
+	{"2006-01-02T15:04:05.999999999Z0700", PrecisionTime},
+	{"20060102T150405Z0700", PrecisionTime},
+	{"20060102T15:04:05Z0700", PrecisionTime}, // the Plans offers example mixes basic date and extended time
+	{"2006-01-02T15:04:05.999999999", PrecisionLocalTime},
+	{"2006-01-02 15:04:05", PrecisionLocalTime},
+	{"2006-01-02", PrecisionDay},
+	{"20060102", PrecisionDay},
+	{"2006", PrecisionYear},
+}
+
+// ParseDateTime reads any of the formats above.
+func ParseDateTime(s string) (DateTime, error) {
+	s = strings.TrimSpace(s)
+	for _, l := range layouts {
+		if t, err := time.Parse(l.layout, s); err == nil {
+			return DateTime{t: t, prec: l.prec, raw: s}, nil
+		}
+	}
+	return DateTime{raw: s}, fmt.Errorf("%q is not a date or date-time", s)
+}
+
+// NewDateTime wraps a zoned time.
+func NewDateTime(t time.Time) DateTime { return DateTime{t: t, prec: PrecisionTime} }
+
+// Time returns the parsed time (UTC for values without a zone) and its precision.
+func (d DateTime) Time() (time.Time, Precision) { return d.t, d.prec }
+
+// Raw returns the text upstream sent.
+func (d DateTime) Raw() string { return d.raw }
+
+// Valid reports whether a date was parsed.
+func (d DateTime) Valid() bool { return d.prec != PrecisionNone }
+
+// String formats at the known precision.
+func (d DateTime) String() string {
+	switch d.prec {
+	case PrecisionYear:
+		return d.t.Format("2006")
+	case PrecisionDay:
+		return d.t.Format("2006-01-02")
+	case PrecisionLocalTime:
+		return d.t.Format("2006-01-02T15:04:05.999999999")
+	case PrecisionTime:
+		return d.t.Format(time.RFC3339Nano)
+	}
+	return ""
+}
+
+// UnmarshalJSON never fails on a string: unknown formats decode as absent
+// (and keep Raw) so one odd date cannot cost a whole response.
+func (d *DateTime) UnmarshalJSON(b []byte) error {
+	var t Text
+	if err := t.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	if t == "" || t == "null" {
+		*d = DateTime{}
+		return nil
+	}
+	v, _ := ParseDateTime(string(t))
+	*d = v
+	return nil
+}
+
+// MarshalJSON writes the normalized form.
+func (d DateTime) MarshalJSON() ([]byte, error) {
+	if !d.Valid() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(d.String())
+}
+
+// MarshalGQL writes the normalized form, or null.
+func (d DateTime) MarshalGQL(w io.Writer) {
+	if !d.Valid() {
+		_, _ = io.WriteString(w, "null")
+		return
+	}
+	_, _ = io.WriteString(w, strconv.Quote(d.String()))
+}
+
+// UnmarshalGQL accepts any of the formats ParseDateTime reads.
+func (d *DateTime) UnmarshalGQL(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("DateTime must be a string such as \"2026-11-25T10:00:00Z\" or \"2026-11-25\"")
+	}
+	p, err := ParseDateTime(s)
+	if err != nil {
+		return err
+	}
+	*d = p
+	return nil
+}

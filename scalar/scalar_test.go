@@ -1,0 +1,88 @@
+package scalar
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+func TestDateTimeFormats(t *testing.T) {
+	cases := []struct{ in, out string }{
+		{"2019-04-12T14:31:21.810Z", "2019-04-12T14:31:21.81Z"},
+		{"2019-12-31T12:00:00", "2019-12-31T12:00:00"},
+		{"20210205T16:08:08+0530", "2021-02-05T16:08:08+05:30"},
+		{"20210205T160808+0530", "2021-02-05T16:08:08+05:30"},
+		{"2019-04-30", "2019-04-30"},
+		{"2017", "2017"},
+		{"2021-01-30T08:30:00+02:00", "2021-01-30T08:30:00+02:00"},
+		{"soon", "null"},
+		{"", "null"},
+	}
+	for _, tc := range cases {
+		var d DateTime
+		if err := json.Unmarshal([]byte(`"`+tc.in+`"`), &d); err != nil {
+			t.Fatalf("%q: %v", tc.in, err)
+		}
+		var buf bytes.Buffer
+		d.MarshalGQL(&buf)
+		want := `"` + tc.out + `"`
+		if tc.out == "null" {
+			want = "null"
+		}
+		if buf.String() != want {
+			t.Errorf("%q → %s, want %s", tc.in, buf.String(), want)
+		}
+	}
+}
+
+func TestDecimal(t *testing.T) {
+	cases := []struct{ json, out string }{
+		{`"26861"`, `"26861"`},
+		{`"45.25"`, `"45.25"`},
+		{`12.000000000000000001`, `"12.000000000000000001"`},
+		{`"+3"`, `"3"`},
+		{`"N/A"`, `null`},
+		{`"1e5"`, `null`},
+		{`null`, `null`},
+	}
+	for _, tc := range cases {
+		var d Decimal
+		if err := json.Unmarshal([]byte(tc.json), &d); err != nil {
+			t.Fatalf("%s: %v", tc.json, err)
+		}
+		var buf bytes.Buffer
+		d.MarshalGQL(&buf)
+		if buf.String() != tc.out {
+			t.Errorf("%s → %s, want %s", tc.json, buf.String(), tc.out)
+		}
+	}
+	var d Decimal
+	if err := d.UnmarshalGQL(12.5); err == nil {
+		t.Error("float input accepted")
+	}
+	if err := d.UnmarshalGQL("12.50"); err != nil || d.String() != "12.50" {
+		t.Errorf("string input: %v %s", err, d)
+	}
+}
+
+func TestCountAndText(t *testing.T) {
+	var c struct {
+		A, B, C Count
+		T, U    Text
+	}
+	if err := json.Unmarshal([]byte(`{"A":"4","B":7,"C":"many","T":105,"U":"x"}`), &c); err != nil {
+		t.Fatal(err)
+	}
+	if n, ok := c.A.Int(); !ok || n != 4 {
+		t.Errorf("A %v", c.A)
+	}
+	if n, ok := c.B.Int(); !ok || n != 7 {
+		t.Errorf("B %v", c.B)
+	}
+	if _, ok := c.C.Int(); ok {
+		t.Error("C parsed")
+	}
+	if c.T != "105" || c.U != "x" {
+		t.Errorf("text %q %q", c.T, c.U)
+	}
+}
