@@ -27,12 +27,12 @@ type customer struct {
 
 type subscription struct {
 	ID, ProviderID, Name, Description string
-	Status, Type, Length, Channel      string
-	Start, End, PaymentSource, Email   string
-	Beneficiary                        string
-	SendSMS, AutoRenew                 bool
-	pendingPolls                       int
-	statusID                           string
+	Status, Type, Length, Channel     string
+	Start, End, PaymentSource, Email  string
+	Beneficiary                       string
+	SendSMS, AutoRenew                bool
+	pendingPolls                      int
+	statusID                          string
 }
 
 var providerNames = map[string][2]string{

@@ -43,9 +43,9 @@ func Ordinary(n int) string {
 
 // Scenario is one row of the README's scenario table.
 type Scenario struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	Behaves  string `json:"behaves"`
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Behaves string `json:"behaves"`
 }
 
 // Scenarios lists the scenario customers in README order.
