@@ -1,0 +1,384 @@
+// Package upstream holds the typed REST clients of the four customer APIs:
+// one service per API, one method per operation (15 in all), one error type
+// with a closed set of kinds, and the resilience every call needs: retries
+// for reads only, a circuit breaker and a concurrency bound per API, a
+// response-size cap, OAuth2 token caching and one log line per call.
+package upstream
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/sony/gobreaker/v2"
+)
+
+// API names, as used in errors, logs and metrics.
+const (
+	APIProfiles       = "profiles"
+	APIPlans          = "plans"
+	APISubscriptions  = "subscriptions"
+	APIAccountholders = "accountholders"
+)
+
+// Call describes one finished upstream operation (all its attempts), for
+// logs and metrics.
+type Call struct {
+	API, Op, Method string
+	Status          int // last HTTP status, 0 if none came
+	Kind            Kind
+	Duration        time.Duration
+	Attempts        int
+	TransactionID   string
+}
+
+// Options are the non-environment settings of a Client.
+type Options struct {
+	Logger zerolog.Logger
+	// HTTPClient overrides the transport (tests); it must not have a Timeout
+	// shorter than Config.Timeout.
+	HTTPClient *http.Client
+	// OnCall, when set, is told about every finished operation.
+	OnCall func(Call)
+	// OnBreaker, when set, is told when an API's breaker changes state.
+	OnBreaker func(api string, state gobreaker.State)
+}
+
+// Client bundles the four services.
+type Client struct {
+	Profiles       *ProfilesService
+	Plans          *PlansService
+	Subscriptions  *SubscriptionsService
+	Accountholders *AccountholdersService
+
+	apis []*api
+}
+
+// New builds a Client. It does not contact any upstream.
+func New(cfg Config, opts Options) (*Client, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	hc := opts.HTTPClient
+	if hc == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConns = cfg.MaxIdleConnsHost * 4
+		tr.MaxIdleConnsPerHost = cfg.MaxIdleConnsHost
+		hc = &http.Client{Transport: tr}
+	}
+	tok := newTokens(cfg, hc)
+	mk := func(name, base string) *api {
+		a := &api{name: name, base: strings.TrimRight(base, "/"), cfg: cfg, http: hc, tokens: tok,
+			sem: make(chan struct{}, cfg.MaxConcurrency), log: opts.Logger, onCall: opts.OnCall}
+		a.breaker = gobreaker.NewCircuitBreaker[*reply](gobreaker.Settings{
+			Name:        name,
+			MaxRequests: 1,
+			Timeout:     cfg.BreakerOpenFor,
+			ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= cfg.BreakerFailures },
+			IsSuccessful: func(err error) bool {
+				k := KindOf(err)
+				return err == nil || (k != KindUnavailable && k != KindOutcomeUnknown)
+			},
+			// A caller who gave up says nothing about the upstream's health.
+			IsExcluded: func(err error) bool { return errors.Is(err, context.Canceled) },
+			OnStateChange: func(name string, _, to gobreaker.State) {
+				opts.Logger.Warn().Str("api", name).Str("breaker", to.String()).Msg("upstream circuit breaker changed state")
+				if opts.OnBreaker != nil {
+					opts.OnBreaker(name, to)
+				}
+			},
+		})
+		return a
+	}
+	c := &Client{}
+	pr, pl, su, ah := mk(APIProfiles, cfg.ProfilesURL), mk(APIPlans, cfg.PlansURL), mk(APISubscriptions, cfg.SubscriptionsURL), mk(APIAccountholders, cfg.AccountholdersURL)
+	c.apis = []*api{pr, pl, su, ah}
+	c.Profiles, c.Plans, c.Subscriptions, c.Accountholders = &ProfilesService{pr}, &PlansService{pl}, &SubscriptionsService{su}, &AccountholdersService{ah}
+	return c, nil
+}
+
+// BreakerStates reports each API's breaker state ("closed", "half-open", "open").
+func (c *Client) BreakerStates() map[string]string {
+	out := map[string]string{}
+	for _, a := range c.apis {
+		out[a.name] = a.breaker.State().String()
+	}
+	return out
+}
+
+type authMode int
+
+const (
+	authNone       authMode = iota // Profiles declares no security; the key is still sent if configured
+	authKeyOrToken                 // ApiKeyAuth or OAuth2
+	authKeyOnly                    // ApiKeyAuth only
+	authTokenOnly                  // OAuth2 only
+)
+
+type api struct {
+	name    string
+	base    string
+	cfg     Config
+	http    *http.Client
+	tokens  *tokens
+	breaker *gobreaker.CircuitBreaker[*reply]
+	sem     chan struct{}
+	log     zerolog.Logger
+	onCall  func(Call)
+}
+
+// call is one operation to perform.
+type call struct {
+	op           string
+	method       string
+	path         string // already escaped, relative to the API root
+	query        url.Values
+	body         any         // JSON-encoded when non-nil
+	header       http.Header // extra headers
+	auth         authMode
+	forwardAuthz bool // forward the end user's X-Authorization
+	out          any  // decoded from a 2xx body when non-nil
+}
+
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// do performs c with retries (GET only), and logs it once.
+func (a *api) do(ctx context.Context, c call) (*reply, error) {
+	caller := CallerFrom(ctx)
+	start := time.Now()
+	idempotent := c.method == http.MethodGet
+	attempts, refreshed := 0, false
+	var rep *reply
+	var err error
+	for {
+		attempts++
+		var token string
+		rep, token, err = a.attempt(ctx, c, caller)
+		if err == nil {
+			if c.out != nil && len(rep.body) > 0 {
+				if jerr := json.Unmarshal(rep.body, c.out); jerr != nil {
+					err = &Error{Kind: KindBadResponse, HTTPStatus: rep.status, Message: "the response body is not the JSON the spec describes", Err: jerr}
+				}
+			}
+			break
+		}
+		e := err.(*Error)
+		if idempotent && e.Kind == KindUnauthorized && token != "" && !refreshed {
+			refreshed = true // one refresh and one retry, for a revoked or expired token
+			a.tokens.invalidate(token)
+			continue
+		}
+		if !idempotent || attempts > a.cfg.MaxRetries || !(e.Kind == KindUnavailable || e.Kind == KindRateLimited) || errors.Is(e, errBreakerOpen) {
+			break
+		}
+		wait := a.backoff(attempts)
+		if e.RetryAfter > 0 {
+			if e.RetryAfter > a.cfg.MaxRetryAfter {
+				break
+			}
+			wait = e.RetryAfter
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			break // a retry could not finish inside the caller's deadline
+		}
+		if !sleepCtx(ctx, wait) {
+			break
+		}
+	}
+	status := 0
+	if rep != nil {
+		status = rep.status
+	}
+	var kind Kind
+	if err != nil {
+		e := err.(*Error)
+		e.API, e.Op, e.TransactionID = a.name, c.op, caller.TransactionID
+		if e.HTTPStatus != 0 {
+			status = e.HTTPStatus
+		}
+		kind = e.Kind
+	}
+	rec := Call{API: a.name, Op: c.op, Method: c.method, Status: status, Kind: kind, Duration: time.Since(start), Attempts: attempts, TransactionID: caller.TransactionID}
+	a.logCall(rec, err)
+	if a.onCall != nil {
+		a.onCall(rec)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+func (a *api) logCall(c Call, err error) {
+	ev := a.log.Info()
+	if err != nil {
+		ev = a.log.Warn().Str("kind", c.Kind.String()).Str("error", err.Error())
+	}
+	ev.Str("api", c.API).Str("op", c.Op).Str("method", c.Method).Int("status", c.Status).
+		Dur("duration", c.Duration).Int("attempts", c.Attempts).Str("transactionId", c.TransactionID).Msg("upstream call")
+}
+
+// backoff is exponential with full jitter.
+func (a *api) backoff(attempt int) time.Duration {
+	d := a.cfg.RetryBackoff << (attempt - 1)
+	return d/2 + rand.N(d/2+1)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+var errBreakerOpen = errors.New("circuit breaker open")
+
+// attempt sends c once through the breaker and the concurrency bound. It
+// returns the bearer token it used, if any.
+func (a *api) attempt(ctx context.Context, c call, caller Caller) (*reply, string, error) {
+	var token string
+	rep, err := a.breaker.Execute(func() (*reply, error) {
+		select {
+		case a.sem <- struct{}{}:
+			defer func() { <-a.sem }()
+		case <-ctx.Done():
+			return nil, &Error{Kind: KindUnavailable, Message: "gave up waiting for a free connection slot", Err: ctx.Err()}
+		}
+		var err error
+		var rep *reply
+		rep, token, err = a.send(ctx, c, caller)
+		return rep, err
+	})
+	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
+		return nil, "", &Error{Kind: KindUnavailable, Message: "circuit breaker open: the API failed repeatedly", Err: errBreakerOpen}
+	}
+	return rep, token, err
+}
+
+func (a *api) send(ctx context.Context, c call, caller Caller) (*reply, string, error) {
+	actx, cancel := context.WithTimeout(ctx, a.cfg.Timeout)
+	defer cancel()
+	var body io.Reader
+	if c.body != nil {
+		b, err := json.Marshal(c.body)
+		if err != nil {
+			return nil, "", &Error{Kind: KindInvalid, Message: "request body could not be encoded", Err: err}
+		}
+		body = bytes.NewReader(b)
+	}
+	u := a.base + c.path
+	if len(c.query) > 0 {
+		u += "?" + c.query.Encode()
+	}
+	// Writes are never re-sent by us; net/http re-sends only idempotent
+	// methods or requests carrying an Idempotency-Key, which we never set.
+	wrote := false
+	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote = true }})
+	req, err := http.NewRequestWithContext(actx, c.method, u, body)
+	if err != nil {
+		return nil, "", &Error{Kind: KindInvalid, Message: "request could not be built", Err: err}
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("transactionId", caller.TransactionID)
+	for k, v := range c.header {
+		req.Header[k] = v
+	}
+	if c.forwardAuthz && caller.Authorization != "" {
+		req.Header.Set("X-Authorization", caller.Authorization)
+	}
+	token, aerr := a.authorize(ctx, req, c)
+	if aerr != nil {
+		return nil, "", aerr
+	}
+	resp, err := a.http.Do(req)
+	if err != nil {
+		return nil, token, a.transportError(ctx, c, wrote, err)
+	}
+	defer resp.Body.Close()
+	if resp.ContentLength > a.cfg.MaxBodyBytes {
+		return nil, token, &Error{Kind: KindBadResponse, HTTPStatus: resp.StatusCode, Message: fmt.Sprintf("response body of %d bytes exceeds the %d-byte limit", resp.ContentLength, a.cfg.MaxBodyBytes)}
+	}
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, a.cfg.MaxBodyBytes+1))
+	if err != nil {
+		if c.method != http.MethodGet {
+			return nil, token, &Error{Kind: KindOutcomeUnknown, HTTPStatus: resp.StatusCode, Message: "the answer to a write was cut off; it may or may not have taken effect", Err: err}
+		}
+		return nil, token, &Error{Kind: KindUnavailable, HTTPStatus: resp.StatusCode, Message: "the response was cut off", Err: err}
+	}
+	if int64(len(raw)) > a.cfg.MaxBodyBytes {
+		return nil, token, &Error{Kind: KindBadResponse, HTTPStatus: resp.StatusCode, Message: fmt.Sprintf("response body exceeds the %d-byte limit", a.cfg.MaxBodyBytes)}
+	}
+	if err := CheckResponse(a.name, c.op, resp, raw); err != nil {
+		e := err.(*Error)
+		if c.method != http.MethodGet && (resp.StatusCode == http.StatusGatewayTimeout) {
+			e.Kind, e.Message = KindOutcomeUnknown, "a gateway timed out on a write; it may or may not have taken effect"
+		}
+		return nil, token, e
+	}
+	return &reply{status: resp.StatusCode, header: resp.Header, body: raw}, token, nil
+}
+
+func (a *api) transportError(ctx context.Context, c call, wrote bool, err error) *Error {
+	msg := "the API could not be reached"
+	if errors.Is(err, context.DeadlineExceeded) {
+		msg = "the API did not answer in time"
+	}
+	if ctx.Err() != nil {
+		msg = "the request was cancelled or ran out of time"
+		err = fmt.Errorf("%w: %w", ctx.Err(), err)
+	}
+	if wrote && c.method != http.MethodGet {
+		return &Error{Kind: KindOutcomeUnknown, Message: "the write was sent but no answer came; it may or may not have taken effect", Err: err}
+	}
+	return &Error{Kind: KindUnavailable, Message: msg, Err: err}
+}
+
+func (a *api) authorize(ctx context.Context, req *http.Request, c call) (string, error) {
+	useToken := c.auth == authTokenOnly || (c.auth == authKeyOrToken && (a.cfg.PreferOAuth || a.cfg.APIKey == ""))
+	if !useToken {
+		if a.cfg.APIKey != "" {
+			req.Header.Set("X-API-Key", a.cfg.APIKey)
+		}
+		return "", nil
+	}
+	if a.tokens == nil {
+		return "", &Error{Kind: KindUnauthorized, Message: "this operation needs OAuth2 client credentials, which are not configured"}
+	}
+	tok, err := a.tokens.get(ctx)
+	if err != nil {
+		return "", tokenError(a.name, c.op, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	return tok, nil
+}
+
+// path joins escaped segments.
+func path(segments ...string) string {
+	var b strings.Builder
+	for _, s := range segments {
+		b.WriteByte('/')
+		b.WriteString(url.PathEscape(s))
+	}
+	return b.String()
+}

@@ -1,0 +1,90 @@
+package upstream
+
+import (
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Config is the upstream configuration, read from the environment. The
+// variable names are fixed so deployments, tests and the README agree.
+type Config struct {
+	ProfilesURL       string `env:"MTN_PROFILES_URL"`       // e.g. https://host/profiles/v1
+	PlansURL          string `env:"MTN_PLANS_URL"`          // e.g. https://host/plans/v2
+	SubscriptionsURL  string `env:"MTN_SUBSCRIPTIONS_URL"`  // e.g. https://host/subscriptions/v2
+	AccountholdersURL string `env:"MTN_ACCOUNTHOLDERS_URL"` // e.g. https://host/accountholders/v1
+
+	APIKey       string `env:"MTN_API_KEY"`
+	ClientID     string `env:"MTN_CLIENT_ID"`
+	ClientSecret string `env:"MTN_CLIENT_SECRET"`
+	TokenURL     string `env:"MTN_TOKEN_URL"`
+	// PreferOAuth sends a bearer token instead of the API key to the
+	// operations that accept either (Accountholders always uses OAuth2).
+	PreferOAuth bool `env:"MTN_PREFER_OAUTH" envDefault:"false"`
+
+	SourceSystemID string `env:"MTN_SOURCE_SYSTEM_ID" envDefault:"customer-graph"`
+
+	Timeout          time.Duration `env:"MTN_TIMEOUT" envDefault:"10s"`         // per attempt
+	MaxRetries       int           `env:"MTN_MAX_RETRIES" envDefault:"2"`       // GETs only
+	RetryBackoff     time.Duration `env:"MTN_RETRY_BACKOFF" envDefault:"100ms"` // first backoff, doubled, jittered
+	MaxRetryAfter    time.Duration `env:"MTN_MAX_RETRY_AFTER" envDefault:"2s"`  // longest Retry-After honoured
+	MaxBodyBytes     int64         `env:"MTN_MAX_BODY_BYTES" envDefault:"4194304"`
+	MaxConcurrency   int           `env:"MTN_MAX_CONCURRENCY" envDefault:"64"`   // in-flight calls per API
+	BreakerFailures  uint32        `env:"MTN_BREAKER_FAILURES" envDefault:"5"`   // consecutive failures that open it
+	BreakerOpenFor   time.Duration `env:"MTN_BREAKER_OPEN_FOR" envDefault:"10s"` // before a trial call
+	MaxIdleConnsHost int           `env:"MTN_MAX_IDLE_CONNS_PER_HOST" envDefault:"128"`
+}
+
+// ConfigFromEnv reads Config with getenv (os.Getenv in production).
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	var cfg Config
+	environ := map[string]string{}
+	for _, name := range envNames {
+		if v := getenv(name); v != "" {
+			environ[name] = v
+		}
+	}
+	if err := env.ParseWithOptions(&cfg, env.Options{Environment: environ}); err != nil {
+		return cfg, fmt.Errorf("upstream config: %w", err)
+	}
+	return cfg, nil
+}
+
+var envNames = []string{
+	"MTN_PROFILES_URL", "MTN_PLANS_URL", "MTN_SUBSCRIPTIONS_URL", "MTN_ACCOUNTHOLDERS_URL",
+	"MTN_API_KEY", "MTN_CLIENT_ID", "MTN_CLIENT_SECRET", "MTN_TOKEN_URL", "MTN_PREFER_OAUTH", "MTN_SOURCE_SYSTEM_ID",
+	"MTN_TIMEOUT", "MTN_MAX_RETRIES", "MTN_RETRY_BACKOFF", "MTN_MAX_RETRY_AFTER", "MTN_MAX_BODY_BYTES",
+	"MTN_MAX_CONCURRENCY", "MTN_BREAKER_FAILURES", "MTN_BREAKER_OPEN_FOR", "MTN_MAX_IDLE_CONNS_PER_HOST",
+}
+
+// Configured reports whether any API URL is set; with none, the server runs
+// the embedded sandbox.
+func (c Config) Configured() bool {
+	return c.ProfilesURL != "" || c.PlansURL != "" || c.SubscriptionsURL != "" || c.AccountholdersURL != ""
+}
+
+// Validate checks the URLs and limits. It names variables, never values,
+// so a misplaced secret is not echoed.
+func (c Config) Validate() error {
+	for name, v := range map[string]string{"MTN_PROFILES_URL": c.ProfilesURL, "MTN_PLANS_URL": c.PlansURL,
+		"MTN_SUBSCRIPTIONS_URL": c.SubscriptionsURL, "MTN_ACCOUNTHOLDERS_URL": c.AccountholdersURL} {
+		if v == "" {
+			return fmt.Errorf("%s is not set (set all four API URLs, or none for the sandbox)", name)
+		}
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%s is not an http(s) URL", name)
+		}
+	}
+	if c.AccountholdersURL != "" && (c.ClientID == "" || c.ClientSecret == "" || c.TokenURL == "") {
+		return fmt.Errorf("accountholders needs OAuth2: set MTN_CLIENT_ID, MTN_CLIENT_SECRET and MTN_TOKEN_URL")
+	}
+	if c.APIKey == "" && !c.PreferOAuth {
+		return fmt.Errorf("MTN_API_KEY is not set (or set MTN_PREFER_OAUTH=true)")
+	}
+	if c.Timeout <= 0 || c.MaxBodyBytes <= 0 || c.MaxConcurrency <= 0 || c.MaxRetries < 0 {
+		return fmt.Errorf("MTN_TIMEOUT, MTN_MAX_BODY_BYTES and MTN_MAX_CONCURRENCY must be positive, MTN_MAX_RETRIES ≥ 0")
+	}
+	return nil
+}

@@ -1,0 +1,302 @@
+package upstream
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"customergraph/scalar"
+)
+
+// SubscriptionsService calls the Customer Subscription Management API v2.4.
+type SubscriptionsService struct{ api *api }
+
+// Subscription is one VAS subscription.
+type Subscription struct {
+	ID                  scalar.Text     `json:"subscriptionId"`
+	ProviderID          scalar.Text     `json:"subscriptionProviderId"`
+	Name                string          `json:"subscriptionName"`
+	Description         string          `json:"subscriptionDescription"`
+	Status              string          `json:"subscriptionStatus"`
+	Type                string          `json:"subscriptionType"`
+	Length              string          `json:"subscriptionLength"`
+	RegistrationChannel string          `json:"registrationChannel"`
+	StartDate           scalar.DateTime `json:"startDate"`
+	EndDate             scalar.DateTime `json:"endDate"`
+	PaymentSource       string          `json:"subscriptionPaymentSource"`
+	SendSmsNotification *bool           `json:"sendSMSNotification"`
+	BeneficiaryID       string          `json:"beneficiaryId"`
+	AutoRenew           *bool           `json:"auto-renew"`
+	Email               string          `json:"email"`
+	Links               Link            `json:"_links"`
+}
+
+// ProviderSubscriptions is one provider's entry of the services map.
+type ProviderSubscriptions struct {
+	ProviderID    string
+	StatusCode    string
+	Subscriptions []Subscription
+	Href          string
+	// Missing is set when a 207 answer failed to deliver this provider's list.
+	Missing bool
+}
+
+// SubscriptionList is a CustomerSubscription body, ordered by provider id.
+type SubscriptionList struct {
+	CustomerID string
+	Providers  []ProviderSubscriptions
+}
+
+// decodeServices reads the provider-keyed services map. The spec's example
+// puts _links beside the provider keys; such non-object members are skipped.
+func decodeServices(raw map[string]json.RawMessage, partial bool) ([]ProviderSubscriptions, error) {
+	var out []ProviderSubscriptions
+	for id, v := range raw {
+		if strings.HasPrefix(id, "_") || isNull(v) && !partial {
+			continue
+		}
+		var w struct {
+			StatusCode scalar.Text `json:"statusCode"`
+			Data       *struct {
+				Subscriptions []Subscription `json:"subscriptions"`
+			} `json:"data"`
+			Links Link `json:"_links"`
+		}
+		if !isNull(v) {
+			if err := json.Unmarshal(v, &w); err != nil {
+				return nil, err
+			}
+		}
+		p := ProviderSubscriptions{ProviderID: id, StatusCode: string(w.StatusCode), Href: w.Links.Href}
+		if w.Data != nil {
+			p.Subscriptions = w.Data.Subscriptions
+		} else {
+			p.Missing = partial
+		}
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ProviderID < out[j].ProviderID })
+	return out, nil
+}
+
+type servicesWire struct {
+	CustomerID string                     `json:"customerId"`
+	Services   map[string]json.RawMessage `json:"services"`
+}
+
+func (s *SubscriptionsService) list(ctx context.Context, c call) (*SubscriptionList, error) {
+	var w servicesWire
+	c.out, c.method, c.auth = &w, http.MethodGet, authKeyOrToken
+	rep, err := s.api.do(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	providers, err := decodeServices(w.Services, rep.status == http.StatusMultiStatus)
+	if err != nil {
+		return nil, &Error{API: APISubscriptions, Op: c.op, Kind: KindBadResponse, HTTPStatus: rep.status,
+			Message: "the services map is not the JSON the spec describes", Err: err, TransactionID: CallerFrom(ctx).TransactionID}
+	}
+	return &SubscriptionList{CustomerID: w.CustomerID, Providers: providers}, nil
+}
+
+// List is GET /customers/{customerId}/subscriptions; providerID may be empty.
+func (s *SubscriptionsService) List(ctx context.Context, customerID, providerID string) (*SubscriptionList, error) {
+	q := url.Values{}
+	if providerID != "" {
+		q.Set("subscriptionProviderId", providerID)
+	}
+	return s.list(ctx, call{op: "subscriptions.list", path: path("customers", customerID, "subscriptions"), query: q})
+}
+
+// Get is GET /customers/{customerId}/subscriptions/{subscriptionId}. The
+// spec answers with the provider-keyed list; the one subscription is picked.
+func (s *SubscriptionsService) Get(ctx context.Context, customerID, subscriptionID, providerID string) (*Subscription, error) {
+	l, err := s.list(ctx, call{op: "subscriptions.get", path: path("customers", customerID, "subscriptions", subscriptionID),
+		query: url.Values{"subscriptionProviderId": {providerID}}})
+	if err != nil {
+		return nil, err
+	}
+	return pick(l, subscriptionID, "subscriptions.get", ctx)
+}
+
+// Status is GET …/subscriptions/{subscriptionId}/status/{statusId}: the
+// subscription as provisioning has left it so far.
+func (s *SubscriptionsService) Status(ctx context.Context, customerID, subscriptionID, providerID, statusID string) (*Subscription, error) {
+	l, err := s.list(ctx, call{op: "subscriptions.status", path: path("customers", customerID, "subscriptions", subscriptionID, "status", statusID),
+		query: url.Values{"subscriptionProviderId": {providerID}}})
+	if err != nil {
+		return nil, err
+	}
+	return pick(l, subscriptionID, "subscriptions.status", ctx)
+}
+
+func pick(l *SubscriptionList, id, op string, ctx context.Context) (*Subscription, error) {
+	for _, p := range l.Providers {
+		for i := range p.Subscriptions {
+			if string(p.Subscriptions[i].ID) == id {
+				return &p.Subscriptions[i], nil
+			}
+		}
+	}
+	return nil, &Error{API: APISubscriptions, Op: op, Kind: KindNotFound, HTTPStatus: http.StatusOK,
+		Message: "the answer does not contain the subscription", TransactionID: CallerFrom(ctx).TransactionID}
+}
+
+// SubscribeRequest is the `subscription` body of a subscribe.
+type SubscribeRequest struct {
+	SubscriptionID      string `json:"subscriptionId"`
+	ProviderID          string `json:"subscriptionProviderId"`
+	Name                string `json:"subscriptionName"`
+	Description         string `json:"subscriptionDescription,omitempty"`
+	Type                string `json:"subscriptionType,omitempty"`
+	Length              string `json:"subscriptionLength,omitempty"`
+	RegistrationChannel string `json:"registrationChannel,omitempty"`
+	StartDate           string `json:"startDate,omitempty"`
+	EndDate             string `json:"endDate,omitempty"`
+	PaymentSource       string `json:"subscriptionPaymentSource,omitempty"`
+	SendSmsNotification *bool  `json:"sendSMSNotification,omitempty"`
+	BeneficiaryID       string `json:"beneficiaryId,omitempty"`
+	AutoRenew           *bool  `json:"auto-renew,omitempty"`
+	Email               string `json:"email,omitempty"`
+}
+
+// Provisioning is a 202 answer: the subscription is being provisioned and
+// StatusID is what to poll with Status.
+type Provisioning struct {
+	SubscriptionID scalar.Text `json:"subscriptionId"`
+	ProviderID     scalar.Text `json:"subscriptionProviderId"`
+	StatusCode     scalar.Text `json:"statusCode"`
+	Status         string      `json:"status"`
+	Description    string      `json:"description"`
+	Location       string      `json:"-"`
+	StatusID       string      `json:"-"`
+}
+
+// Subscribed is the answer of a subscribe: Subscription on 201, Pending on 202.
+type Subscribed struct {
+	Subscription *Subscription
+	Pending      *Provisioning
+	Location     string
+}
+
+// Subscribe is POST /customers/{customerId}/subscriptions. It is never retried.
+func (s *SubscriptionsService) Subscribe(ctx context.Context, customerID string, r SubscribeRequest) (*Subscribed, error) {
+	rep, err := s.api.do(ctx, call{op: "subscriptions.subscribe", method: http.MethodPost, path: path("customers", customerID, "subscriptions"),
+		body: r, auth: authKeyOrToken})
+	if err != nil {
+		return nil, err
+	}
+	out := &Subscribed{Location: rep.header.Get("Location")}
+	bad := func(err error) error {
+		return &Error{API: APISubscriptions, Op: "subscriptions.subscribe", Kind: KindBadResponse, HTTPStatus: rep.status,
+			Message: "the subscribe answer is not the JSON the spec describes", Err: err, TransactionID: CallerFrom(ctx).TransactionID}
+	}
+	if rep.status == http.StatusAccepted {
+		var p Provisioning
+		if err := json.Unmarshal(rep.body, &p); err != nil {
+			return nil, bad(err)
+		}
+		p.Location, p.StatusID = out.Location, statusIDFrom(out.Location)
+		if p.SubscriptionID == "" {
+			p.SubscriptionID = scalar.Text(r.SubscriptionID)
+		}
+		if p.ProviderID == "" {
+			p.ProviderID = scalar.Text(r.ProviderID)
+		}
+		out.Pending = &p
+		return out, nil
+	}
+	var sub Subscription
+	if err := json.Unmarshal(rep.body, &sub); err != nil {
+		return nil, bad(err)
+	}
+	out.Subscription = &sub
+	return out, nil
+}
+
+// statusIDFrom takes the statusId from a status URL …/status/{statusId}?….
+func statusIDFrom(location string) string {
+	u, err := url.Parse(location)
+	if err != nil {
+		return ""
+	}
+	parts := strings.Split(strings.TrimRight(u.Path, "/"), "/")
+	if len(parts) >= 2 && parts[len(parts)-2] == "status" {
+		id, _ := url.PathUnescape(parts[len(parts)-1])
+		return id
+	}
+	return ""
+}
+
+// Unsubscribed is the spec's Unsubscribe body, also what the delete-all
+// callback receives.
+type Unsubscribed struct {
+	SubscriptionID scalar.Text `json:"subscriptionId"`
+	ProviderID     scalar.Text `json:"subscriptionProviderId"`
+	StatusCode     scalar.Text `json:"statusCode"`
+	Status         string      `json:"status"`
+	Description    string      `json:"description"`
+}
+
+// Unsubscribe is DELETE …/subscriptions/{subscriptionId}. Never retried.
+func (s *SubscriptionsService) Unsubscribe(ctx context.Context, customerID, subscriptionID, providerID string) (*Unsubscribed, error) {
+	var out Unsubscribed
+	_, err := s.api.do(ctx, call{op: "subscriptions.unsubscribe", method: http.MethodDelete, path: path("customers", customerID, "subscriptions", subscriptionID),
+		query: url.Values{"subscriptionProviderId": {providerID}}, auth: authKeyOrToken, out: &out})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// UnsubscribeAll is DELETE …/subscriptions?subscriptionProviderId=…; the
+// per-subscription results are POSTed to callbackURL when it is set.
+func (s *SubscriptionsService) UnsubscribeAll(ctx context.Context, customerID, providerID, callbackURL string) (*Unsubscribed, error) {
+	var body any
+	if callbackURL != "" {
+		body = map[string]string{"callbackUrl": callbackURL, "description": "customer graph unsubscribe-all results"}
+	}
+	var out Unsubscribed
+	_, err := s.api.do(ctx, call{op: "subscriptions.unsubscribeAll", method: http.MethodDelete, path: path("customers", customerID, "subscriptions"),
+		query: url.Values{"subscriptionProviderId": {providerID}}, body: body, auth: authKeyOrToken, out: &out})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Provider is a subscription provider.
+type Provider struct {
+	ID          string
+	Name        string `json:"subscriptionProviderName"`
+	Description string `json:"subscriptionProviderDescription"`
+	Links       Link   `json:"_links"`
+}
+
+// Providers is GET /customers/{customerId}/subscriptions-providers, ordered by id.
+func (s *SubscriptionsService) Providers(ctx context.Context, customerID string) ([]Provider, error) {
+	var w servicesWire
+	rep, err := s.api.do(ctx, call{op: "subscriptions.providers", method: http.MethodGet, path: path("customers", customerID, "subscriptions-providers"),
+		auth: authKeyOrToken, out: &w})
+	if err != nil {
+		return nil, err
+	}
+	out := []Provider{}
+	for id, v := range w.Services {
+		if strings.HasPrefix(id, "_") || isNull(v) {
+			continue
+		}
+		p := Provider{ID: id}
+		if err := json.Unmarshal(v, &p); err != nil {
+			return nil, &Error{API: APISubscriptions, Op: "subscriptions.providers", Kind: KindBadResponse, HTTPStatus: rep.status,
+				Message: "a provider entry is not the JSON the spec describes", Err: err, TransactionID: CallerFrom(ctx).TransactionID}
+		}
+		p.ID = id
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
