@@ -212,13 +212,25 @@ func TestKinds(t *testing.T) {
 		call func() error
 		want upstream.Kind
 	}{
-		{"not found", func() error { _, err := c.Profiles.Get(ctx, sandbox.NotFoundCustomer, upstream.PropsetBasic); return err }, upstream.KindNotFound},
+		{"not found", func() error {
+			_, err := c.Profiles.Get(ctx, sandbox.NotFoundCustomer, upstream.PropsetBasic)
+			return err
+		}, upstream.KindNotFound},
 		{"invalid", func() error { _, err := c.Subscriptions.Get(ctx, sandbox.HappyCustomer, "4", ""); return err }, upstream.KindInvalid},
-		{"rate limited", func() error { _, err := c.Plans.Get(ctx, sandbox.RateLimitedCustomer, upstream.PlansQuery{}); return err }, upstream.KindRateLimited},
+		{"rate limited", func() error {
+			_, err := c.Plans.Get(ctx, sandbox.RateLimitedCustomer, upstream.PlansQuery{})
+			return err
+		}, upstream.KindRateLimited},
 		{"unavailable 500", func() error { _, err := c.Plans.Get(ctx, sandbox.PlansDownCustomer, upstream.PlansQuery{}); return err }, upstream.KindUnavailable},
 		{"unavailable timeout", func() error { _, err := c.Subscriptions.List(ctx, sandbox.SlowCustomer, ""); return err }, upstream.KindUnavailable},
-		{"bad response truncated", func() error { _, err := c.Profiles.Get(ctx, sandbox.TruncatedCustomer, upstream.PropsetFull); return err }, upstream.KindBadResponse},
-		{"bad response huge", func() error { _, err := c.Profiles.Get(ctx, sandbox.HugeBodyCustomer, upstream.PropsetFull); return err }, upstream.KindBadResponse},
+		{"bad response truncated", func() error {
+			_, err := c.Profiles.Get(ctx, sandbox.TruncatedCustomer, upstream.PropsetFull)
+			return err
+		}, upstream.KindBadResponse},
+		{"bad response huge", func() error {
+			_, err := c.Profiles.Get(ctx, sandbox.HugeBodyCustomer, upstream.PropsetFull)
+			return err
+		}, upstream.KindBadResponse},
 		{"outcome unknown", func() error {
 			_, err := c.Plans.Refill(ctx, sandbox.SlowRefillCustomer, upstream.RefillRequest{RefillType: "voucher", VoucherActivationCode: "1"})
 			return err
