@@ -124,11 +124,11 @@ func (d DateTime) MarshalGQL(w io.Writer) {
 func (d *DateTime) UnmarshalGQL(v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("DateTime must be a string such as \"2026-11-25T10:00:00Z\" or \"2026-11-25\"")
+		return inputErr("DateTime must be a string such as \"2026-11-25T10:00:00Z\" or \"2026-11-25\"")
 	}
 	p, err := ParseDateTime(s)
 	if err != nil {
-		return err
+		return inputErr("%v", err)
 	}
 	*d = p
 	return nil

@@ -129,18 +129,21 @@ func (d *Decimal) UnmarshalGQL(v any) error {
 	case string:
 		p, err := ParseDecimal(x)
 		if err != nil {
-			return err
+			return inputErr("%v", err)
 		}
 		*d = p
 		return nil
 	case int, int64, int32, json.Number:
 		p, err := ParseDecimal(fmt.Sprint(x))
+		if err != nil {
+			return inputErr("%v", err)
+		}
 		*d = p
-		return err
+		return nil
 	case float64:
-		return fmt.Errorf("give decimals as strings (e.g. \"%v\") so no precision is lost", x)
+		return inputErr("give decimals as strings (e.g. \"%v\") so no precision is lost", x)
 	default:
-		return fmt.Errorf("Decimal must be a string such as \"12.50\"")
+		return inputErr("Decimal must be a string such as \"12.50\"")
 	}
 }
 
@@ -188,11 +191,41 @@ func (c *Count) UnmarshalGQL(v any) error {
 	case json.Number:
 		n, err := x.Int64()
 		if err != nil {
-			return err
+			return inputErr("%v", err)
 		}
 		*c = NewCount(n)
 	default:
-		return fmt.Errorf("Int expected")
+		return inputErr("Int expected")
 	}
 	return nil
 }
+
+// MarshalGQL writes the text as a GraphQL String or ID, or null when empty.
+func (t Text) MarshalGQL(w io.Writer) {
+	if t == "" {
+		_, _ = io.WriteString(w, "null")
+		return
+	}
+	_, _ = io.WriteString(w, strconv.Quote(string(t)))
+}
+
+// UnmarshalGQL accepts a string or an integer.
+func (t *Text) UnmarshalGQL(v any) error {
+	switch x := v.(type) {
+	case string:
+		*t = Text(x)
+	case int, int64, json.Number:
+		*t = Text(fmt.Sprint(x))
+	default:
+		return inputErr("a string or integer is expected")
+	}
+	return nil
+}
+
+// InputError is a GraphQL input value that is not a valid scalar; the
+// server reports it as BAD_USER_INPUT.
+type InputError struct{ msg string }
+
+func (e *InputError) Error() string { return e.msg }
+
+func inputErr(format string, args ...any) error { return &InputError{msg: fmt.Sprintf(format, args...)} }

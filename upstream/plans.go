@@ -14,13 +14,35 @@ import (
 type PlansService struct{ api *api }
 
 // PlansQuery holds the optional filters of GET /customers/{id}/plans. It is
-// comparable, so it can key a dataloader.
+// comparable (no pointers), so equal queries key one dataloader entry.
 type PlansQuery struct {
 	FixedLine           string
 	Plan                string // VOICE, DATA or SMS
-	Momo                *bool
-	IncludeReservations *bool
+	Momo                Flag
+	IncludeReservations Flag
 	QuoteID             string
+}
+
+// Flag is an optional boolean query parameter.
+type Flag uint8
+
+// The values of a Flag.
+const (
+	FlagUnset Flag = iota
+	FlagFalse
+	FlagTrue
+)
+
+// FlagOf converts an optional boolean.
+func FlagOf(b *bool) Flag {
+	switch {
+	case b == nil:
+		return FlagUnset
+	case *b:
+		return FlagTrue
+	default:
+		return FlagFalse
+	}
 }
 
 // Plans is the Plans API's CustomerPlans body.
@@ -147,11 +169,11 @@ func (s *PlansService) Get(ctx context.Context, customerID string, q PlansQuery)
 	if q.Plan != "" {
 		v.Set("plan", q.Plan)
 	}
-	if q.Momo != nil {
-		v.Set("momo", strconv.FormatBool(*q.Momo))
+	if q.Momo != FlagUnset {
+		v.Set("momo", strconv.FormatBool(q.Momo == FlagTrue))
 	}
-	if q.IncludeReservations != nil {
-		v.Set("includeReservations", strconv.FormatBool(*q.IncludeReservations))
+	if q.IncludeReservations != FlagUnset {
+		v.Set("includeReservations", strconv.FormatBool(q.IncludeReservations == FlagTrue))
 	}
 	if q.QuoteID != "" {
 		v.Set("quoteid", q.QuoteID)

@@ -171,6 +171,7 @@ type Provisioning struct {
 	StatusCode     scalar.Text `json:"statusCode"`
 	Status         string      `json:"status"`
 	Description    string      `json:"description"`
+	CustomerID     string      `json:"-"`
 	Location       string      `json:"-"`
 	StatusID       string      `json:"-"`
 }

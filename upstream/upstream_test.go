@@ -89,7 +89,6 @@ func TestAllOperationsAgainstSandbox(t *testing.T) {
 	ctx := ctxWith("ops-test-01")
 	h := sandbox.HappyCustomer
 	c := f.client
-	truth := true
 
 	p, err := c.Profiles.Get(ctx, h, upstream.PropsetFull)
 	if err != nil || p.Location.Country != "ZA" || len(p.KYC) != 3 || p.Loans.Eligibility.Status != "ELIGIBLE" ||
@@ -99,7 +98,7 @@ func TestAllOperationsAgainstSandbox(t *testing.T) {
 	if n, _ := p.Transactions.Withdrawals.Count.Last3Months.Int(); p.Transactions.Withdrawals.Count.Last3Months == (p.Transactions.Withdrawals.Count.LastMonth) && n == 0 {
 		t.Errorf("withdrawal counts not decoded: %+v", p.Transactions.Withdrawals)
 	}
-	plans, err := c.Plans.Get(ctx, h, upstream.PlansQuery{Momo: &truth, IncludeReservations: &truth})
+	plans, err := c.Plans.Get(ctx, h, upstream.PlansQuery{Momo: upstream.FlagTrue, IncludeReservations: upstream.FlagTrue})
 	if err != nil || plans.TariffPlan == "" || len(plans.Balances) != 5 || plans.Balances[4].Momo.PositiveReservations == nil || plans.Offer == nil {
 		t.Fatalf("plans: %v %+v", err, plans)
 	}

@@ -1,0 +1,138 @@
+package resolvers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/rs/zerolog"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"customergraph/scalar"
+	"customergraph/upstream"
+)
+
+// The extensions.code values a client can branch on. This file is the one
+// place where errors become codes.
+const (
+	CodeNotFound             = "NOT_FOUND"
+	CodeBadUserInput         = "BAD_USER_INPUT"
+	CodeUpstreamUnauthorized = "UPSTREAM_UNAUTHORIZED"
+	CodeUpstreamRateLimited  = "UPSTREAM_RATE_LIMITED"
+	CodeUpstreamUnavailable  = "UPSTREAM_UNAVAILABLE"
+	CodeUpstreamError        = "UPSTREAM_ERROR"
+	CodeUpstreamPartial      = "UPSTREAM_PARTIAL"
+	CodeOutcomeUnknown       = "OUTCOME_UNKNOWN"
+	CodeInternal             = "INTERNAL_SERVER_ERROR"
+)
+
+// InputError is a client mistake found before any upstream call.
+type InputError struct {
+	Message string
+}
+
+func (e *InputError) Error() string { return e.Message }
+
+// inputErrorf builds an InputError.
+func inputErrorf(format string, args ...any) error {
+	return &InputError{Message: fmt.Sprintf(format, args...)}
+}
+
+// PartialError is a hole in a 207 (partial) upstream answer.
+type PartialError struct {
+	API, Op, Part, TransactionID string
+}
+
+func (e *PartialError) Error() string {
+	return fmt.Sprintf("the %s API answered without %s (HTTP 207 partial result)", e.API, e.Part)
+}
+
+func partial(ctx context.Context, api, op, part string) error {
+	return &PartialError{API: api, Op: op, Part: part, TransactionID: upstream.CallerFrom(ctx).TransactionID}
+}
+
+var kindCodes = map[upstream.Kind]string{
+	upstream.KindNotFound:       CodeNotFound,
+	upstream.KindInvalid:        CodeBadUserInput,
+	upstream.KindUnauthorized:   CodeUpstreamUnauthorized,
+	upstream.KindRateLimited:    CodeUpstreamRateLimited,
+	upstream.KindUnavailable:    CodeUpstreamUnavailable,
+	upstream.KindBadResponse:    CodeUpstreamError,
+	upstream.KindOutcomeUnknown: CodeOutcomeUnknown,
+}
+
+// upstreamMessage is what a client reads: written here, never the
+// upstream's or Go's error text, except the upstream's own validation
+// message, which its spec says may be shown to clients.
+func upstreamMessage(e *upstream.Error) string {
+	switch e.Kind {
+	case upstream.KindNotFound:
+		return fmt.Sprintf("not found by the %s API", e.API)
+	case upstream.KindInvalid:
+		if e.Message != "" {
+			return fmt.Sprintf("the %s API rejected the request: %s", e.API, e.Message)
+		}
+		return fmt.Sprintf("the %s API rejected the request", e.API)
+	case upstream.KindUnauthorized:
+		return fmt.Sprintf("the facade is not authorized by the %s API", e.API)
+	case upstream.KindRateLimited:
+		return fmt.Sprintf("the %s API is rate limiting the facade; retry later", e.API)
+	case upstream.KindUnavailable:
+		return fmt.Sprintf("the %s API is unavailable", e.API)
+	case upstream.KindBadResponse:
+		return fmt.Sprintf("the %s API sent an answer the facade cannot read", e.API)
+	case upstream.KindOutcomeUnknown:
+		return fmt.Sprintf("the %s API received the request but no answer came: it may or may not have taken effect; check before retrying", e.API)
+	}
+	return "internal error"
+}
+
+// ErrorPresenter maps every resolver error to a GraphQL error with a code.
+// Unknown errors get a generic message; their detail goes to the log with
+// the transaction id.
+func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		out := graphql.DefaultErrorPresenter(ctx, err)
+		var ue *upstream.Error
+		var ie *InputError
+		var pe *PartialError
+		var se *scalar.InputError
+		switch {
+		case errors.As(err, &ue):
+			up := map[string]any{"api": ue.API, "op": ue.Op, "httpStatus": ue.HTTPStatus, "transactionId": ue.TransactionID}
+			if ue.RetryAfter > 0 {
+				up["retryAfter"] = int(math.Ceil(ue.RetryAfter.Seconds()))
+			}
+			out.Message = upstreamMessage(ue)
+			out.Extensions = map[string]any{"code": kindCodes[ue.Kind], "upstream": up}
+		case errors.As(err, &pe):
+			out.Message = pe.Error()
+			out.Extensions = map[string]any{"code": CodeUpstreamPartial,
+				"upstream": map[string]any{"api": pe.API, "op": pe.Op, "httpStatus": 207, "transactionId": pe.TransactionID}}
+		case errors.As(err, &ie):
+			out.Message = ie.Message
+			out.Extensions = map[string]any{"code": CodeBadUserInput}
+		case errors.As(err, &se):
+			out.Message = se.Error()
+			out.Extensions = map[string]any{"code": CodeBadUserInput}
+		case out.Extensions["code"] != nil:
+			// gqlgen's own parse/validation errors already carry a code.
+		default:
+			txn := upstream.CallerFrom(ctx).TransactionID
+			log.Error().Err(err).Str("transactionId", txn).Str("path", out.Path.String()).Msg("internal error")
+			out.Message = "internal error; quote transactionId " + txn + " to support"
+			out.Extensions = map[string]any{"code": CodeInternal, "transactionId": txn}
+		}
+		return out
+	}
+}
+
+// Recover turns a panic in a resolver into INTERNAL_SERVER_ERROR, logged.
+func Recover(log zerolog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, v any) error {
+		log.Error().Interface("panic", v).Str("transactionId", upstream.CallerFrom(ctx).TransactionID).Msg("resolver panic")
+		return errors.New("resolver panic")
+	}
+}

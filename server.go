@@ -1,0 +1,127 @@
+// Command customergraph serves the customer graph: a GraphQL facade over the
+// operator's Customer Profiles, Plans, Subscription Management and
+// Accountholders REST APIs. With no MTN_*_URL configured it serves an
+// embedded sandbox of those APIs, so `go run .` works anywhere.
+//
+//	go run .                                  # facade on :8080, sandbox upstream
+//	go run . -addr 127.0.0.1:9000             # another address
+//	go run . sandbox -addr 127.0.0.1:9400     # the sandbox alone
+package main
+
+//go:generate go run github.com/99designs/gqlgen generate
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"customergraph/sandbox"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args, os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program, with its dependencies passed in so tests can
+// start it like a user would.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := zerolog.New(stdout).With().Timestamp().Logger()
+	if len(args) > 1 && args[1] == "sandbox" {
+		return runSandbox(ctx, args[2:], stdout, log)
+	}
+
+	fs := flag.NewFlagSet("customergraph", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	addr := fs.String("addr", ":8080", "address to listen on")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	if !cfg.Upstream.Configured() {
+		url, stopSandbox, err := startSandbox(log)
+		if err != nil {
+			return err
+		}
+		defer stopSandbox()
+		cfg.useSandbox(url)
+		log.Info().Str("sandbox", url).Msg("no MTN_*_URL is set: serving the embedded sandbox of the four APIs")
+	}
+	app, err := newApp(cfg, log)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, *addr, app.handler(), cfg.ShutdownTimeout, log, "customer graph")
+}
+
+// serve listens on addr until ctx ends, then shuts down gracefully.
+func serve(ctx context.Context, addr string, h http.Handler, grace time.Duration, log zerolog.Logger, what string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      90 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info().Str("url", "http://"+ln.Addr().String()).Msg(what + " listening")
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info().Msg("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}
+
+func runSandbox(ctx context.Context, args []string, stdout io.Writer, log zerolog.Logger) error {
+	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	addr := fs.String("addr", "127.0.0.1:9400", "address to listen on")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return serve(ctx, *addr, sandbox.New(sandbox.Options{}), 5*time.Second, log, "sandbox")
+}
+
+// startSandbox serves the sandbox on a loopback port in-process.
+func startSandbox(log zerolog.Logger) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: sandbox.New(sandbox.Options{}), ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error().Err(err).Msg("sandbox stopped")
+		}
+	}()
+	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
+}
