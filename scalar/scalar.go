@@ -228,4 +228,6 @@ type InputError struct{ msg string }
 
 func (e *InputError) Error() string { return e.msg }
 
-func inputErr(format string, args ...any) error { return &InputError{msg: fmt.Sprintf(format, args...)} }
+func inputErr(format string, args ...any) error {
+	return &InputError{msg: fmt.Sprintf(format, args...)}
+}

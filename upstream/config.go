@@ -68,8 +68,9 @@ func (c Config) Configured() bool {
 // Validate checks the URLs and limits. It names variables, never values,
 // so a misplaced secret is not echoed.
 func (c Config) Validate() error {
-	for name, v := range map[string]string{"MTN_PROFILES_URL": c.ProfilesURL, "MTN_PLANS_URL": c.PlansURL,
-		"MTN_SUBSCRIPTIONS_URL": c.SubscriptionsURL, "MTN_ACCOUNTHOLDERS_URL": c.AccountholdersURL} {
+	for _, u := range []struct{ name, v string }{{"MTN_PROFILES_URL", c.ProfilesURL}, {"MTN_PLANS_URL", c.PlansURL},
+		{"MTN_SUBSCRIPTIONS_URL", c.SubscriptionsURL}, {"MTN_ACCOUNTHOLDERS_URL", c.AccountholdersURL}} {
+		name, v := u.name, u.v
 		if v == "" {
 			return fmt.Errorf("%s is not set (set all four API URLs, or none for the sandbox)", name)
 		}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"customergraph/sandbox"
+)
+
+// TestMutationInputsAreCheckedFirst: a bad input is BAD_USER_INPUT and
+// reaches no upstream API.
+func TestMutationInputsAreCheckedFirst(t *testing.T) {
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	cases := []struct{ name, query, want string }{
+		{"voucher without code", `mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHER}) { amount } }`, "voucherActivationCode must not be empty"},
+		{"voucherless without amount", `mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHERLESS, refillProfileId: "P1"}) { amount } }`, "amount is required"},
+		{"negative amount", `mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHERLESS, refillProfileId: "P1", amount: "-5"}) { amount } }`, "positive decimal"},
+		{"zero amount", `mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHERLESS, refillProfileId: "P1", amount: "0.00"}) { amount } }`, "positive decimal"},
+		{"float amount", `mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHERLESS, refillProfileId: "P1", amount: 12.5}) { amount } }`, ""},
+		{"bad customer id", `mutation { refillAirtime(input: {customerId: "083 100 0001", type: VOUCHER, voucherActivationCode: "1"}) { amount } }`, "country code"},
+		{"premium bad beneficiary", `mutation { requestPremium(input: {customerId: "27831000001", receivingCustomerId: "x", product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { statusCode } }`, "receivingCustomerId"},
+		{"subscribe bad email", `mutation { subscribe(input: {customerId: "27831000001", subscriptionId: "9", providerId: "202", name: "n", email: "nope"}) { pending { statusId } } }`, "e-mail"},
+		{"subscribe dates reversed", `mutation { subscribe(input: {customerId: "27831000001", subscriptionId: "9", providerId: "202", name: "n", startDate: "2026-12-01", endDate: "2026-11-01"}) { pending { statusId } } }`, "endDate is before startDate"},
+		{"subscribe bad date", `mutation { subscribe(input: {customerId: "27831000001", subscriptionId: "9", providerId: "202", name: "n", startDate: "tomorrow"}) { pending { statusId } } }`, "not a date"},
+		{"unsubscribe empty id", `mutation { unsubscribe(customerId: "27831000001", subscriptionId: " ", providerId: "202") { status } }`, "subscriptionId must not be empty"},
+		{"verify without identities", `mutation { verifyAccountholder(id: "27831000001", input: {identities: []}) { isValid } }`, "1 to 20"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := g.query(tc.query, nil)
+			if len(r.Errors) != 1 {
+				t.Fatalf("errors: %+v", r.Errors)
+			}
+			e := r.Errors[0]
+			if code := e.code(); code != "BAD_USER_INPUT" && code != "GRAPHQL_VALIDATION_FAILED" {
+				t.Errorf("code %q: %s", code, e.Message)
+			}
+			if !strings.Contains(e.Message, tc.want) {
+				t.Errorf("message %q lacks %q", e.Message, tc.want)
+			}
+			if n := g.calls()["total"]; n != 0 {
+				t.Errorf("%d upstream calls", n)
+			}
+		})
+	}
+}
+
+// TestRefillOutcomeUnknown: a refill whose answer never comes is reported
+// as OUTCOME_UNKNOWN, sent once, and its effect is visible afterwards.
+func TestRefillOutcomeUnknown(t *testing.T) {
+	g := newTestGraph(t, sandbox.Options{SlowDelay: time.Second}, func(c *config) { c.Upstream.Timeout = 200 * time.Millisecond })
+	r := g.query(`mutation { refillAirtime(input: {customerId: "27831000010", type: VOUCHER, voucherActivationCode: "1234"}) { amount } }`, nil)
+	e := r.errorAt("refillAirtime")
+	if e == nil || e.code() != "OUTCOME_UNKNOWN" || !strings.Contains(e.Message, "may or may not have taken effect") {
+		t.Fatalf("%+v", r.Errors)
+	}
+	if at(r.Data, "refillAirtime") != nil {
+		t.Errorf("data %v", r.Data)
+	}
+	if n := g.calls()["plans.refill"]; n != 1 {
+		t.Errorf("refill sent %d times", n)
+	}
+	r = g.query(`{ customer(id: "27831000010") { plans(type: null) { balances { balanceType detail { activeValue } } } } }`, nil)
+	if len(r.Errors) > 0 {
+		t.Fatalf("%+v", r.Errors)
+	}
+}
+
+// TestWritesChangeWhatReadsSee: the sandbox keeps state, so an analyst sees
+// the effect of a mutation in the next query.
+func TestWritesChangeWhatReadsSee(t *testing.T) {
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	airtime := func() any {
+		r := g.query(`{ customer(id: "27831000001") { plans { balances { detail { activeValue } } } } }`, nil)
+		return at(r.Data, "customer.plans.balances.0.detail.activeValue")
+	}
+	if v := airtime(); v != "268.61" {
+		t.Fatalf("airtime %v", v)
+	}
+	r := g.query(`mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHER, voucherActivationCode: "1234"}) { amount currency } }`, nil)
+	if at(r.Data, "refillAirtime.amount") != "50.00" {
+		t.Fatalf("%+v %v", r.Errors, r.Data)
+	}
+	if v := airtime(); v != "318.61" {
+		t.Errorf("airtime after refill %v", v)
+	}
+	r = g.query(`mutation { subscribe(input: {customerId: "27831000001", subscriptionId: "4", providerId: "101", name: "again"}) { subscription { id } } }`, nil)
+	if e := r.errorAt("subscribe"); e == nil || e.code() != "BAD_USER_INPUT" || !strings.Contains(e.Message, "already has this subscription") {
+		t.Errorf("duplicate subscribe: %+v", r.Errors)
+	}
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"customergraph/sandbox"
+)
+
+// startRun starts the program as `go run . args…` would and returns the
+// URL it listens on.
+func startRun(t *testing.T, args []string, env map[string]string) (string, <-chan error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"customergraph"}, args...), func(k string) string { return env[k] }, pw)
+		pw.Close()
+	}()
+	urlc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		sent := false
+		for sc.Scan() {
+			var line map[string]any
+			if json.Unmarshal(sc.Bytes(), &line) == nil && strings.HasSuffix(line["message"].(string), "listening") && !sent {
+				urlc <- line["url"].(string)
+				sent = true
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run returned %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("run did not shut down")
+		}
+	})
+	select {
+	case u := <-urlc:
+		return u, done
+	case err := <-done:
+		t.Fatalf("run exited: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not start")
+	}
+	return "", nil
+}
+
+func TestRunServesTheSandboxByDefault(t *testing.T) {
+	base, _ := startRun(t, []string{"-addr", "127.0.0.1:0"}, nil)
+	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(`{"query":"{ customer(id: \"+27 83 100 0001\") { location { country } accountholder { status } } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out gqlResponse
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	if len(out.Errors) > 0 || at(out.Data, "customer.location.country") != "ZA" || at(out.Data, "customer.accountholder.status") != "ACTIVE" {
+		t.Errorf("%+v %v", out.Errors, out.Data)
+	}
+	if resp.Header.Get("X-Request-ID") == "" {
+		t.Error("no X-Request-ID echoed")
+	}
+}
+
+func TestRunSandboxAlone(t *testing.T) {
+	base, _ := startRun(t, []string{"sandbox", "-addr", "127.0.0.1:0"}, nil)
+	req, _ := http.NewRequest("GET", base+"/plans/v2/customers/27831000001/plans", nil)
+	req.Header.Set("X-API-Key", sandbox.APIKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("status %d", resp.StatusCode)
+	}
+}
+
+func TestRunRejectsHalfAConfiguration(t *testing.T) {
+	err := run(context.Background(), []string{"customergraph", "-addr", "127.0.0.1:0"},
+		func(k string) string {
+			return map[string]string{"MTN_PLANS_URL": "http://127.0.0.1:1/plans/v2", "MTN_API_KEY": "k-secret"}[k]
+		}, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "MTN_PROFILES_URL") || strings.Contains(err.Error(), "k-secret") {
+		t.Errorf("err %v", err)
+	}
+}
+
+func TestHTTPTransport(t *testing.T) {
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	t.Run("GET runs a query", func(t *testing.T) {
+		resp, err := http.Get(g.url + "/graphql?query=" + url.QueryEscape(`{ customer(id: "27831000001") { id } }`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out gqlResponse
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		if resp.StatusCode != 200 || at(out.Data, "customer.id") != "27831000001" {
+			t.Errorf("%d %+v", resp.StatusCode, out)
+		}
+	})
+	t.Run("graphql-response+json is honoured", func(t *testing.T) {
+		req, _ := http.NewRequest("POST", g.url+"/graphql", strings.NewReader(`{"query":"{ customer(id: \"27831000001\") { id } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/graphql-response+json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/graphql-response+json") {
+			t.Errorf("content type %q", ct)
+		}
+	})
+	t.Run("the client's transaction id reaches every upstream call", func(t *testing.T) {
+		g.sb.Reset()
+		r := g.query(`{ customer(id: "27831000001") { location { country } plans { tariffPlan } accountholder { status } } }`, nil, "X-Request-ID", "bff-trace-42")
+		if len(r.Errors) > 0 || r.header.Get("X-Request-ID") != "bff-trace-42" {
+			t.Fatalf("%+v %v", r.Errors, r.header)
+		}
+		for _, e := range g.sb.Log() {
+			if e.Op != "oauth.token" && e.TransactionID != "bff-trace-42" {
+				t.Errorf("%s carried %q", e.Op, e.TransactionID)
+			}
+		}
+	})
+}
