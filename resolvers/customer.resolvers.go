@@ -188,10 +188,12 @@ func (r *Resolver) LoanEligibility() graph.LoanEligibilityResolver {
 // Loans returns graph.LoansResolver implementation.
 func (r *Resolver) Loans() graph.LoansResolver { return &loansResolver{r} }
 
-type accountResolver struct{ *Resolver }
-type billingPlanResolver struct{ *Resolver }
-type customerResolver struct{ *Resolver }
-type deviceUsageResolver struct{ *Resolver }
-type kycRecordResolver struct{ *Resolver }
-type loanEligibilityResolver struct{ *Resolver }
-type loansResolver struct{ *Resolver }
+type (
+	accountResolver         struct{ *Resolver }
+	billingPlanResolver     struct{ *Resolver }
+	customerResolver        struct{ *Resolver }
+	deviceUsageResolver     struct{ *Resolver }
+	kycRecordResolver       struct{ *Resolver }
+	loanEligibilityResolver struct{ *Resolver }
+	loansResolver           struct{ *Resolver }
+)

@@ -57,7 +57,9 @@ func (r *Resolver) Plans() graph.PlansResolver { return &plansResolver{r} }
 // Wallet returns graph.WalletResolver implementation.
 func (r *Resolver) Wallet() graph.WalletResolver { return &walletResolver{r} }
 
-type amountResolver struct{ *Resolver }
-type balanceDetailResolver struct{ *Resolver }
-type plansResolver struct{ *Resolver }
-type walletResolver struct{ *Resolver }
+type (
+	amountResolver        struct{ *Resolver }
+	balanceDetailResolver struct{ *Resolver }
+	plansResolver         struct{ *Resolver }
+	walletResolver        struct{ *Resolver }
+)
