@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/caarlos0/env/v11"
@@ -18,12 +20,45 @@ type config struct {
 	// RequestTimeout bounds a whole GraphQL request, upstream calls included.
 	RequestTimeout  time.Duration `env:"GRAPH_REQUEST_TIMEOUT" envDefault:"15s"`
 	ShutdownTimeout time.Duration `env:"GRAPH_SHUTDOWN_TIMEOUT" envDefault:"10s"`
-	// CallbackBaseURL is the facade's public URL, given to unsubscribe-all as
-	// the base of its callback URL.
-	CallbackBaseURL string `env:"GRAPH_PUBLIC_URL"`
+	// PublicURL is the facade's public base URL, given to unsubscribe-all
+	// as the base of its callback URL.
+	PublicURL string `env:"GRAPH_PUBLIC_URL"`
+
+	MaxBodyBytes int64 `env:"GRAPH_MAX_BODY_BYTES" envDefault:"65536"`
+	MaxTokens    int   `env:"GRAPH_MAX_TOKENS" envDefault:"5000"`
+	MaxDepth     int   `env:"GRAPH_MAX_DEPTH" envDefault:"15"`
+	MaxAliases   int   `env:"GRAPH_MAX_ALIASES" envDefault:"30"`
+	MaxFields    int   `env:"GRAPH_MAX_FIELDS" envDefault:"500"`
+	MaxCost      int   `env:"GRAPH_MAX_COST" envDefault:"5000"`
+	MaxMutations int   `env:"GRAPH_MAX_MUTATIONS" envDefault:"1"`
+	QueryCache   int   `env:"GRAPH_QUERY_CACHE" envDefault:"1000"`
+
+	// Unset, these follow the mode: on with the sandbox, off with real APIs.
+	Introspection    *bool `env:"GRAPH_INTROSPECTION"`
+	FieldSuggestions *bool `env:"GRAPH_FIELD_SUGGESTIONS"`
+	Playground       *bool `env:"GRAPH_PLAYGROUND"`
+	AllowAnonymous   *bool `env:"GRAPH_ALLOW_ANONYMOUS"`
+
+	// ClientKeys are "name=sha256-hex" pairs; clients send the key itself as
+	// "Authorization: Bearer <key>".
+	ClientKeys      []string `env:"GRAPH_CLIENT_KEYS" envSeparator:","`
+	CORSOrigins     []string `env:"GRAPH_CORS_ORIGINS" envSeparator:","`
+	CORSCredentials bool     `env:"GRAPH_CORS_CREDENTIALS" envDefault:"false"`
+	PProf           bool     `env:"GRAPH_PPROF" envDefault:"false"`
 
 	sandbox bool
+	clients []clientKey
 }
+
+type clientKey struct {
+	name string
+	hash []byte
+}
+
+var graphEnv = []string{"GRAPH_REQUEST_TIMEOUT", "GRAPH_SHUTDOWN_TIMEOUT", "GRAPH_PUBLIC_URL", "GRAPH_MAX_BODY_BYTES", "GRAPH_MAX_TOKENS",
+	"GRAPH_MAX_DEPTH", "GRAPH_MAX_ALIASES", "GRAPH_MAX_FIELDS", "GRAPH_MAX_COST", "GRAPH_MAX_MUTATIONS", "GRAPH_QUERY_CACHE",
+	"GRAPH_INTROSPECTION", "GRAPH_FIELD_SUGGESTIONS", "GRAPH_PLAYGROUND", "GRAPH_ALLOW_ANONYMOUS", "GRAPH_CLIENT_KEYS",
+	"GRAPH_CORS_ORIGINS", "GRAPH_CORS_CREDENTIALS", "GRAPH_PPROF"}
 
 func loadConfig(getenv func(string) string) (config, error) {
 	up, err := upstream.ConfigFromEnv(getenv)
@@ -31,7 +66,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return config{}, err
 	}
 	environ := map[string]string{}
-	for _, k := range []string{"GRAPH_REQUEST_TIMEOUT", "GRAPH_SHUTDOWN_TIMEOUT", "GRAPH_PUBLIC_URL"} {
+	for _, k := range graphEnv {
 		if v := getenv(k); v != "" {
 			environ[k] = v
 		}
@@ -41,6 +76,22 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return config{}, fmt.Errorf("config: %w", err)
 	}
 	c.Upstream = up
+	for _, kv := range c.ClientKeys {
+		name, h, ok := strings.Cut(strings.TrimSpace(kv), "=")
+		hash, err := hex.DecodeString(h)
+		if !ok || name == "" || err != nil || len(hash) != 32 {
+			return config{}, fmt.Errorf("GRAPH_CLIENT_KEYS: each entry must be name=<sha256 of the key, in hex>")
+		}
+		c.clients = append(c.clients, clientKey{name: name, hash: hash})
+	}
+	for _, o := range c.CORSOrigins {
+		if strings.TrimSpace(o) == "*" && c.CORSCredentials {
+			return config{}, fmt.Errorf("GRAPH_CORS_ORIGINS may not be * when GRAPH_CORS_CREDENTIALS is true")
+		}
+	}
+	if c.MaxBodyBytes <= 0 || c.RequestTimeout <= 0 {
+		return config{}, fmt.Errorf("GRAPH_MAX_BODY_BYTES and GRAPH_REQUEST_TIMEOUT must be positive")
+	}
 	return c, nil
 }
 
@@ -51,4 +102,21 @@ func (c *config) useSandbox(base string) {
 	u.ProfilesURL, u.PlansURL = base+sandbox.Roots[sandbox.Profiles], base+sandbox.Roots[sandbox.Plans]
 	u.SubscriptionsURL, u.AccountholdersURL = base+sandbox.Roots[sandbox.Subscriptions], base+sandbox.Roots[sandbox.Accountholders]
 	u.TokenURL, u.APIKey, u.ClientID, u.ClientSecret = base+"/oauth/token", sandbox.APIKey, sandbox.ClientID, sandbox.ClientSecret
+}
+
+// on resolves a mode-dependent switch: explicit value, else on in sandbox mode.
+func (c *config) on(v *bool) bool {
+	if v != nil {
+		return *v
+	}
+	return c.sandbox
+}
+
+// check refuses an unsafe production setup: real APIs with no client keys
+// must be opened explicitly.
+func (c *config) check() error {
+	if !c.sandbox && len(c.clients) == 0 && !c.on(c.AllowAnonymous) {
+		return fmt.Errorf("real upstream APIs are configured but no GRAPH_CLIENT_KEYS: set client keys, or GRAPH_ALLOW_ANONYMOUS=true to serve without client authentication")
+	}
+	return nil
 }

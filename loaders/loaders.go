@@ -7,7 +7,6 @@ package loaders
 
 import (
 	"context"
-	"net/http"
 	"sync"
 	"time"
 
@@ -68,30 +67,43 @@ type Loaders struct {
 	Validation    *dataloader.Loader[string, *upstream.Validation]
 }
 
-// New returns fresh loaders over c.
-func New(c *upstream.Client) *Loaders {
+// BatchObserver is told the size of every batch a loader sends.
+type BatchObserver func(loader string, keys int)
+
+// New returns fresh loaders over c; observe may be nil.
+func New(c *upstream.Client, observe BatchObserver) *Loaders {
+	if observe == nil {
+		observe = func(string, int) {}
+	}
 	return &Loaders{
-		Profile: dataloader.NewBatchedLoader(profileBatch(c.Profiles), opts[ProfileKey, *upstream.Profile]()...),
-		Plans: newLoader(func(ctx context.Context, k PlansKey) (*upstream.Plans, error) {
+		Profile: dataloader.NewBatchedLoader(observed("profile", observe, profileBatch(c.Profiles)), opts[ProfileKey, *upstream.Profile]()...),
+		Plans: newLoader("plans", observe, func(ctx context.Context, k PlansKey) (*upstream.Plans, error) {
 			return c.Plans.Get(ctx, k.ID, k.Query)
 		}),
-		Product: newLoader(func(ctx context.Context, k ProductKey) (*upstream.Plans, error) {
+		Product: newLoader("product", observe, func(ctx context.Context, k ProductKey) (*upstream.Plans, error) {
 			return c.Plans.GetProduct(ctx, k.ID, k.ProductCode)
 		}),
-		Subscriptions: newLoader(func(ctx context.Context, k SubscriptionsKey) (*upstream.SubscriptionList, error) {
+		Subscriptions: newLoader("subscriptions", observe, func(ctx context.Context, k SubscriptionsKey) (*upstream.SubscriptionList, error) {
 			return c.Subscriptions.List(ctx, k.ID, k.ProviderID)
 		}),
-		Subscription: newLoader(func(ctx context.Context, k SubscriptionKey) (*upstream.Subscription, error) {
+		Subscription: newLoader("subscription", observe, func(ctx context.Context, k SubscriptionKey) (*upstream.Subscription, error) {
 			return c.Subscriptions.Get(ctx, k.ID, k.SubscriptionID, k.ProviderID)
 		}),
-		Status: newLoader(func(ctx context.Context, k StatusKey) (*upstream.Subscription, error) {
+		Status: newLoader("status", observe, func(ctx context.Context, k StatusKey) (*upstream.Subscription, error) {
 			return c.Subscriptions.Status(ctx, k.ID, k.SubscriptionID, k.ProviderID, k.StatusID)
 		}),
-		Providers: newLoader(c.Subscriptions.Providers),
-		Accountholder: newLoader(func(ctx context.Context, k AccountholderKey) (*upstream.Accountholder, error) {
+		Providers: newLoader("providers", observe, c.Subscriptions.Providers),
+		Accountholder: newLoader("accountholder", observe, func(ctx context.Context, k AccountholderKey) (*upstream.Accountholder, error) {
 			return c.Accountholders.Get(ctx, k.ID, k.IncludeOffnet)
 		}),
-		Validation: newLoader(c.Accountholders.Validate),
+		Validation: newLoader("validation", observe, c.Accountholders.Validate),
+	}
+}
+
+func observed[K comparable, V any](name string, observe BatchObserver, f dataloader.BatchFunc[K, V]) dataloader.BatchFunc[K, V] {
+	return func(ctx context.Context, keys []K) []*dataloader.Result[V] {
+		observe(name, len(keys))
+		return f(ctx, keys)
 	}
 }
 
@@ -99,8 +111,8 @@ func opts[K comparable, V any]() []dataloader.Option[K, V] {
 	return []dataloader.Option[K, V]{dataloader.WithWait[K, V](Wait), dataloader.WithBatchCapacity[K, V](100)}
 }
 
-func newLoader[K comparable, V any](fetch func(context.Context, K) (V, error)) *dataloader.Loader[K, V] {
-	return dataloader.NewBatchedLoader(fanOut(fetch), opts[K, V]()...)
+func newLoader[K comparable, V any](name string, observe BatchObserver, fetch func(context.Context, K) (V, error)) *dataloader.Loader[K, V] {
+	return dataloader.NewBatchedLoader(observed(name, observe, fanOut(fetch)), opts[K, V]()...)
 }
 
 // fanOut turns a one-key fetch into a batch function that calls upstream
@@ -170,12 +182,4 @@ func For(ctx context.Context) *Loaders {
 // With attaches loaders to ctx.
 func With(ctx context.Context, l *Loaders) context.Context {
 	return context.WithValue(ctx, ctxKey{}, l)
-}
-
-// Middleware gives each request its own loaders, so nothing is cached
-// across requests or users.
-func Middleware(c *upstream.Client, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(With(r.Context(), New(c))))
-	})
 }

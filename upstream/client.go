@@ -48,8 +48,9 @@ type Options struct {
 	// HTTPClient overrides the transport (tests); it must not have a Timeout
 	// shorter than Config.Timeout.
 	HTTPClient *http.Client
-	// OnCall, when set, is told about every finished operation.
-	OnCall func(Call)
+	// OnCall, when set, is told about every finished operation, with the
+	// context of the request that caused it.
+	OnCall func(context.Context, Call)
 	// OnBreaker, when set, is told when an API's breaker changes state.
 	OnBreaker func(api string, state gobreaker.State)
 }
@@ -134,7 +135,7 @@ type api struct {
 	breaker *gobreaker.CircuitBreaker[*reply]
 	sem     chan struct{}
 	log     zerolog.Logger
-	onCall  func(Call)
+	onCall  func(context.Context, Call)
 }
 
 // call is one operation to perform.
@@ -215,7 +216,7 @@ func (a *api) do(ctx context.Context, c call) (*reply, error) {
 	rec := Call{API: a.name, Op: c.op, Method: c.method, Status: status, Kind: kind, Duration: time.Since(start), Attempts: attempts, TransactionID: caller.TransactionID}
 	a.logCall(rec, err)
 	if a.onCall != nil {
-		a.onCall(rec)
+		a.onCall(ctx, rec)
 	}
 	if err != nil {
 		return nil, err

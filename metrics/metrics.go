@@ -1,0 +1,126 @@
+// Package metrics holds the facade's Prometheus metrics. Label values come
+// from closed sets (API, operation, code) or are bounded (operation names),
+// so a client cannot blow up their cardinality.
+package metrics
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/sony/gobreaker/v2"
+
+	"customergraph/upstream"
+)
+
+// MaxOperationNames bounds the distinct operation names recorded; later
+// names are recorded as "other".
+const MaxOperationNames = 200
+
+// Metrics are the facade's collectors on their own registry.
+type Metrics struct {
+	reg              *prometheus.Registry
+	requests         *prometheus.CounterVec
+	requestDuration  *prometheus.HistogramVec
+	fieldErrors      *prometheus.CounterVec
+	upstreamCalls    *prometheus.CounterVec
+	upstreamDuration *prometheus.HistogramVec
+	upstreamRetries  *prometheus.CounterVec
+	breaker          *prometheus.GaugeVec
+	batchSize        *prometheus.HistogramVec
+
+	mu    sync.Mutex
+	names map[string]bool
+}
+
+// New registers the collectors.
+func New() *Metrics {
+	m := &Metrics{reg: prometheus.NewRegistry(), names: map[string]bool{}}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "graph_requests_total",
+		Help: "GraphQL requests by operation name and outcome (ok, partial, error)."}, []string{"operation", "outcome"})
+	m.requestDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "graph_request_duration_seconds",
+		Help: "GraphQL request duration.", Buckets: prometheus.ExponentialBuckets(0.001, 2, 15)}, []string{"operation"})
+	m.fieldErrors = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "graph_errors_total",
+		Help: "GraphQL errors by extensions.code."}, []string{"code"})
+	m.upstreamCalls = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "upstream_calls_total",
+		Help: "Upstream operations by API, operation and final HTTP status (0: no answer)."}, []string{"api", "op", "status"})
+	m.upstreamDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "upstream_call_duration_seconds",
+		Help: "Upstream operation duration, retries included.", Buckets: prometheus.ExponentialBuckets(0.001, 2, 15)}, []string{"api", "op"})
+	m.upstreamRetries = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "upstream_retries_total",
+		Help: "Upstream attempts beyond the first."}, []string{"api", "op"})
+	m.breaker = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "upstream_breaker_state",
+		Help: "Circuit breaker state per API: 0 closed, 1 half-open, 2 open."}, []string{"api"})
+	m.batchSize = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "loader_batch_size",
+		Help: "Keys per dataloader batch.", Buckets: []float64{1, 2, 5, 10, 20, 50, 100}}, []string{"loader"})
+	m.reg.MustRegister(m.requests, m.requestDuration, m.fieldErrors, m.upstreamCalls, m.upstreamDuration,
+		m.upstreamRetries, m.breaker, m.batchSize,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for _, api := range []string{upstream.APIProfiles, upstream.APIPlans, upstream.APISubscriptions, upstream.APIAccountholders} {
+		m.breaker.WithLabelValues(api).Set(0)
+	}
+	return m
+}
+
+// Handler serves /metrics.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// Registry exposes the registry (tests gather from it).
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// Upstream records a finished upstream operation.
+func (m *Metrics) Upstream(c upstream.Call) {
+	m.upstreamCalls.WithLabelValues(c.API, c.Op, strconv.Itoa(c.Status)).Inc()
+	m.upstreamDuration.WithLabelValues(c.API, c.Op).Observe(c.Duration.Seconds())
+	if c.Attempts > 1 {
+		m.upstreamRetries.WithLabelValues(c.API, c.Op).Add(float64(c.Attempts - 1))
+	}
+}
+
+// Breaker records a breaker state change.
+func (m *Metrics) Breaker(api string, s gobreaker.State) {
+	v := map[gobreaker.State]float64{gobreaker.StateClosed: 0, gobreaker.StateHalfOpen: 1, gobreaker.StateOpen: 2}[s]
+	m.breaker.WithLabelValues(api).Set(v)
+}
+
+// Batch records a dataloader batch.
+func (m *Metrics) Batch(loader string, keys int) {
+	m.batchSize.WithLabelValues(loader).Observe(float64(keys))
+}
+
+var validName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
+
+// Request records a finished GraphQL request and its error codes.
+func (m *Metrics) Request(operation, outcome string, d time.Duration, codes []string) {
+	op := m.operationLabel(operation)
+	m.requests.WithLabelValues(op, outcome).Inc()
+	m.requestDuration.WithLabelValues(op).Observe(d.Seconds())
+	for _, c := range codes {
+		m.fieldErrors.WithLabelValues(c).Inc()
+	}
+}
+
+func (m *Metrics) operationLabel(name string) string {
+	if name == "" {
+		return "anonymous"
+	}
+	if !validName.MatchString(name) {
+		return "other"
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.names[name] {
+		return name
+	}
+	if len(m.names) >= MaxOperationNames {
+		return "other"
+	}
+	m.names[name] = true
+	return name
+}

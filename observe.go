@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/rs/zerolog"
+
+	"customergraph/metrics"
+	"customergraph/upstream"
+)
+
+type clientKeyCtx struct{}
+
+func withClient(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, clientKeyCtx{}, name)
+}
+
+func clientFrom(ctx context.Context) string {
+	if n, ok := ctx.Value(clientKeyCtx{}).(string); ok {
+		return n
+	}
+	return "anonymous"
+}
+
+// requestStats gathers, for the access log and metrics, what one request did.
+type requestStats struct {
+	mu            sync.Mutex
+	operation     string
+	codes         []string
+	hasData       bool
+	upstreamCalls int
+}
+
+type statsKey struct{}
+
+func statsFrom(ctx context.Context) *requestStats {
+	s, _ := ctx.Value(statsKey{}).(*requestStats)
+	return s
+}
+
+// onUpstreamCall counts a request's upstream operations and feeds metrics.
+func onUpstreamCall(m *metrics.Metrics) func(context.Context, upstream.Call) {
+	return func(ctx context.Context, c upstream.Call) {
+		m.Upstream(c)
+		if s := statsFrom(ctx); s != nil {
+			s.mu.Lock()
+			s.upstreamCalls++
+			s.mu.Unlock()
+		}
+	}
+}
+
+// collectResponse is a gqlgen response middleware: it sees every response,
+// error-only ones included, and notes the operation and error codes.
+func collectResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	s := statsFrom(ctx)
+	if s == nil || resp == nil {
+		return resp
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if graphql.HasOperationContext(ctx) {
+		if oc := graphql.GetOperationContext(ctx); oc != nil {
+			s.operation = oc.OperationName
+		}
+	}
+	s.hasData = s.hasData || (len(resp.Data) > 0 && string(resp.Data) != "null")
+	for _, e := range resp.Errors {
+		code, _ := e.Extensions["code"].(string)
+		if code == "" {
+			code = "UNKNOWN"
+		}
+		s.codes = append(s.codes, code)
+	}
+	return resp
+}
+
+type recorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += n
+	return n, err
+}
+
+// accessLog writes one line per GraphQL request and records its metrics.
+func accessLog(log zerolog.Logger, m *metrics.Metrics, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		w.Header().Set("X-Request-ID", transactionID(r))
+		s := &requestStats{}
+		rec := &recorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), statsKey{}, s)))
+		d := time.Since(start)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		outcome := "ok"
+		switch {
+		case len(s.codes) > 0 && s.hasData:
+			outcome = "partial"
+		case len(s.codes) > 0 || rec.status >= 400:
+			outcome = "error"
+		}
+		m.Request(s.operation, outcome, d, s.codes)
+		log.Info().Str("method", r.Method).Int("status", rec.status).Int("bytes", rec.bytes).
+			Str("operation", s.operation).Str("outcome", outcome).Strs("codes", s.codes).
+			Int("upstreamCalls", s.upstreamCalls).Dur("duration", d).
+			Str("transactionId", rec.Header().Get("X-Request-ID")).Str("client", clientFrom(r.Context())).
+			Msg("graphql request")
+	})
+}
