@@ -49,6 +49,10 @@ func guardBody(max int64, next http.Handler) http.Handler {
 			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body is not valid JSON")
 			return
 		}
+		if t := bytes.TrimSpace(body); len(t) == 0 || t[0] != '{' {
+			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the body must be one JSON object {\"query\": …}; batches of operations are not supported")
+			return
+		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
 		next.ServeHTTP(w, r)
@@ -76,7 +80,8 @@ func authenticate(keys []clientKey, next http.Handler) http.Handler {
 			writeError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "send a client key as Authorization: Bearer <key>")
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(withClient(r.Context(), name)))
+		setClient(r.Context(), name)
+		next.ServeHTTP(w, r)
 	})
 }
 

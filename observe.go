@@ -13,22 +13,19 @@ import (
 	"customergraph/upstream"
 )
 
-type clientKeyCtx struct{}
-
-func withClient(ctx context.Context, name string) context.Context {
-	return context.WithValue(ctx, clientKeyCtx{}, name)
-}
-
-func clientFrom(ctx context.Context) string {
-	if n, ok := ctx.Value(clientKeyCtx{}).(string); ok {
-		return n
+// setClient records the authenticated client of the request.
+func setClient(ctx context.Context, name string) {
+	if s := statsFrom(ctx); s != nil {
+		s.mu.Lock()
+		s.client = name
+		s.mu.Unlock()
 	}
-	return "anonymous"
 }
 
 // requestStats gathers, for the access log and metrics, what one request did.
 type requestStats struct {
 	mu            sync.Mutex
+	client        string
 	operation     string
 	codes         []string
 	hasData       bool
@@ -67,6 +64,9 @@ func collectResponse(ctx context.Context, next graphql.ResponseHandler) *graphql
 	if graphql.HasOperationContext(ctx) {
 		if oc := graphql.GetOperationContext(ctx); oc != nil {
 			s.operation = oc.OperationName
+			if s.operation == "" && oc.Operation != nil {
+				s.operation = oc.Operation.Name
+			}
 		}
 	}
 	s.hasData = s.hasData || (len(resp.Data) > 0 && string(resp.Data) != "null")
@@ -107,7 +107,7 @@ func accessLog(log zerolog.Logger, m *metrics.Metrics, next http.Handler) http.H
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		w.Header().Set("X-Request-ID", transactionID(r))
-		s := &requestStats{}
+		s := &requestStats{client: "anonymous"}
 		rec := &recorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), statsKey{}, s)))
 		d := time.Since(start)
@@ -124,7 +124,7 @@ func accessLog(log zerolog.Logger, m *metrics.Metrics, next http.Handler) http.H
 		log.Info().Str("method", r.Method).Int("status", rec.status).Int("bytes", rec.bytes).
 			Str("operation", s.operation).Str("outcome", outcome).Strs("codes", s.codes).
 			Int("upstreamCalls", s.upstreamCalls).Dur("duration", d).
-			Str("transactionId", rec.Header().Get("X-Request-ID")).Str("client", clientFrom(r.Context())).
+			Str("transactionId", rec.Header().Get("X-Request-ID")).Str("client", s.client).
 			Msg("graphql request")
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -43,6 +44,12 @@ var (
 	_ graphql.HandlerExtension           = &Extension{}
 	_ graphql.OperationParameterMutator = &Extension{}
 )
+
+func init() {
+	// A document over a limit is a request error, like a validation failure:
+	// 400 for application/graphql-response+json, 422 for application/json.
+	errcode.RegisterErrorType(Code, errcode.KindProtocol)
+}
 
 // New returns the extension.
 func New(l Limits) *Extension {

@@ -17,15 +17,16 @@ import (
 // The extensions.code values a client can branch on. This file is the one
 // place where errors become codes.
 const (
-	CodeNotFound             = "NOT_FOUND"
-	CodeBadUserInput         = "BAD_USER_INPUT"
-	CodeUpstreamUnauthorized = "UPSTREAM_UNAUTHORIZED"
-	CodeUpstreamRateLimited  = "UPSTREAM_RATE_LIMITED"
-	CodeUpstreamUnavailable  = "UPSTREAM_UNAVAILABLE"
-	CodeUpstreamError        = "UPSTREAM_ERROR"
-	CodeUpstreamPartial      = "UPSTREAM_PARTIAL"
-	CodeOutcomeUnknown       = "OUTCOME_UNKNOWN"
-	CodeInternal             = "INTERNAL_SERVER_ERROR"
+	CodeNotFound              = "NOT_FOUND"
+	CodeBadUserInput          = "BAD_USER_INPUT"
+	CodeUpstreamUnauthorized  = "UPSTREAM_UNAUTHORIZED"
+	CodeUpstreamRateLimited   = "UPSTREAM_RATE_LIMITED"
+	CodeUpstreamUnavailable   = "UPSTREAM_UNAVAILABLE"
+	CodeUpstreamError         = "UPSTREAM_ERROR"
+	CodeUpstreamPartial       = "UPSTREAM_PARTIAL"
+	CodeOutcomeUnknown        = "OUTCOME_UNKNOWN"
+	CodeInternal              = "INTERNAL_SERVER_ERROR"
+	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"
 )
 
 // InputError is a client mistake found before any upstream call.
@@ -117,6 +118,9 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 		case errors.As(err, &se):
 			out.Message = se.Error()
 			out.Extensions = map[string]any{"code": CodeBadUserInput}
+		case isIntrospectionDisabled(err):
+			out.Message = "introspection is disabled on this server (GRAPH_INTROSPECTION=false); the schema is documented in the repository's graph/*.graphqls"
+			out.Extensions = map[string]any{"code": CodeIntrospectionDisabled}
 		case out.Extensions["code"] != nil:
 			// gqlgen's own parse/validation errors already carry a code.
 		default:
@@ -135,4 +139,15 @@ func Recover(log zerolog.Logger) graphql.RecoverFunc {
 		log.Error().Interface("panic", v).Str("transactionId", upstream.CallerFrom(ctx).TransactionID).Msg("resolver panic")
 		return errors.New("resolver panic")
 	}
+}
+
+// isIntrospectionDisabled recognizes gqlgen's error for a schema query when
+// introspection is off; gqlgen has no typed error for it.
+func isIntrospectionDisabled(err error) bool {
+	for ; err != nil; err = errors.Unwrap(err) {
+		if err.Error() == "introspection disabled" {
+			return true
+		}
+	}
+	return false
 }

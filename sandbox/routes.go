@@ -75,6 +75,7 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (s *Server) handle(mux *http.ServeMux, api, op string, a auth, pattern string, h http.HandlerFunc) {
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		sw := &statusWriter{ResponseWriter: w}
+		s.count(op)
 		defer func() {
 			s.record(LogEntry{API: api, Op: op, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
 				Status: sw.status, TransactionID: r.Header.Get("transactionId")})

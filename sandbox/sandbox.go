@@ -118,7 +118,7 @@ func (s *Server) resetState() {
 // Reset forgets every write, counter, log entry and token. Latency settings stay.
 func (s *Server) Reset() { s.resetState() }
 
-// Calls returns the number of answered requests per operation name
+// Calls returns the number of received requests per operation name
 // (e.g. "plans.getPlans"); "total" sums the four APIs (token calls excluded).
 func (s *Server) Calls() map[string]int {
 	s.mu.Lock()
@@ -166,10 +166,17 @@ func (s *Server) RevokeTokens() {
 // WaitCallbacks blocks until every pending unsubscribe-all callback was posted.
 func (s *Server) WaitCallbacks() { s.callbacks.Wait() }
 
+// count notes a request on arrival, so a caller that gave up is counted too.
+func (s *Server) count(op string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls[op]++
+}
+
+// record logs an answered request.
 func (s *Server) record(e LogEntry) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.calls[e.Op]++
 	if len(s.log) < 10000 {
 		s.log = append(s.log, e)
 	}
