@@ -71,7 +71,7 @@ func (a *app) handler() http.Handler {
 	graphqlHandler := accessLog(a.log, a.metrics,
 		authenticate(a.cfg.clients,
 			guardBody(a.cfg.MaxBodyBytes,
-				getMutations405(
+				httpStatuses(
 					a.perRequest(a.gql)))))
 	mux.Handle("/graphql", graphqlHandler)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

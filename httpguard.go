@@ -85,24 +85,28 @@ func authenticate(keys []clientKey, next http.Handler) http.Handler {
 	})
 }
 
-// getMutations405 turns gqlgen's 406 for a mutation sent by GET into the
-// 405 the GraphQL-over-HTTP spec asks for.
-func getMutations405(next http.Handler) http.Handler {
+// httpStatuses aligns gqlgen's status codes with the GraphQL-over-HTTP
+// spec: a mutation sent by GET is 405 (gqlgen says 406), and a request error
+// answered as application/json is 200 (gqlgen says 422; the spec keeps 4xx
+// for application/graphql-response+json, which gqlgen already does).
+func httpStatuses(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet {
-			next.ServeHTTP(w, r)
-			return
-		}
-		next.ServeHTTP(&status405{ResponseWriter: w}, r)
+		next.ServeHTTP(&statusFix{ResponseWriter: w, get: r.Method == http.MethodGet}, r)
 	})
 }
 
-type status405 struct{ http.ResponseWriter }
+type statusFix struct {
+	http.ResponseWriter
+	get bool
+}
 
-func (s *status405) WriteHeader(code int) {
-	if code == http.StatusNotAcceptable {
+func (s *statusFix) WriteHeader(code int) {
+	switch {
+	case code == http.StatusNotAcceptable && s.get:
 		s.Header().Set("Allow", "POST")
 		code = http.StatusMethodNotAllowed
+	case code == http.StatusUnprocessableEntity && strings.HasPrefix(s.Header().Get("Content-Type"), "application/json"):
+		code = http.StatusOK
 	}
 	s.ResponseWriter.WriteHeader(code)
 }

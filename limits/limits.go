@@ -41,7 +41,7 @@ type Extension struct {
 }
 
 var (
-	_ graphql.HandlerExtension           = &Extension{}
+	_ graphql.HandlerExtension          = &Extension{}
 	_ graphql.OperationParameterMutator = &Extension{}
 )
 
@@ -211,4 +211,3 @@ func (c *Complexity) MutateOperationContext(ctx context.Context, op *graphql.Ope
 	}
 	return nil
 }
-
