@@ -26,7 +26,7 @@ type config struct {
 
 	MaxBodyBytes int64 `env:"GRAPH_MAX_BODY_BYTES" envDefault:"65536"`
 	MaxTokens    int   `env:"GRAPH_MAX_TOKENS" envDefault:"5000"`
-	MaxDepth     int   `env:"GRAPH_MAX_DEPTH" envDefault:"15"`
+	MaxDepth     int   `env:"GRAPH_MAX_DEPTH" envDefault:"20"`
 	MaxAliases   int   `env:"GRAPH_MAX_ALIASES" envDefault:"30"`
 	MaxFields    int   `env:"GRAPH_MAX_FIELDS" envDefault:"500"`
 	MaxCost      int   `env:"GRAPH_MAX_COST" envDefault:"5000"`

@@ -223,3 +223,13 @@ func TestNoSecretInLogsOrMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestIntrospectionFitsTheLimits: GraphiQL's own introspection query must
+// pass every default limit.
+func TestIntrospectionFitsTheLimits(t *testing.T) {
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	r := g.query(fixture(t, "introspection.graphql"), nil)
+	if len(r.Errors) > 0 || at(r.Data, "__schema.queryType.name") != "Query" {
+		t.Fatalf("%+v", r.Errors)
+	}
+}
