@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/pprof"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	"customergraph/metrics"
 	"customergraph/resolvers"
 	"customergraph/upstream"
+	"customergraph/web"
 )
 
 // app is the facade: the upstream client, the GraphQL server over it, and
@@ -80,6 +82,18 @@ func (a *app) handler() http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.metrics.Handler())
+	if a.cfg.on(a.cfg.Playground) {
+		introspection := a.cfg.on(a.cfg.Introspection)
+		mux.HandleFunc("GET /playground.json", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Cache-Control", "no-cache")
+			_ = json.NewEncoder(w).Encode(map[string]any{"introspection": introspection})
+		})
+		playground := web.Handler()
+		mux.Handle("GET /{$}", playground)
+		mux.Handle("GET /index.html", playground)
+		mux.Handle("GET /assets/", playground)
+	}
 	if a.cfg.PProf {
 		mux.HandleFunc("/debug/pprof/", pprof.Index)
 		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)

@@ -173,3 +173,12 @@ func (g *testGraph) calls() map[string]int {
 	delete(c, "oauth.token")
 	return c
 }
+
+func httpGet(url string) (int, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}

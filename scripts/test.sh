@@ -6,6 +6,26 @@ cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
+echo "== playground bundle is what web/ builds"
+npm ci --prefix web --no-audit --no-fund --silent
+npm run --prefix web --silent build > "$tmp/vite.log" 2>&1 || { cat "$tmp/vite.log"; exit 1; }
+if ! git diff --quiet -- web/dist || [ -n "$(git ls-files --others --exclude-standard web/dist)" ]; then
+  git status --short web/dist | head
+  echo "web/dist differs from a fresh build of web/: run (cd web && npm ci && npm run build) and commit web/dist"
+  exit 1
+fi
+
+echo "== headless Chromium for the browser test"
+if ! command -v chromium >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q >/dev/null
+  $sudo_cmd apt-get install -y -q --no-install-recommends chromium >/dev/null
+fi
+chromium --version
+export CG_BROWSER_REQUIRED=1
+
 echo "== go vet"
 go vet ./...
 

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"customergraph/sandbox"
+)
+
+// browser finds headless Chromium. scripts/test.sh installs it from Debian's
+// packages and sets CG_BROWSER_REQUIRED=1, so CI cannot skip this test.
+func browser(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CG_BROWSER_REQUIRED") != "" {
+		t.Fatal("no Chromium found; scripts/test.sh installs it")
+	}
+	t.Skip("no Chromium; run scripts/test.sh to install it")
+	return ""
+}
+
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(browser(t)),
+		chromedp.NoSandbox,
+		chromedp.Flag("headless", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1440, 900),
+	)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelB := chromedp.NewContext(actx)
+	ctx, cancelC := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelC(); cancelB(); cancelA() })
+	return ctx
+}
+
+// netWatch records every request the page makes and every failure.
+type netWatch struct {
+	mu       sync.Mutex
+	urls     []string
+	failures []string
+}
+
+func (n *netWatch) listen(t *testing.T, ctx context.Context) {
+	t.Helper()
+	err := chromedp.Listen(ctx, func(ev any) {
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			n.urls = append(n.urls, e.Request.URL)
+		case *network.EventLoadingFailed:
+			n.failures = append(n.failures, e.Type.String()+" "+e.ErrorText)
+		case *network.EventResponseReceived:
+			if e.Response.Status >= 400 {
+				n.failures = append(n.failures, e.Response.URL+" "+e.Response.StatusText)
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// poll waits until a JavaScript expression is truthy; on timeout it saves
+// a screenshot of what the page showed instead.
+func poll(t *testing.T, ctx context.Context, expr string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[any](expr, chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		if shot, serr := chromedp.Run(ctx, chromedp.CaptureScreenshot()); serr == nil {
+			_ = os.MkdirAll("test-output", 0o755)
+			_ = os.WriteFile(filepath.Join("test-output", "playground-failure.png"), shot, 0o644)
+		}
+		t.Fatalf("waiting for %s: %v (screenshot: test-output/playground-failure.png)", expr, err)
+	}
+}
+
+func step(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func read[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestPlaygroundInABrowser(t *testing.T) {
+	ctx := newBrowser(t)
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	var watch netWatch
+	watch.listen(t, ctx)
+
+	step(t, ctx, "load the page", chromedp.Navigate(g.url+"/"),
+		chromedp.WaitVisible(chromedp.CSS(".graphiql-container")),
+		chromedp.WaitVisible(chromedp.CSS(".graphiql-execute-button")))
+	poll(t, ctx, `document.querySelectorAll('.graphiql-tab').length >= 4`)
+	// GraphiQL ignores a click that lands before its editors are wired up,
+	// so click until the result arrives.
+	ran := false
+	for attempt := 0; attempt < 10 && !ran; attempt++ {
+		step(t, ctx, "run the example", chromedp.Click(chromedp.CSS(".graphiql-execute-button")))
+		_, err := chromedp.Run(ctx, chromedp.Poll[any](`(document.querySelector('.graphiql-response') || {}).innerText?.includes('Flexi')`,
+			chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(3*time.Second)))
+		ran = err == nil
+	}
+	poll(t, ctx, `(document.querySelector('.graphiql-response') || {}).innerText?.includes('Flexi')`)
+	// Monaco renders spaces as no-break spaces.
+	response := strings.ReplaceAll(read(t, ctx, chromedp.Text(chromedp.CSS(".graphiql-response"))), "\u00a0", " ")
+	step(t, ctx, "open the explorer", chromedp.Click(chromedp.CSS(`[aria-label="Show GraphiQL Explorer"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".graphiql-explorer-root")))
+	step(t, ctx, "open the docs", chromedp.Click(chromedp.CSS(`[aria-label="Show Documentation Explorer"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".graphiql-doc-explorer")))
+	poll(t, ctx, `document.querySelector('.graphiql-doc-explorer').innerText.includes('Query')`)
+	docs := read(t, ctx, chromedp.Text(chromedp.CSS(".graphiql-doc-explorer")))
+	shot := read(t, ctx, chromedp.CaptureScreenshot())
+
+	if !strings.Contains(response, `"country": "ZA"`) {
+		t.Errorf("result pane: %.500s", response)
+	}
+	if !strings.Contains(docs, "Query") || !strings.Contains(docs, "Mutation") {
+		t.Errorf("docs explorer: %.300s", docs)
+	}
+	watch.mu.Lock()
+	defer watch.mu.Unlock()
+	if len(watch.failures) > 0 {
+		t.Errorf("failed network requests: %v", watch.failures)
+	}
+	for _, u := range watch.urls {
+		if !strings.HasPrefix(u, g.url) && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
+			t.Errorf("request leaves the server: %s", u)
+		}
+	}
+	if g.calls()["total"] == 0 {
+		t.Error("the example query reached no upstream")
+	}
+	if err := os.MkdirAll("test-output", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("test-output", "playground.png"), shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPlaygroundWithoutIntrospection(t *testing.T) {
+	ctx := newBrowser(t)
+	g := newTestGraph(t, sandbox.Options{}, production(func(c *config) { c.Playground = ptr(true) }))
+	step(t, ctx, "load the page", chromedp.Navigate(g.url+"/"),
+		chromedp.WaitVisible(chromedp.CSS(".cg-banner")),
+		chromedp.WaitVisible(chromedp.CSS(".graphiql-execute-button")))
+	banner := read(t, ctx, chromedp.Text(chromedp.CSS(".cg-banner")))
+	if !strings.Contains(banner, "Introspection is disabled") {
+		t.Errorf("banner %q", banner)
+	}
+}
+
+func TestPlaygroundSwitch(t *testing.T) {
+	cases := []struct {
+		name string
+		cfg  func(*config)
+		want int
+	}{
+		{"on with the sandbox", nil, 200},
+		{"off with real APIs", production(nil), 404},
+		{"on when asked", production(func(c *config) { c.Playground = ptr(true) }), 200},
+	}
+	for _, tc := range cases {
+		g := newTestGraph(t, sandbox.Options{}, tc.cfg)
+		resp, err := httpGet(g.url + "/")
+		if err != nil || resp != tc.want {
+			t.Errorf("%s: %d %v", tc.name, resp, err)
+		}
+	}
+}

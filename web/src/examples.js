@@ -1,0 +1,63 @@
+// The tabs an analyst sees on first load: each shows something the graph does.
+
+const overview = `# One customer, four APIs, one round trip.
+# Try the Explorer (left) to add fields by clicking; open Docs for every type.
+query CustomerOverview($id: ID!) {
+  customer(id: $id) {
+    id
+    location { country operator }
+    billingPlan { type status startDate }
+    plans(momo: true) {
+      tariffPlan
+      balances { balanceType detail { activeValue activeUnit } wallets { name amount { value unit } } }
+      offer { offerId expiryDate }
+    }
+    loans { status eligibility { status bands { name } } }
+    kyc { idType firstName lastName dateOfBirth }
+    subscriptions { providerId subscriptions { name status autoRenew } }
+    accountholder { status validation { isValid } }
+  }
+}`;
+
+const partial = `# Customer 27831000002: the Profiles API answers 207 without the plan and
+# KYC parts, and the Subscriptions API without provider 202's list.
+# Those fields are null, each with an error giving its path and code;
+# everything else still answers.
+query PartialFailure {
+  customer(id: "27831000002") {
+    location { country operator }
+    billingPlan { type status }
+    kyc { idType }
+    devices { handsets { deviceMake } }
+    subscriptions { providerId subscriptions { name } }
+  }
+}`;
+
+const list = `# Up to 100 customers at once; each distinct customer costs one profile call.
+query CustomerList($ids: [ID!]!) {
+  customers(ids: $ids) {
+    id
+    billingPlan { type status }
+    loans { eligibility { status } }
+  }
+}`;
+
+const refill = `# Writes are sent once and never retried. If no answer comes, the error
+# code is OUTCOME_UNKNOWN: check the balance before trying again.
+mutation Refill($input: RefillAirtimeInput!) {
+  refillAirtime(input: $input) { statusMessage amount currency }
+}`;
+
+export const tabs = [
+  { query: overview, variables: JSON.stringify({ id: '+27 83 100 0001' }, null, 2) },
+  { query: partial },
+  { query: list, variables: JSON.stringify({ ids: ['27832000000', '27832000001', '+27 83 200 0002'] }, null, 2) },
+  {
+    query: refill,
+    variables: JSON.stringify(
+      { input: { customerId: '27831000001', type: 'VOUCHERLESS', refillProfileId: 'P1', amount: '25.00' } },
+      null,
+      2,
+    ),
+  },
+];
