@@ -3,18 +3,24 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"strings"
+	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	coderws "github.com/coder/websocket"
 	"github.com/rs/cors"
 	"github.com/rs/zerolog"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"customergraph/callbacks"
 	"customergraph/graph"
 	"customergraph/limits"
 	"customergraph/loaders"
@@ -27,11 +33,13 @@ import (
 // app is the facade: the upstream client, the GraphQL server over it, and
 // the HTTP guard rails around both.
 type app struct {
-	cfg     config
-	log     zerolog.Logger
-	client  *upstream.Client
-	gql     *handler.Server
-	metrics *metrics.Metrics
+	cfg       config
+	log       zerolog.Logger
+	client    *upstream.Client
+	gql       *handler.Server
+	metrics   *metrics.Metrics
+	callbacks *callbacks.Registry
+	streams   *resolvers.StreamLimiter
 }
 
 func newApp(cfg config, log zerolog.Logger) (*app, error) {
@@ -46,11 +54,22 @@ func newApp(cfg config, log zerolog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &resolvers.Resolver{Client: client, Log: log}
+	cb := callbacks.New(callbacks.Options{Secret: cfg.CallbackSecret})
 	if cfg.PublicURL != "" {
-		res.CallbackURL = strings.TrimRight(cfg.PublicURL, "/") + "/callback/delete-all-subscriptions"
+		cb.SetBaseURL(cfg.PublicURL)
 	}
+	streams := &resolvers.StreamLimiter{PerClient: cfg.MaxStreamsPerClient, Total: cfg.MaxStreams}
+	res := &resolvers.Resolver{Client: client, Log: log, Callbacks: cb, Streams: streams,
+		StreamTimeout: cfg.StreamTimeout, PollInterval: cfg.PollInterval}
 	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res, Complexity: resolvers.Complexity()}))
+	gql.AddTransport(transport.Websocket{
+		// The browser's Origin must be this host or one of the CORS origins.
+		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{OriginPatterns: originHosts(cfg.CORSOrigins)}},
+		KeepAlivePingInterval: 10 * time.Second,
+		InitTimeout:           10 * time.Second,
+		PayloadReadLimit:      &cfg.MaxBodyBytes,
+	})
+	gql.AddTransport(transport.SSE{})
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
 	gql.AddTransport(transport.POST{})
@@ -63,9 +82,14 @@ func newApp(cfg config, log zerolog.Logger) (*app, error) {
 		gql.Use(extension.Introspection{})
 	}
 	gql.AroundResponses(collectResponse)
+	// Loaders live for one operation: a WebSocket carries many, and none may
+	// see another's cached answers.
+	gql.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(loaders.With(ctx, loaders.New(client, m.Batch)))
+	})
 	gql.SetErrorPresenter(resolvers.ErrorPresenter(log))
 	gql.SetRecoverFunc(resolvers.Recover(log))
-	return &app{cfg: cfg, log: log, client: client, gql: gql, metrics: m}, nil
+	return &app{cfg: cfg, log: log, client: client, gql: gql, metrics: m, callbacks: cb, streams: streams}, nil
 }
 
 func (a *app) handler() http.Handler {
@@ -76,6 +100,10 @@ func (a *app) handler() http.Handler {
 				httpStatuses(
 					a.perRequest(a.gql)))))
 	mux.Handle("/graphql", graphqlHandler)
+	// The Subscription Management API posts unsubscribe-all results here; it
+	// holds no client key, so the unguessable request id (and the optional
+	// GRAPH_CALLBACK_SECRET) is what admits it.
+	mux.Handle("POST "+callbacks.Path+"/{requestId}", a.callbacks.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
@@ -138,12 +166,46 @@ func (a *app) ready(w http.ResponseWriter, _ *http.Request) {
 // upstream call, and its own dataloaders.
 func (a *app) perRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), a.cfg.RequestTimeout)
-		defer cancel()
+		ctx := r.Context()
+		// Streams (WebSocket, SSE) live longer than a request; each
+		// subscription bounds itself with GRAPH_STREAM_TIMEOUT.
+		if !isStream(r) {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, a.cfg.RequestTimeout)
+			defer cancel()
+		}
 		ctx = upstream.WithCaller(ctx, upstream.Caller{TransactionID: w.Header().Get("X-Request-ID"), Authorization: r.Header.Get("X-Authorization")})
-		ctx = loaders.With(ctx, loaders.New(a.client, a.metrics.Batch))
+		ctx = resolvers.WithClientID(ctx, clientIdentity(r))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+func isStream(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket") || strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+}
+
+// clientIdentity names who is asking, for per-client stream limits: the
+// client key's name, or the remote IP.
+func clientIdentity(r *http.Request) string {
+	if s := statsFrom(r.Context()); s != nil && s.client != "anonymous" {
+		return "key:" + s.client
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return "ip:" + host
+}
+
+// originHosts turns CORS origins into WebSocket origin host patterns.
+func originHosts(origins []string) []string {
+	var out []string
+	for _, o := range origins {
+		if u, err := url.Parse(strings.TrimSpace(o)); err == nil && u.Host != "" {
+			out = append(out, u.Host)
+		}
+	}
+	return out
 }
 
 // transactionID picks the request's transaction id.

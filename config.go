@@ -46,6 +46,12 @@ type config struct {
 	CORSCredentials bool     `env:"GRAPH_CORS_CREDENTIALS" envDefault:"false"`
 	PProf           bool     `env:"GRAPH_PPROF" envDefault:"false"`
 
+	CallbackSecret      string        `env:"GRAPH_CALLBACK_SECRET"`
+	StreamTimeout       time.Duration `env:"GRAPH_STREAM_TIMEOUT" envDefault:"5m"`
+	PollInterval        time.Duration `env:"GRAPH_POLL_INTERVAL" envDefault:"500ms"`
+	MaxStreams          int           `env:"GRAPH_MAX_STREAMS" envDefault:"1000"`
+	MaxStreamsPerClient int           `env:"GRAPH_MAX_STREAMS_PER_CLIENT" envDefault:"10"`
+
 	sandbox bool
 	clients []clientKey
 }
@@ -58,7 +64,8 @@ type clientKey struct {
 var graphEnv = []string{"GRAPH_REQUEST_TIMEOUT", "GRAPH_SHUTDOWN_TIMEOUT", "GRAPH_PUBLIC_URL", "GRAPH_MAX_BODY_BYTES", "GRAPH_MAX_TOKENS",
 	"GRAPH_MAX_DEPTH", "GRAPH_MAX_ALIASES", "GRAPH_MAX_FIELDS", "GRAPH_MAX_COST", "GRAPH_MAX_MUTATIONS", "GRAPH_QUERY_CACHE",
 	"GRAPH_INTROSPECTION", "GRAPH_FIELD_SUGGESTIONS", "GRAPH_PLAYGROUND", "GRAPH_ALLOW_ANONYMOUS", "GRAPH_CLIENT_KEYS",
-	"GRAPH_CORS_ORIGINS", "GRAPH_CORS_CREDENTIALS", "GRAPH_PPROF"}
+	"GRAPH_CORS_ORIGINS", "GRAPH_CORS_CREDENTIALS", "GRAPH_PPROF", "GRAPH_CALLBACK_SECRET", "GRAPH_STREAM_TIMEOUT",
+	"GRAPH_POLL_INTERVAL", "GRAPH_MAX_STREAMS", "GRAPH_MAX_STREAMS_PER_CLIENT"}
 
 func loadConfig(getenv func(string) string) (config, error) {
 	up, err := upstream.ConfigFromEnv(getenv)
@@ -89,8 +96,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return config{}, fmt.Errorf("GRAPH_CORS_ORIGINS may not be * when GRAPH_CORS_CREDENTIALS is true")
 		}
 	}
-	if c.MaxBodyBytes <= 0 || c.RequestTimeout <= 0 {
-		return config{}, fmt.Errorf("GRAPH_MAX_BODY_BYTES and GRAPH_REQUEST_TIMEOUT must be positive")
+	if c.MaxBodyBytes <= 0 || c.RequestTimeout <= 0 || c.StreamTimeout <= 0 || c.PollInterval <= 0 || c.MaxStreams <= 0 || c.MaxStreamsPerClient <= 0 {
+		return config{}, fmt.Errorf("GRAPH_MAX_BODY_BYTES, GRAPH_REQUEST_TIMEOUT, GRAPH_STREAM_TIMEOUT, GRAPH_POLL_INTERVAL and GRAPH_MAX_STREAMS* must be positive")
 	}
 	return c, nil
 }

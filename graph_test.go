@@ -32,7 +32,7 @@ func TestEveryOperationIsReachable(t *testing.T) {
 			nil, "subscribe.subscription.type", "RECURRING"},
 		{"subscriptions.get", `query($id: ID!) { customer(id: $id) { subscription(id: "9", providerId: "202") { name } } }`, map[string]any{"id": h}, "customer.subscription.name", "MTN Play Music"},
 		{"subscriptions.unsubscribe", `mutation { unsubscribe(customerId: "27831000001", subscriptionId: "9", providerId: "202") { subscriptionId status } }`, nil, "unsubscribe.status", "UNSUBSCRIBE_SUCCESSFUL"},
-		{"subscriptions.unsubscribeAll", `mutation { unsubscribeAll(customerId: "27831000001", providerId: "101") { providerId status description } }`, nil, "unsubscribeAll.providerId", "101"},
+		{"subscriptions.unsubscribeAll", `mutation { unsubscribeAll(customerId: "27831000001", providerId: "101") { result { providerId status description } requestId expectedResults } }`, nil, "unsubscribeAll.result.providerId", "101"},
 		{"subscriptions.providers", `query($id: ID!) { customer(id: $id) { subscriptionProviders { id name } } }`, map[string]any{"id": h}, "customer.subscriptionProviders.1.name", "MTN Play Services"},
 		{"accountholders.get", `query { accountholder(id: "27831000001") { status fris { currency } } }`, nil, "accountholder.status", "ACTIVE"},
 		{"accountholders.validate", `query { customer(id: "27831000008") { accountholder { validation { isValid } } } }`, nil, "customer.accountholder.validation.isValid", false},

@@ -69,6 +69,9 @@ func newTestGraph(t *testing.T, sbOpts sandbox.Options, tweak func(*config)) *te
 	}
 	srv := httptest.NewServer(a.handler())
 	t.Cleanup(srv.Close)
+	if cfg.PublicURL == "" {
+		a.callbacks.SetBaseURL(srv.URL)
+	}
 	return &testGraph{t: t, sb: sb, url: srv.URL, logs: logs, app: a}
 }
 

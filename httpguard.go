@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"net"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
@@ -98,6 +100,14 @@ func httpStatuses(next http.Handler) http.Handler {
 type statusFix struct {
 	http.ResponseWriter
 	get bool
+}
+
+func (s *statusFix) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+func (s *statusFix) Flush() { _ = http.NewResponseController(s.ResponseWriter).Flush() }
+
+func (s *statusFix) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return http.NewResponseController(s.ResponseWriter).Hijack()
 }
 
 func (s *statusFix) WriteHeader(code int) {

@@ -68,15 +68,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	return serve(ctx, *addr, app.handler(), cfg.ShutdownTimeout, log, "customer graph")
-}
-
-// serve listens on addr until ctx ends, then shuts down gracefully.
-func serve(ctx context.Context, addr string, h http.Handler, grace time.Duration, log zerolog.Logger, what string) error {
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
+	if cfg.sandbox && cfg.PublicURL == "" {
+		// The sandbox calls back on loopback: the facade's own address will do.
+		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		app.callbacks.SetBaseURL("http://127.0.0.1:" + port)
+	}
+	return serve(ctx, ln, app.handler(), cfg.ShutdownTimeout, log, "customer graph")
+}
+
+// serve answers on ln until ctx ends, then shuts down gracefully.
+func serve(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration, log zerolog.Logger, what string) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -108,7 +113,11 @@ func runSandbox(ctx context.Context, args []string, stdout io.Writer, log zerolo
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	return serve(ctx, *addr, sandbox.New(sandbox.Options{}), 5*time.Second, log, "sandbox")
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, ln, sandbox.New(sandbox.Options{}), 5*time.Second, log, "sandbox")
 }
 
 // startSandbox serves the sandbox on a loopback port in-process.

@@ -39,6 +39,7 @@ type ResolverRoot interface {
 	Plans() PlansResolver
 	ProviderSubscriptions() ProviderSubscriptionsResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 	UnsubscribeResult() UnsubscribeResultResolver
 	VasSubscription() VasSubscriptionResolver
 	Wallet() WalletResolver
@@ -370,6 +371,11 @@ type ComplexityRoot struct {
 		Subscription func(childComplexity int) int
 	}
 
+	Subscription struct {
+		SubscriptionProvisioning func(childComplexity int, customerID string, subscriptionID string, providerID string, statusID string) int
+		UnsubscribeAllResults    func(childComplexity int, requestID string) int
+	}
+
 	SubscriptionProvider struct {
 		Description func(childComplexity int) int
 		ID          func(childComplexity int) int
@@ -389,6 +395,12 @@ type ComplexityRoot struct {
 		Send          func(childComplexity int) int
 		Transfers     func(childComplexity int) int
 		Withdrawals   func(childComplexity int) int
+	}
+
+	UnsubscribeAllPayload struct {
+		ExpectedResults func(childComplexity int) int
+		RequestID       func(childComplexity int) int
+		Result          func(childComplexity int) int
 	}
 
 	UnsubscribeResult struct {
@@ -1767,6 +1779,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SubscribePayload.Subscription(childComplexity), true
 
+	case "Subscription.subscriptionProvisioning":
+		if e.ComplexityRoot.Subscription.SubscriptionProvisioning == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_subscriptionProvisioning_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.SubscriptionProvisioning(childComplexity, args["customerId"].(string), args["subscriptionId"].(string), args["providerId"].(string), args["statusId"].(string)), true
+	case "Subscription.unsubscribeAllResults":
+		if e.ComplexityRoot.Subscription.UnsubscribeAllResults == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_unsubscribeAllResults_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.UnsubscribeAllResults(childComplexity, args["requestId"].(string)), true
+
 	case "SubscriptionProvider.description":
 		if e.ComplexityRoot.SubscriptionProvider.Description == nil {
 			break
@@ -1858,6 +1893,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TransactionSummary.Withdrawals(childComplexity), true
+
+	case "UnsubscribeAllPayload.expectedResults":
+		if e.ComplexityRoot.UnsubscribeAllPayload.ExpectedResults == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnsubscribeAllPayload.ExpectedResults(childComplexity), true
+	case "UnsubscribeAllPayload.requestId":
+		if e.ComplexityRoot.UnsubscribeAllPayload.RequestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnsubscribeAllPayload.RequestID(childComplexity), true
+	case "UnsubscribeAllPayload.result":
+		if e.ComplexityRoot.UnsubscribeAllPayload.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnsubscribeAllPayload.Result(childComplexity), true
 
 	case "UnsubscribeResult.description":
 		if e.ComplexityRoot.UnsubscribeResult.Description == nil {
@@ -2065,6 +2119,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -2773,6 +2844,18 @@ func (ec *executionContext) childFields_TransactionSummary(ctx context.Context, 
 		return ec.fieldContext_TransactionSummary_momoLoans(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TransactionSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_UnsubscribeAllPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "result":
+		return ec.fieldContext_UnsubscribeAllPayload_result(ctx, field)
+	case "requestId":
+		return ec.fieldContext_UnsubscribeAllPayload_requestId(ctx, field)
+	case "expectedResults":
+		return ec.fieldContext_UnsubscribeAllPayload_expectedResults(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnsubscribeAllPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_UnsubscribeResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

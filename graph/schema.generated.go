@@ -23,7 +23,7 @@ type MutationResolver interface {
 	RequestPremium(ctx context.Context, input model.RequestPremiumInput) (*upstream.Premium, error)
 	Subscribe(ctx context.Context, input model.SubscribeInput) (*upstream.Subscribed, error)
 	Unsubscribe(ctx context.Context, customerID string, subscriptionID string, providerID string) (*upstream.Unsubscribed, error)
-	UnsubscribeAll(ctx context.Context, customerID string, providerID string) (*upstream.Unsubscribed, error)
+	UnsubscribeAll(ctx context.Context, customerID string, providerID string) (*model.UnsubscribeAllPayload, error)
 	VerifyAccountholder(ctx context.Context, id string, input model.VerifyAccountholderInput) (*upstream.Validation, error)
 }
 type QueryResolver interface {
@@ -31,6 +31,10 @@ type QueryResolver interface {
 	Customers(ctx context.Context, ids []string) ([]model.Customer, error)
 	Accountholder(ctx context.Context, id string, includeOffnet *bool) (*upstream.Accountholder, error)
 	SubscriptionStatus(ctx context.Context, customerID string, subscriptionID string, providerID string, statusID string) (*upstream.Subscription, error)
+}
+type SubscriptionResolver interface {
+	SubscriptionProvisioning(ctx context.Context, customerID string, subscriptionID string, providerID string, statusID string) (<-chan *upstream.Subscription, error)
+	UnsubscribeAllResults(ctx context.Context, requestID string) (<-chan *upstream.Unsubscribed, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -255,6 +259,58 @@ func (ec *executionContext) field_Query_subscriptionStatus_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_subscriptionProvisioning_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "subscriptionId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["subscriptionId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "providerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["providerId"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statusId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["statusId"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_unsubscribeAllResults_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "requestId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["requestId"] = arg0
+	return args, nil
+}
+
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
@@ -448,8 +504,8 @@ func (ec *executionContext) _Mutation_unsubscribeAll(ctx context.Context, field 
 			return ec.Resolvers.Mutation().UnsubscribeAll(ctx, fc.Args["customerId"].(string), fc.Args["providerId"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Unsubscribed) graphql.Marshaler {
-			return ec.marshalOUnsubscribeResult2ᚖcustomergraphᚋupstreamᚐUnsubscribed(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnsubscribeAllPayload) graphql.Marshaler {
+			return ec.marshalOUnsubscribeAllPayload2ᚖcustomergraphᚋgraphᚋmodelᚐUnsubscribeAllPayload(ctx, selections, v)
 		},
 		true,
 		false,
@@ -462,7 +518,7 @@ func (ec *executionContext) fieldContext_Mutation_unsubscribeAll(ctx context.Con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_UnsubscribeResult(ctx, field)
+			return ec.childFields_UnsubscribeAllPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -775,6 +831,94 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_subscriptionProvisioning(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_subscriptionProvisioning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().SubscriptionProvisioning(ctx, fc.Args["customerId"].(string), fc.Args["subscriptionId"].(string), fc.Args["providerId"].(string), fc.Args["statusId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Subscription) graphql.Marshaler {
+			return ec.marshalNVasSubscription2ᚖcustomergraphᚋupstreamᚐSubscription(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_subscriptionProvisioning(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VasSubscription(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_subscriptionProvisioning_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_unsubscribeAllResults(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_unsubscribeAllResults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().UnsubscribeAllResults(ctx, fc.Args["requestId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Unsubscribed) graphql.Marshaler {
+			return ec.marshalNUnsubscribeResult2ᚖcustomergraphᚋupstreamᚐUnsubscribed(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_unsubscribeAllResults(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnsubscribeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_unsubscribeAllResults_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -937,6 +1081,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "subscriptionProvisioning":
+		return ec._Subscription_subscriptionProvisioning(ctx, fields[0])
+	case "unsubscribeAllResults":
+		return ec._Subscription_unsubscribeAllResults(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 // endregion **************************** object.gotpl ****************************

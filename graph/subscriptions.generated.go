@@ -413,6 +413,84 @@ func (ec *executionContext) fieldContext_SubscriptionProvider_description(_ cont
 	return graphql.NewScalarFieldContext("SubscriptionProvider", field, false, false, "String")
 }
 
+func (ec *executionContext) _UnsubscribeAllPayload_result(ctx context.Context, field graphql.CollectedField, obj *model.UnsubscribeAllPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnsubscribeAllPayload_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Unsubscribed) graphql.Marshaler {
+			return ec.marshalNUnsubscribeResult2ᚖcustomergraphᚋupstreamᚐUnsubscribed(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnsubscribeAllPayload_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnsubscribeAllPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnsubscribeResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnsubscribeAllPayload_requestId(ctx context.Context, field graphql.CollectedField, obj *model.UnsubscribeAllPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnsubscribeAllPayload_requestId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnsubscribeAllPayload_requestId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnsubscribeAllPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _UnsubscribeAllPayload_expectedResults(ctx context.Context, field graphql.CollectedField, obj *model.UnsubscribeAllPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnsubscribeAllPayload_expectedResults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpectedResults, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnsubscribeAllPayload_expectedResults(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnsubscribeAllPayload", field, false, false, "Int")
+}
+
 func (ec *executionContext) _UnsubscribeResult_subscriptionId(ctx context.Context, field graphql.CollectedField, obj *upstream.Unsubscribed) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1224,6 +1302,49 @@ func (ec *executionContext) _SubscriptionProvider(ctx context.Context, sel ast.S
 	return out
 }
 
+var unsubscribeAllPayloadImplementors = []string{"UnsubscribeAllPayload"}
+
+func (ec *executionContext) _UnsubscribeAllPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UnsubscribeAllPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unsubscribeAllPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnsubscribeAllPayload")
+		case "result":
+			out.Values[i] = ec._UnsubscribeAllPayload_result(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestId":
+			out.Values[i] = ec._UnsubscribeAllPayload_requestId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "expectedResults":
+			out.Values[i] = ec._UnsubscribeAllPayload_expectedResults(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var unsubscribeResultImplementors = []string{"UnsubscribeResult"}
 
 func (ec *executionContext) _UnsubscribeResult(ctx context.Context, sel ast.SelectionSet, obj *upstream.Unsubscribed) graphql.Marshaler {
@@ -1401,8 +1522,24 @@ func (ec *executionContext) marshalNSubscriptionProvider2customergraphᚋupstrea
 	return ec._SubscriptionProvider(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNUnsubscribeResult2ᚖcustomergraphᚋupstreamᚐUnsubscribed(ctx context.Context, sel ast.SelectionSet, v *upstream.Unsubscribed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnsubscribeResult!")
+		return graphql.Null
+	}
+	return ec._UnsubscribeResult(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNVasSubscription2customergraphᚋupstreamᚐSubscription(ctx context.Context, sel ast.SelectionSet, v upstream.Subscription) graphql.Marshaler {
 	return ec._VasSubscription(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNVasSubscription2ᚖcustomergraphᚋupstreamᚐSubscription(ctx context.Context, sel ast.SelectionSet, v *upstream.Subscription) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "VasSubscription!")
+		return graphql.Null
+	}
+	return ec._VasSubscription(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPaymentSource2ᚖcustomergraphᚋgraphᚋmodelᚐPaymentSource(ctx context.Context, v any) (*model.PaymentSource, error) {
@@ -1503,6 +1640,13 @@ func (ec *executionContext) marshalOSubscriptionType2ᚖcustomergraphᚋgraphᚋ
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOUnsubscribeAllPayload2ᚖcustomergraphᚋgraphᚋmodelᚐUnsubscribeAllPayload(ctx context.Context, sel ast.SelectionSet, v *model.UnsubscribeAllPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UnsubscribeAllPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOUnsubscribeResult2ᚖcustomergraphᚋupstreamᚐUnsubscribed(ctx context.Context, sel ast.SelectionSet, v *upstream.Unsubscribed) graphql.Marshaler {

@@ -41,6 +41,14 @@ func inputErrorf(format string, args ...any) error {
 	return &InputError{Message: fmt.Sprintf(format, args...)}
 }
 
+// NotFoundError is something the facade itself does not know (e.g. an
+// expired unsubscribe-all request id).
+type NotFoundError struct {
+	Message string
+}
+
+func (e *NotFoundError) Error() string { return e.Message }
+
 // PartialError is a hole in a 207 (partial) upstream answer.
 type PartialError struct {
 	API, Op, Part, TransactionID string
@@ -100,6 +108,7 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 		var ie *InputError
 		var pe *PartialError
 		var se *scalar.InputError
+		var nf *NotFoundError
 		switch {
 		case errors.As(err, &ue):
 			up := map[string]any{"api": ue.API, "op": ue.Op, "httpStatus": ue.HTTPStatus, "transactionId": ue.TransactionID}
@@ -112,6 +121,9 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 			out.Message = pe.Error()
 			out.Extensions = map[string]any{"code": CodeUpstreamPartial,
 				"upstream": map[string]any{"api": pe.API, "op": pe.Op, "httpStatus": 207, "transactionId": pe.TransactionID}}
+		case errors.As(err, &nf):
+			out.Message = nf.Message
+			out.Extensions = map[string]any{"code": CodeNotFound}
 		case errors.As(err, &ie):
 			out.Message = ie.Message
 			out.Extensions = map[string]any{"code": CodeBadUserInput}

@@ -5,8 +5,11 @@
 package resolvers
 
 import (
+	"time"
+
 	"github.com/rs/zerolog"
 
+	"customergraph/callbacks"
 	"customergraph/upstream"
 )
 
@@ -17,7 +20,13 @@ const MaxCustomerIDs = 100
 type Resolver struct {
 	Client *upstream.Client
 	Log    zerolog.Logger
-	// CallbackURL, when set, is passed to unsubscribe-all so the API can
-	// post each result back to the facade.
-	CallbackURL string
+	// Callbacks matches unsubscribe-all results to their requests.
+	Callbacks *callbacks.Registry
+	// Streams bounds live subscriptions.
+	Streams *StreamLimiter
+	// StreamTimeout ends a subscription that has not completed on its own.
+	StreamTimeout time.Duration
+	// PollInterval is the first wait between provisioning polls; it grows
+	// by half each poll, up to ten times itself.
+	PollInterval time.Duration
 }

@@ -63,7 +63,7 @@ func (r *mutationResolver) Unsubscribe(ctx context.Context, customerID string, s
 }
 
 // UnsubscribeAll is the resolver for the unsubscribeAll field.
-func (r *mutationResolver) UnsubscribeAll(ctx context.Context, customerID string, providerID string) (*upstream.Unsubscribed, error) {
+func (r *mutationResolver) UnsubscribeAll(ctx context.Context, customerID string, providerID string) (*model.UnsubscribeAllPayload, error) {
 	id, err := NormalizeMSISDN(customerID)
 	if err != nil {
 		return nil, err
@@ -71,7 +71,37 @@ func (r *mutationResolver) UnsubscribeAll(ctx context.Context, customerID string
 	if err := required("providerId", providerID, 128); err != nil {
 		return nil, err
 	}
-	return r.Client.Subscriptions.UnsubscribeAll(ctx, id, providerID, r.CallbackURL)
+	// The results come back one per removed subscription: list them first so
+	// the stream knows when it is complete.
+	list, err := loaders.For(ctx).Subscriptions.Load(ctx, loaders.SubscriptionsKey{ID: id, ProviderID: providerID})()
+	if err != nil {
+		return nil, err
+	}
+	var expected []string
+	for _, p := range list.Providers {
+		for _, s := range p.Subscriptions {
+			if p.ProviderID == providerID || string(s.ProviderID) == providerID {
+				expected = append(expected, string(s.ID))
+			}
+		}
+	}
+	var requestID *string
+	callbackURL := ""
+	if r.Callbacks != nil && r.Callbacks.Enabled() {
+		reqID, u, err := r.Callbacks.Register(expected)
+		if err != nil {
+			return nil, err
+		}
+		requestID, callbackURL = &reqID, u
+	}
+	res, err := r.Client.Subscriptions.UnsubscribeAll(ctx, id, providerID, callbackURL)
+	if err != nil {
+		if requestID != nil && upstream.KindOf(err) != upstream.KindOutcomeUnknown {
+			r.Callbacks.Forget(*requestID)
+		}
+		return nil, err
+	}
+	return &model.UnsubscribeAllPayload{Result: res, RequestID: requestID, ExpectedResults: len(expected)}, nil
 }
 
 // VerifyAccountholder is the resolver for the verifyAccountholder field.
@@ -135,13 +165,85 @@ func (r *queryResolver) SubscriptionStatus(ctx context.Context, customerID strin
 	return loaders.For(ctx).Status.Load(ctx, loaders.StatusKey{ID: id, SubscriptionID: subscriptionID, ProviderID: providerID, StatusID: statusID})()
 }
 
+// SubscriptionProvisioning is the resolver for the subscriptionProvisioning field.
+func (r *subscriptionResolver) SubscriptionProvisioning(ctx context.Context, customerID string, subscriptionID string, providerID string, statusID string) (<-chan *upstream.Subscription, error) {
+	id, err := NormalizeMSISDN(customerID)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range []struct{ name, v string }{{"subscriptionId", subscriptionID}, {"providerId", providerID}, {"statusId", statusID}} {
+		if err := required(f.name, f.v, 128); err != nil {
+			return nil, err
+		}
+	}
+	release, err := r.Streams.Acquire(clientID(ctx))
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, r.StreamTimeout)
+	get := func(ctx context.Context) (*upstream.Subscription, error) {
+		return r.Client.Subscriptions.Status(ctx, id, subscriptionID, providerID, statusID)
+	}
+	// The first poll answers the subscribe request itself, so a wrong id is
+	// an error the client sees at once.
+	first, err := get(ctx)
+	if err != nil {
+		cancel()
+		release()
+		return nil, err
+	}
+	out := make(chan *upstream.Subscription, 1)
+	go func() {
+		defer release()
+		defer cancel()
+		r.pollProvisioning(ctx, first, get, out)
+	}()
+	return out, nil
+}
+
+// UnsubscribeAllResults is the resolver for the unsubscribeAllResults field.
+func (r *subscriptionResolver) UnsubscribeAllResults(ctx context.Context, requestID string) (<-chan *upstream.Unsubscribed, error) {
+	if err := required("requestId", requestID, 64); err != nil {
+		return nil, err
+	}
+	if r.Callbacks == nil {
+		return nil, inputErrorf("unsubscribe-all callbacks are not enabled on this server")
+	}
+	release, err := r.Streams.Acquire(clientID(ctx))
+	if err != nil {
+		return nil, err
+	}
+	results, err := r.Callbacks.Watch(ctx, requestID, r.StreamTimeout)
+	if err != nil {
+		release()
+		return nil, &NotFoundError{Message: err.Error()}
+	}
+	out := make(chan *upstream.Unsubscribed, 1)
+	go func() {
+		defer release()
+		defer close(out)
+		for res := range results {
+			select {
+			case out <- &res:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
 // Mutation returns graph.MutationResolver implementation.
 func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }
 
 // Query returns graph.QueryResolver implementation.
 func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
 
+// Subscription returns graph.SubscriptionResolver implementation.
+func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscriptionResolver{r} }
+
 type (
-	mutationResolver struct{ *Resolver }
-	queryResolver    struct{ *Resolver }
+	mutationResolver     struct{ *Resolver }
+	queryResolver        struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
 )

@@ -5,6 +5,7 @@ package model
 import (
 	"bytes"
 	"customergraph/scalar"
+	"customergraph/upstream"
 	"fmt"
 	"io"
 	"strconv"
@@ -83,6 +84,22 @@ type SubscribeInput struct {
 	BeneficiaryID       *string           `json:"beneficiaryId,omitempty"`
 	AutoRenew           *bool             `json:"autoRenew,omitempty"`
 	Email               *string           `json:"email,omitempty"`
+}
+
+// Live updates, over WebSocket (graphql-transport-ws) or Server-Sent Events
+// (POST with Accept: text/event-stream).
+type Subscription struct {
+}
+
+// The answer of `unsubscribeAll`.
+type UnsubscribeAllPayload struct {
+	// What the API answered at once.
+	Result *upstream.Unsubscribed `json:"result"`
+	// Follow the per-subscription results with `unsubscribeAllResults(requestId:)`;
+	// null when the facade has no public URL for the API to call back.
+	RequestID *string `json:"requestId,omitempty"`
+	// How many results to expect: the provider's subscriptions before the removal.
+	ExpectedResults int `json:"expectedResults"`
 }
 
 type VerifyAccountholderInput struct {

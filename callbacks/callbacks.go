@@ -1,0 +1,230 @@
+// Package callbacks receives the results that the Subscription Management
+// API posts after an unsubscribe-all (its /callback/delete-all-subscriptions
+// operation). Each unsubscribe-all gets its own unguessable URL, so every
+// callback is matched to the request that caused it; results are kept for a
+// bounded time and streamed to whoever watches that request.
+package callbacks
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"customergraph/upstream"
+)
+
+// Path is where the facade receives callbacks: Path + "/{requestId}".
+const Path = "/callback/delete-all-subscriptions"
+
+// Options bound the registry.
+type Options struct {
+	TTL        time.Duration // how long a request's results are kept (default 10 min)
+	MaxPending int           // requests kept at once (default 10,000)
+	MaxBody    int64         // bytes of one callback body (default 16 KiB)
+	// Secret, when set, must come with every callback, as the query parameter
+	// "secret" (it is part of the URL given to the API) or the header
+	// X-Callback-Secret.
+	Secret string
+}
+
+// Registry matches callbacks to unsubscribe-all requests.
+type Registry struct {
+	opts Options
+
+	mu      sync.Mutex
+	base    string
+	pending map[string]*request
+}
+
+type request struct {
+	created  time.Time
+	expected map[string]bool // subscription ids still to come
+	results  []upstream.Unsubscribed
+	changed  chan struct{} // closed and replaced at each result
+}
+
+// ErrUnknown is returned for a request id the registry does not hold.
+var ErrUnknown = errors.New("no unsubscribe-all request with that id (unknown or expired)")
+
+// New returns an empty registry.
+func New(opts Options) *Registry {
+	if opts.TTL <= 0 {
+		opts.TTL = 10 * time.Minute
+	}
+	if opts.MaxPending <= 0 {
+		opts.MaxPending = 10000
+	}
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = 16 << 10
+	}
+	return &Registry{opts: opts, pending: map[string]*request{}}
+}
+
+// SetBaseURL sets the facade's public base URL; callback URLs are built on it.
+func (r *Registry) SetBaseURL(base string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.base = strings.TrimRight(base, "/")
+}
+
+// Enabled reports whether a public URL is known, so callbacks can be asked for.
+func (r *Registry) Enabled() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.base != ""
+}
+
+// Register opens a request expecting one result per subscription id and
+// returns its id and the callback URL to give the API.
+func (r *Registry) Register(expected []string) (id, callbackURL string, err error) {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	id = hex.EncodeToString(b)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.base == "" {
+		return "", "", errors.New("no public URL is configured for callbacks")
+	}
+	r.sweep(time.Now())
+	if len(r.pending) >= r.opts.MaxPending {
+		return "", "", errors.New("too many unsubscribe-all requests are waiting for results")
+	}
+	req := &request{created: time.Now(), expected: map[string]bool{}, changed: make(chan struct{})}
+	for _, e := range expected {
+		req.expected[e] = true
+	}
+	r.pending[id] = req
+	u := r.base + Path + "/" + id
+	if r.opts.Secret != "" {
+		u += "?secret=" + r.opts.Secret
+	}
+	return id, u, nil
+}
+
+// Forget drops a request, e.g. when the unsubscribe-all call failed.
+func (r *Registry) Forget(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.pending, id)
+}
+
+func (r *Registry) sweep(now time.Time) {
+	for id, req := range r.pending {
+		if now.Sub(req.created) > r.opts.TTL {
+			delete(r.pending, id)
+		}
+	}
+}
+
+// Handler receives POST Path/{requestId} with an Unsubscribe body.
+func (r *Registry) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if r.opts.Secret != "" {
+			got := req.URL.Query().Get("secret")
+			if got == "" {
+				got = req.Header.Get("X-Callback-Secret")
+			}
+			if subtle.ConstantTimeCompare([]byte(got), []byte(r.opts.Secret)) != 1 {
+				http.Error(w, "wrong or missing callback secret", http.StatusUnauthorized)
+				return
+			}
+		}
+		var body upstream.Unsubscribed
+		raw, err := io.ReadAll(io.LimitReader(req.Body, r.opts.MaxBody+1))
+		if err != nil || int64(len(raw)) > r.opts.MaxBody {
+			http.Error(w, "callback body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		if err := json.Unmarshal(raw, &body); err != nil || body.Status == "" || body.StatusCode == "" {
+			http.Error(w, "the body must be an Unsubscribe object with status and statusCode", http.StatusBadRequest)
+			return
+		}
+		if err := r.deliver(req.PathValue("requestId"), body); err != nil {
+			http.Error(w, err.Error(), http.StatusNotFound)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}
+
+func (r *Registry) deliver(id string, res upstream.Unsubscribed) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	req, ok := r.pending[id]
+	if !ok || time.Since(req.created) > r.opts.TTL {
+		return ErrUnknown
+	}
+	key := string(res.SubscriptionID)
+	waiting, known := req.expected[key]
+	if known && !waiting {
+		return nil // a repeated callback for a subscription already reported
+	}
+	if !known && len(req.results) >= len(req.expected)+100 {
+		return nil // an API that keeps posting cannot grow memory without bound
+	}
+	req.expected[key] = false
+	req.results = append(req.results, res)
+	close(req.changed)
+	req.changed = make(chan struct{})
+	return nil
+}
+
+// Watch streams the results of request id: those already in, then each new
+// one, until every expected result arrived, wait passes, or ctx ends.
+func (r *Registry) Watch(ctx context.Context, id string, wait time.Duration) (<-chan upstream.Unsubscribed, error) {
+	r.mu.Lock()
+	_, ok := r.pending[id]
+	r.mu.Unlock()
+	if !ok {
+		return nil, ErrUnknown
+	}
+	out := make(chan upstream.Unsubscribed, 1)
+	go func() {
+		defer close(out)
+		timer := time.NewTimer(wait)
+		defer timer.Stop()
+		sent := 0
+		for {
+			r.mu.Lock()
+			req, ok := r.pending[id]
+			if !ok {
+				r.mu.Unlock()
+				return
+			}
+			fresh := append([]upstream.Unsubscribed(nil), req.results[sent:]...)
+			complete := true
+			for _, waiting := range req.expected {
+				complete = complete && !waiting
+			}
+			changed := req.changed
+			r.mu.Unlock()
+			for _, res := range fresh {
+				select {
+				case out <- res:
+					sent++
+				case <-ctx.Done():
+					return
+				}
+			}
+			if complete {
+				return
+			}
+			select {
+			case <-changed:
+			case <-timer.C:
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}

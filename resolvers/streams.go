@@ -1,0 +1,117 @@
+package resolvers
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"customergraph/upstream"
+)
+
+// StreamLimiter bounds live subscriptions (GraphQL streams) per client and
+// overall, since each holds a goroutine and, for provisioning, polls upstream.
+type StreamLimiter struct {
+	PerClient, Total int
+
+	mu       sync.Mutex
+	byClient map[string]int
+	all      int
+}
+
+// ErrTooManyStreams is returned past either bound.
+var ErrTooManyStreams = errors.New("too many live subscriptions")
+
+// Acquire takes a slot for client, or fails; release gives it back.
+func (l *StreamLimiter) Acquire(client string) (release func(), err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.byClient == nil {
+		l.byClient = map[string]int{}
+	}
+	if l.all >= l.Total || l.byClient[client] >= l.PerClient {
+		return nil, &InputError{Message: "too many live subscriptions: at most " + itoa(l.PerClient) + " per client and " + itoa(l.Total) + " in all; close one first"}
+	}
+	l.all++
+	l.byClient[client]++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			l.all--
+			if l.byClient[client]--; l.byClient[client] <= 0 {
+				delete(l.byClient, client)
+			}
+		})
+	}, nil
+}
+
+// Live reports the number of live streams (tests and metrics).
+func (l *StreamLimiter) Live() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.all
+}
+
+type clientIDKey struct{}
+
+// WithClientID tags ctx with who is asking: the client key's name, or the
+// remote address for anonymous clients.
+func WithClientID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, clientIDKey{}, id)
+}
+
+func clientID(ctx context.Context) string {
+	id, _ := ctx.Value(clientIDKey{}).(string)
+	return id
+}
+
+// terminal reports whether a provisioning status will change no more.
+func terminal(status string) bool {
+	return status == "Active" || status == "Inactive"
+}
+
+// transient reports whether polling should go on after err.
+func transient(err error) bool {
+	k := upstream.KindOf(err)
+	return k == upstream.KindUnavailable || k == upstream.KindRateLimited
+}
+
+// pollProvisioning pushes first, then each change of status, until the
+// status is terminal, a non-transient error occurs, or ctx ends.
+func (r *Resolver) pollProvisioning(ctx context.Context, first *upstream.Subscription, get func(context.Context) (*upstream.Subscription, error), out chan<- *upstream.Subscription) {
+	defer close(out)
+	select {
+	case out <- first:
+	case <-ctx.Done():
+		return
+	}
+	last, wait := first.Status, r.PollInterval
+	for !terminal(last) {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		wait = min(wait*3/2, r.PollInterval*10)
+		sub, err := get(ctx)
+		if err != nil {
+			if !transient(err) || ctx.Err() != nil {
+				r.Log.Warn().Err(err).Str("transactionId", upstream.CallerFrom(ctx).TransactionID).Msg("provisioning stream ended")
+				return
+			}
+			continue
+		}
+		if sub.Status != last {
+			select {
+			case out <- sub:
+			case <-ctx.Done():
+				return
+			}
+			last = sub.Status
+		}
+	}
+}

@@ -1,0 +1,292 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"go.uber.org/goleak"
+
+	"customergraph/sandbox"
+)
+
+// wsClient speaks graphql-transport-ws to the facade over a real WebSocket.
+type wsClient struct {
+	t    *testing.T
+	conn *websocket.Conn
+	ctx  context.Context
+}
+
+type wsMessage struct {
+	ID      string          `json:"id,omitempty"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+func dialWS(t *testing.T, g *testGraph) *wsClient {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(g.url, "http")+"/graphql",
+		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { conn.CloseNow() })
+	c := &wsClient{t: t, conn: conn, ctx: ctx}
+	c.send(wsMessage{Type: "connection_init", Payload: json.RawMessage(`{}`)})
+	if m := c.read(); m.Type != "connection_ack" {
+		t.Fatalf("expected connection_ack, got %+v", m)
+	}
+	return c
+}
+
+func (c *wsClient) send(m wsMessage) {
+	c.t.Helper()
+	b, _ := json.Marshal(m)
+	if err := c.conn.Write(c.ctx, websocket.MessageText, b); err != nil {
+		c.t.Fatalf("write: %v", err)
+	}
+}
+
+// read returns the next message that is not a ping (pings are answered).
+func (c *wsClient) read() wsMessage {
+	c.t.Helper()
+	for {
+		_, b, err := c.conn.Read(c.ctx)
+		if err != nil {
+			c.t.Fatalf("read: %v", err)
+		}
+		var m wsMessage
+		if err := json.Unmarshal(b, &m); err != nil {
+			c.t.Fatalf("bad message %s", b)
+		}
+		if m.Type == "ping" {
+			c.send(wsMessage{Type: "pong"})
+			continue
+		}
+		return m
+	}
+}
+
+func (c *wsClient) subscribe(id, query string, vars map[string]any) {
+	p, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	c.send(wsMessage{ID: id, Type: "subscribe", Payload: p})
+}
+
+// collect reads the events of subscription id until it completes.
+func (c *wsClient) collect(id string) []gqlResponse {
+	c.t.Helper()
+	var out []gqlResponse
+	for {
+		m := c.read()
+		if m.ID != id {
+			continue
+		}
+		switch m.Type {
+		case "next":
+			var r gqlResponse
+			_ = json.Unmarshal(m.Payload, &r)
+			out = append(out, r)
+		case "complete":
+			return out
+		case "error":
+			c.t.Fatalf("subscription error: %s", m.Payload)
+		}
+	}
+}
+
+const provisioning = `subscription($c: ID!, $s: ID!, $p: ID!, $st: ID!) {
+  subscriptionProvisioning(customerId: $c, subscriptionId: $s, providerId: $p, statusId: $st) { id status } }`
+
+func subscribeAsync(t *testing.T, g *testGraph, subscriptionID string) map[string]any {
+	t.Helper()
+	r := g.query(`mutation($s: ID!) { subscribe(input: {customerId: "27831000009", subscriptionId: $s, providerId: "202", name: "MTN Play Video"}) {
+		pending { customerId subscriptionId providerId statusId status } } }`, map[string]any{"s": subscriptionID})
+	p, ok := at(r.Data, "subscribe.pending").(map[string]any)
+	if !ok || p["status"] != "PENDING" {
+		t.Fatalf("subscribe: %+v %v", r.Errors, r.Data)
+	}
+	return map[string]any{"c": p["customerId"], "s": p["subscriptionId"], "p": p["providerId"], "st": p["statusId"]}
+}
+
+func streamConfig(c *config) { c.PollInterval = 20 * time.Millisecond }
+
+func TestProvisioningOverWebSocket(t *testing.T) {
+	g := newTestGraph(t, sandbox.Options{}, streamConfig)
+	vars := subscribeAsync(t, g, "11")
+	ws := dialWS(t, g)
+	ws.subscribe("1", provisioning, vars)
+	var statuses []string
+	for _, ev := range ws.collect("1") {
+		if len(ev.Errors) > 0 {
+			t.Fatalf("errors: %+v", ev.Errors)
+		}
+		statuses = append(statuses, at(ev.Data, "subscriptionProvisioning.status").(string))
+	}
+	if strings.Join(statuses, ",") != "PENDING,ACTIVE" {
+		t.Errorf("statuses %v, want PENDING then ACTIVE", statuses)
+	}
+	if n := g.calls()["subscriptions.status"]; n != 3 {
+		t.Errorf("status polled %d times, want 3 (Active on the third)", n)
+	}
+}
+
+func TestUnsubscribeAllResultsOverWebSocket(t *testing.T) {
+	g := newTestGraph(t, sandbox.Options{}, streamConfig)
+	// Provider 202 gets a second subscription, so two results must come back.
+	if r := g.query(`mutation { subscribe(input: {customerId: "27831000001", subscriptionId: "9", providerId: "202", name: "MTN Play Music"}) { subscription { id } } }`, nil); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	r := g.query(`mutation { unsubscribeAll(customerId: "27831000001", providerId: "202") { result { status } requestId expectedResults } }`, nil)
+	reqID, _ := at(r.Data, "unsubscribeAll.requestId").(string)
+	if len(r.Errors) > 0 || reqID == "" || at(r.Data, "unsubscribeAll.expectedResults") != float64(2) {
+		t.Fatalf("unsubscribeAll: %+v %v", r.Errors, r.Data)
+	}
+	ws := dialWS(t, g)
+	ws.subscribe("7", `subscription($id: ID!) { unsubscribeAllResults(requestId: $id) { subscriptionId providerId status } }`, map[string]any{"id": reqID})
+	events := ws.collect("7")
+	got := map[string]bool{}
+	for _, ev := range events {
+		if at(ev.Data, "unsubscribeAllResults.status") != "UNSUBSCRIBE_SUCCESSFUL" {
+			t.Errorf("event %+v", ev)
+		}
+		got[at(ev.Data, "unsubscribeAllResults.subscriptionId").(string)] = true
+	}
+	if len(events) != 2 || !got["7"] || !got["9"] {
+		t.Errorf("events %+v", events)
+	}
+	// An unknown request id is NOT_FOUND at once.
+	ws.subscribe("8", `subscription { unsubscribeAllResults(requestId: "feedface") { status } }`, nil)
+	m := ws.read()
+	if m.Type != "error" && !strings.Contains(string(m.Payload), "NOT_FOUND") {
+		t.Errorf("unknown request: %+v", m)
+	}
+}
+
+func TestDisconnectStopsThePoller(t *testing.T) {
+	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.PollInterval = 50 * time.Millisecond })
+	vars := subscribeAsync(t, g, "12")
+	http.DefaultClient.CloseIdleConnections()
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+
+	ws := dialWS(t, g)
+	ws.subscribe("1", provisioning, vars)
+	if m := ws.read(); m.Type != "next" {
+		t.Fatalf("first event: %+v", m)
+	}
+	if g.app.streams.Live() != 1 {
+		t.Fatalf("live streams %d", g.app.streams.Live())
+	}
+	ws.conn.CloseNow()
+	deadline := time.Now().Add(5 * time.Second)
+	for g.app.streams.Live() != 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if g.app.streams.Live() != 0 {
+		t.Fatal("the poller outlived its client")
+	}
+	polls := g.calls()["subscriptions.status"]
+	time.Sleep(300 * time.Millisecond)
+	if after := g.calls()["subscriptions.status"]; after != polls {
+		t.Errorf("polling went on after the disconnect: %d → %d", polls, after)
+	}
+}
+
+func TestStreamLimits(t *testing.T) {
+	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.PollInterval = time.Second; c.MaxStreamsPerClient = 1 })
+	vars := subscribeAsync(t, g, "13")
+	ws := dialWS(t, g)
+	ws.subscribe("1", provisioning, vars)
+	if m := ws.read(); m.Type != "next" {
+		t.Fatalf("first: %+v", m)
+	}
+	ws.subscribe("2", provisioning, vars)
+	for {
+		m := ws.read()
+		if m.ID != "2" {
+			continue
+		}
+		if !strings.Contains(string(m.Payload), "too many live subscriptions") {
+			t.Errorf("second stream: %+v %s", m, m.Payload)
+		}
+		break
+	}
+}
+
+func TestProvisioningOverSSE(t *testing.T) {
+	g := newTestGraph(t, sandbox.Options{}, streamConfig)
+	vars := subscribeAsync(t, g, "14")
+	body, _ := json.Marshal(map[string]any{"query": provisioning, "variables": vars})
+	req, _ := http.NewRequest("POST", g.url+"/graphql", strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var statuses []string
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		line := sc.Text()
+		if data, ok := strings.CutPrefix(line, "data: "); ok && strings.Contains(data, "subscriptionProvisioning") {
+			var r gqlResponse
+			_ = json.Unmarshal([]byte(data), &r)
+			statuses = append(statuses, at(r.Data, "subscriptionProvisioning.status").(string))
+		}
+		if line == "event: complete" {
+			break
+		}
+	}
+	if strings.Join(statuses, ",") != "PENDING,ACTIVE" {
+		t.Errorf("statuses %v", statuses)
+	}
+}
+
+func TestBadCallbacksAreRefused(t *testing.T) {
+	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.CallbackSecret = "cb-s3cret" })
+	r := g.query(`mutation { unsubscribeAll(customerId: "27831000001", providerId: "101") { requestId } }`, nil)
+	reqID, _ := at(r.Data, "unsubscribeAll.requestId").(string)
+	if reqID == "" {
+		t.Fatalf("%+v", r)
+	}
+	g.sb.WaitCallbacks() // the sandbox's own, valid callback has been delivered
+	good := `{"subscriptionId": 4, "subscriptionProviderId": 101, "statusCode": 2000, "status": "Unsubscribe successful", "description": "done"}`
+	cases := []struct {
+		name, path, body string
+		header           string
+		want             int
+	}{
+		{"no secret", "/" + reqID, good, "", 401},
+		{"wrong secret", "/" + reqID + "?secret=nope", good, "", 401},
+		{"unknown request", "/0123?secret=cb-s3cret", good, "", 404},
+		{"not JSON", "/" + reqID + "?secret=cb-s3cret", `{"status":`, "", 400},
+		{"not an Unsubscribe", "/" + reqID + "?secret=cb-s3cret", `{"hello": "world"}`, "", 400},
+		{"too large", "/" + reqID + "?secret=cb-s3cret", `{"description": "` + strings.Repeat("x", 20000) + `"}`, "", 413},
+		{"secret in a header, repeated result", "/" + reqID, good, "cb-s3cret", 200},
+	}
+	for _, tc := range cases {
+		req, _ := http.NewRequest("POST", g.url+"/callback/delete-all-subscriptions"+tc.path, strings.NewReader(tc.body))
+		req.Header.Set("Content-Type", "application/json")
+		if tc.header != "" {
+			req.Header.Set("X-Callback-Secret", tc.header)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, resp.StatusCode, tc.want)
+		}
+	}
+	if r := g.query(`{ __typename }`, nil); at(r.Data, "__typename") != "Query" {
+		t.Error("server down after bad callbacks")
+	}
+}
