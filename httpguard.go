@@ -3,12 +3,12 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"net"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"strings"
 )
