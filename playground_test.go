@@ -121,7 +121,7 @@ func TestPlaygroundInABrowser(t *testing.T) {
 	step(t, ctx, "load the page", chromedp.Navigate(g.url+"/"),
 		chromedp.WaitVisible(chromedp.CSS(".graphiql-container")),
 		chromedp.WaitVisible(chromedp.CSS(".graphiql-execute-button")))
-	poll(t, ctx, `document.querySelectorAll('.graphiql-tab').length >= 4`)
+	poll(t, ctx, `document.querySelectorAll('.graphiql-tab').length >= 6`)
 	// GraphiQL ignores a click that lands before its editors are wired up,
 	// so click until the result arrives.
 	ran := false

@@ -48,6 +48,39 @@ mutation Refill($input: RefillAirtimeInput!) {
   refillAirtime(input: $input) { statusMessage amount currency }
 }`;
 
+const provisioning = `# Some subscriptions are provisioned asynchronously (customer 27831000009).
+# 1. Run StartProvisioning (pick it from the run button's menu).
+# 2. Put the statusId it returns into the variables, then run
+#    FollowProvisioning: it pushes PENDING, then ACTIVE, and completes.
+mutation StartProvisioning {
+  subscribe(input: {customerId: "27831000009", subscriptionId: "21", providerId: "202", name: "MTN Play Video"}) {
+    subscription { id status }
+    pending { customerId subscriptionId providerId statusId status }
+  }
+}
+
+subscription FollowProvisioning($statusId: ID!) {
+  subscriptionProvisioning(customerId: "27831000009", subscriptionId: "21", providerId: "202", statusId: $statusId) {
+    id name status
+  }
+}`;
+
+const removeAll = `# Unsubscribe-all answers at once; the API posts each removal's result
+# back to the facade later.
+# 1. Run RemoveAll. 2. Put its requestId into the variables and run Results:
+#    one event per removed subscription, then it completes.
+mutation RemoveAll {
+  unsubscribeAll(customerId: "27832000001", providerId: "101") {
+    result { status description }
+    requestId
+    expectedResults
+  }
+}
+
+subscription Results($requestId: ID!) {
+  unsubscribeAllResults(requestId: $requestId) { subscriptionId providerId status description }
+}`;
+
 export const tabs = [
   { query: overview, variables: JSON.stringify({ id: '+27 83 100 0001' }, null, 2) },
   { query: partial },
@@ -60,4 +93,6 @@ export const tabs = [
       2,
     ),
   },
+  { query: provisioning, variables: JSON.stringify({ statusId: 'st101' }, null, 2) },
+  { query: removeAll, variables: JSON.stringify({ requestId: 'paste the requestId here' }, null, 2) },
 ];

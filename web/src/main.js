@@ -8,6 +8,7 @@ import { createRoot } from 'react-dom/client';
 import { GraphiQL } from 'graphiql';
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { explorerPlugin } from '@graphiql/plugin-explorer';
+import { createClient } from 'graphql-ws';
 
 import { tabs } from './examples.js';
 
@@ -41,7 +42,10 @@ function firstVisit() {
 }
 
 settings().then((cfg) => {
-  const fetcher = createGraphiQLFetcher({ url: endpoint });
+  // Subscriptions go over a WebSocket to the same endpoint; lazy, so the
+  // socket opens only when a subscription runs.
+  const wsURL = endpoint.replace(/^http/, 'ws');
+  const fetcher = createGraphiQLFetcher({ url: endpoint, wsClient: createClient({ url: wsURL, lazy: true }) });
   const initial = firstVisit() ? { initialQuery: tabs[0].query, initialVariables: tabs[0].variables } : {};
   const graphiql = h(GraphiQL, {
     fetcher,
