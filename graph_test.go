@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"customergraph/sandbox"
 )
@@ -175,4 +176,25 @@ func TestUpstreamCallCounts(t *testing.T) {
 			t.Errorf("%+v, calls %v", r.Errors, g.calls())
 		}
 	})
+}
+
+// TestValidationDoesNotWaitForTheProfile: accountholder validation needs
+// only the id, so it is sent alongside the accountholder profile, not after.
+func TestValidationDoesNotWaitForTheProfile(t *testing.T) {
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	g.sb.SetLatency(sandbox.Accountholders, 100*time.Millisecond)
+	g.query(`{ customer(id: "27831000001") { accountholder { status validation { isValid } } } }`, nil)
+	log := g.sb.Log() // in order of completion
+	var get, validate int
+	for i, e := range log {
+		switch e.Op {
+		case "accountholders.get":
+			get = i + 1
+		case "accountholders.validate":
+			validate = i + 1
+		}
+	}
+	if get == 0 || validate == 0 || g.sb.MaxInFlight(sandbox.Accountholders) < 2 {
+		t.Errorf("log %+v, max in flight %d: validation waited for the profile", log, g.sb.MaxInFlight(sandbox.Accountholders))
+	}
 }

@@ -142,7 +142,7 @@ func (r *customerResolver) SubscriptionProviders(ctx context.Context, obj *model
 
 // Accountholder is the resolver for the accountholder field.
 func (r *customerResolver) Accountholder(ctx context.Context, obj *model.Customer, includeOffnet *bool) (*upstream.Accountholder, error) {
-	return loaders.For(ctx).Accountholder.Load(ctx, loaders.AccountholderKey{ID: obj.ID, IncludeOffnet: deref(includeOffnet)})()
+	return loadAccountholder(ctx, obj.ID, deref(includeOffnet))
 }
 
 // PeriodUnit is the resolver for the periodUnit field.

@@ -3,6 +3,8 @@ package resolvers
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"customergraph/loaders"
 	"customergraph/upstream"
 )
@@ -18,6 +20,20 @@ func fullProfile(ctx context.Context, id, part string) (*upstream.Profile, error
 		return nil, partial(ctx, upstream.APIProfiles, "profiles.getCustomer", part)
 	}
 	return p, nil
+}
+
+// loadAccountholder loads the profile and, when the selection asks for
+// validation, starts that call too: it needs only the id, so waiting for
+// the profile first would put two upstream legs in a row.
+func loadAccountholder(ctx context.Context, id string, includeOffnet bool) (*upstream.Accountholder, error) {
+	l := loaders.For(ctx)
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == "validation" {
+			l.Validation.Load(ctx, id)
+			break
+		}
+	}
+	return l.Accountholder.Load(ctx, loaders.AccountholderKey{ID: id, IncludeOffnet: includeOffnet})()
 }
 
 func deref[T any](p *T) T {

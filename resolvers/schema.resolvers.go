@@ -148,7 +148,7 @@ func (r *queryResolver) Accountholder(ctx context.Context, id string, includeOff
 	if err != nil {
 		return nil, err
 	}
-	return loaders.For(ctx).Accountholder.Load(ctx, loaders.AccountholderKey{ID: norm, IncludeOffnet: deref(includeOffnet)})()
+	return loadAccountholder(ctx, norm, deref(includeOffnet))
 }
 
 // SubscriptionStatus is the resolver for the subscriptionStatus field.

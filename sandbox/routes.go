@@ -76,6 +76,8 @@ func (s *Server) handle(mux *http.ServeMux, api, op string, a auth, pattern stri
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		sw := &statusWriter{ResponseWriter: w}
 		s.count(op)
+		s.enter(api)
+		defer s.leave(api)
 		defer func() {
 			s.record(LogEntry{API: api, Op: op, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
 				Status: sw.status, TransactionID: r.Header.Get("transactionId")})

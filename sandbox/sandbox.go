@@ -64,6 +64,8 @@ type Server struct {
 	tokens    map[string]time.Time
 	polls     map[string]int // provisioning status polls per status id
 	hits      map[string]int // per-scenario call counts (e.g. 429-once)
+	inFlight  map[string]int // requests being answered, per API
+	maxFlight map[string]int // the most ever in flight, per API
 	nextSubID int
 
 	callbacks sync.WaitGroup
@@ -112,6 +114,8 @@ func (s *Server) resetState() {
 	s.tokens = map[string]time.Time{}
 	s.polls = map[string]int{}
 	s.hits = map[string]int{}
+	s.inFlight = map[string]int{}
+	s.maxFlight = map[string]int{}
 	s.nextSubID = 100
 }
 
@@ -171,6 +175,28 @@ func (s *Server) count(op string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls[op]++
+}
+
+// enter and leave track concurrent requests per API.
+func (s *Server) enter(api string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.inFlight[api]++
+	s.maxFlight[api] = max(s.maxFlight[api], s.inFlight[api])
+}
+
+func (s *Server) leave(api string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.inFlight[api]--
+}
+
+// MaxInFlight is the most requests of one API answered at once since the
+// last reset: it shows whether a client sends calls in parallel.
+func (s *Server) MaxInFlight(api string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxFlight[api]
 }
 
 // record logs an answered request.

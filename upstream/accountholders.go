@@ -95,7 +95,8 @@ func (s *AccountholdersService) Get(ctx context.Context, id string, includeOffne
 			Message: "the answer carries no accountholder data", TransactionID: CallerFrom(ctx).TransactionID}
 	}
 	a := w.Data
-	a.CustomerID, a.StatusCode, a.Href = w.CustomerID, string(w.StatusCode), w.Links.Href
+	// CustomerID is the id looked up: validation is keyed by it.
+	a.CustomerID, a.StatusCode, a.Href = id, string(w.StatusCode), w.Links.Href
 	return a, nil
 }
 
