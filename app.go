@@ -50,7 +50,7 @@ func newApp(cfg config, log zerolog.Logger) (*app, error) {
 		return nil, err
 	}
 	m := metrics.New()
-	client, err := upstream.New(cfg.Upstream, upstream.Options{Logger: log, OnCall: onUpstreamCall(m), OnBreaker: m.Breaker})
+	client, err := upstream.New(cfg.Upstream, upstream.Options{Logger: log, OnCall: onUpstreamCall(m), OnBreaker: m.Breaker, HTTPClient: cfg.upstreamHTTP})
 	if err != nil {
 		return nil, err
 	}

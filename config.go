@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/hex"
+	"net/http"
 	"fmt"
 	"strings"
 	"time"
@@ -54,6 +55,8 @@ type config struct {
 
 	sandbox bool
 	clients []clientKey
+	// upstreamHTTP replaces the upstream transport (benchmarks).
+	upstreamHTTP *http.Client
 }
 
 type clientKey struct {

@@ -21,8 +21,10 @@ import (
 const Wait = time.Millisecond
 
 // Fanout bounds the parallel upstream calls one batch makes (none of the
-// APIs has a batch endpoint); the upstream client bounds each API further.
-const Fanout = 16
+// APIs has a batch endpoint). It equals the largest batch, so a full
+// customers(ids:) list goes out in one wave; the upstream client's per-API
+// concurrency bound (MTN_MAX_CONCURRENCY) is what protects the APIs.
+const Fanout = 100
 
 // ProfileKey asks for a customer profile; Full selects propset=full.
 type ProfileKey struct {

@@ -52,6 +52,21 @@ var layouts = []struct {
 // ParseDateTime reads any of the formats above.
 func ParseDateTime(s string) (DateTime, error) {
 	s = strings.TrimSpace(s)
+	// The common shapes first, by length, without trying every layout.
+	switch {
+	case len(s) == 4:
+		if t, err := time.Parse("2006", s); err == nil {
+			return DateTime{t: t, prec: PrecisionYear, raw: s}, nil
+		}
+	case len(s) == 10 && s[4] == '-':
+		if t, err := time.Parse("2006-01-02", s); err == nil {
+			return DateTime{t: t, prec: PrecisionDay, raw: s}, nil
+		}
+	case len(s) > 19 && s[4] == '-' && s[10] == 'T' && (s[len(s)-1] == 'Z' || s[len(s)-6] == '+' || s[len(s)-6] == '-'):
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			return DateTime{t: t, prec: PrecisionTime, raw: s}, nil
+		}
+	}
 	for _, l := range layouts {
 		if t, err := time.Parse(l.layout, s); err == nil {
 			return DateTime{t: t, prec: l.prec, raw: s}, nil

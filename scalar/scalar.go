@@ -22,6 +22,11 @@ type Text string
 // UnmarshalJSON accepts a string, number, boolean or null.
 func (t *Text) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
+	// Most values are plain strings: take them without a second JSON pass.
+	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' && bytes.IndexByte(b[1:n-1], '\\') < 0 && bytes.IndexByte(b[1:n-1], '"') < 0 {
+		*t = Text(b[1 : n-1])
+		return nil
+	}
 	switch {
 	case len(b) == 0 || string(b) == "null":
 		*t = ""

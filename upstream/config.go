@@ -31,7 +31,7 @@ type Config struct {
 	RetryBackoff     time.Duration `env:"MTN_RETRY_BACKOFF" envDefault:"100ms"` // first backoff, doubled, jittered
 	MaxRetryAfter    time.Duration `env:"MTN_MAX_RETRY_AFTER" envDefault:"2s"`  // longest Retry-After honoured
 	MaxBodyBytes     int64         `env:"MTN_MAX_BODY_BYTES" envDefault:"4194304"`
-	MaxConcurrency   int           `env:"MTN_MAX_CONCURRENCY" envDefault:"64"`   // in-flight calls per API
+	MaxConcurrency   int           `env:"MTN_MAX_CONCURRENCY" envDefault:"128"`  // in-flight calls per API
 	BreakerFailures  uint32        `env:"MTN_BREAKER_FAILURES" envDefault:"5"`   // consecutive failures that open it
 	BreakerOpenFor   time.Duration `env:"MTN_BREAKER_OPEN_FOR" envDefault:"10s"` // before a trial call
 	MaxIdleConnsHost int           `env:"MTN_MAX_IDLE_CONNS_PER_HOST" envDefault:"128"`

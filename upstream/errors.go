@@ -1,9 +1,9 @@
 package upstream
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"net/http"
 	"strings"
 	"time"

@@ -2,7 +2,7 @@ package upstream
 
 import (
 	"bytes"
-	"encoding/json"
+	json "github.com/goccy/go-json"
 )
 
 // Link is a hypermedia link as any of the specs spell it: an object

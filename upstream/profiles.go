@@ -2,7 +2,6 @@ package upstream
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -69,11 +68,11 @@ type Location struct {
 
 // BillingPlan is the profile's view of the billing plan.
 type BillingPlan struct {
-	Type      string           `json:"type"`
-	Status    string           `json:"status"`
-	StartDate scalar.DateTime  `json:"startDate"`
-	EndDate   scalar.DateTime  `json:"endDate"`
-	Balances  []ProfileBalance `json:"balance"`
+	Type      string
+	Status    string
+	StartDate scalar.DateTime
+	EndDate   scalar.DateTime
+	Balances  []ProfileBalance
 }
 
 // ProfileBalance is one {data:{…}} item of the profile plan's balance list.
@@ -82,23 +81,6 @@ type ProfileBalance struct {
 	Amount      scalar.Decimal
 	Currency    string
 	ExpiryDate  scalar.DateTime
-}
-
-// UnmarshalJSON unwraps the spec's {data:{…}} envelope.
-func (b *ProfileBalance) UnmarshalJSON(raw []byte) error {
-	var w struct {
-		Data *struct {
-			BalanceType string          `json:"balanceType"`
-			Amount      scalar.Decimal  `json:"amount"`
-			Currency    string          `json:"currency"`
-			ExpiryDate  scalar.DateTime `json:"expiryDate"`
-		} `json:"data"`
-	}
-	if err := json.Unmarshal(raw, &w); err != nil || w.Data == nil {
-		return err
-	}
-	*b = ProfileBalance{w.Data.BalanceType, w.Data.Amount, w.Data.Currency, w.Data.ExpiryDate}
-	return nil
 }
 
 // Loans is the customer's loan status, with the eligibility the sandbox and
@@ -133,29 +115,6 @@ type Account struct {
 	Method      string
 }
 
-// UnmarshalJSON flattens {data:{…}, _links:{self:{href,type}}}.
-func (a *Account) UnmarshalJSON(raw []byte) error {
-	var w struct {
-		Data struct {
-			AccountName string `json:"accountName"`
-			AccountID   string `json:"accountId"`
-			Description string `json:"description"`
-			Status      string `json:"status"`
-		} `json:"data"`
-		Links struct {
-			Self struct {
-				Href string `json:"href"`
-				Type string `json:"type"`
-			} `json:"self"`
-		} `json:"_links"`
-	}
-	if err := json.Unmarshal(raw, &w); err != nil {
-		return err
-	}
-	*a = Account{w.Data.AccountName, w.Data.AccountID, w.Data.Description, w.Data.Status, w.Links.Self.Href, w.Links.Self.Type}
-	return nil
-}
-
 // KYC is one legal identity record.
 type KYC struct {
 	IDType      string
@@ -165,27 +124,6 @@ type KYC struct {
 	FirstName   string
 	LastName    string
 	Href        string
-}
-
-// UnmarshalJSON flattens {data:{…}, _link}.
-func (k *KYC) UnmarshalJSON(raw []byte) error {
-	var w struct {
-		Data struct {
-			IDType      string          `json:"idType"`
-			IDNumber    string          `json:"idNumber"`
-			DateOfBirth scalar.DateTime `json:"dateOfBirth"`
-			Gender      string          `json:"gender"`
-			FirstName   string          `json:"firstName"`
-			LastName    string          `json:"lastName"`
-		} `json:"data"`
-		Link Link `json:"_link"`
-	}
-	if err := json.Unmarshal(raw, &w); err != nil {
-		return err
-	}
-	d := w.Data
-	*k = KYC{d.IDType, d.IDNumber, d.DateOfBirth, d.Gender, d.FirstName, d.LastName, w.Link.Href}
-	return nil
 }
 
 // DeviceUsage is one entry of the profile's devices list.
@@ -210,9 +148,62 @@ type Handset struct {
 	Imei       string `json:"IMEI"`
 }
 
-// UnmarshalJSON flattens {data:{devices, timePeriods, …}, _links}.
-func (d *DeviceUsage) UnmarshalJSON(raw []byte) error {
-	var w struct {
+// profileWire is the body exactly as the spec spells it, decoded in one
+// pass and then flattened (see transactions_wire.go for why).
+type profileWire struct {
+	CustomerID string `json:"customerId"`
+	Links      Link   `json:"_links"`
+	Locations  *struct {
+		Data *Location `json:"data"`
+		Link Link      `json:"_link"`
+	} `json:"locations"`
+	Plans *struct {
+		Data *struct {
+			Type      string          `json:"type"`
+			Status    string          `json:"status"`
+			StartDate scalar.DateTime `json:"startDate"`
+			EndDate   scalar.DateTime `json:"endDate"`
+			Balance   []struct {
+				Data *struct {
+					BalanceType string          `json:"balanceType"`
+					Amount      scalar.Decimal  `json:"amount"`
+					Currency    string          `json:"currency"`
+					ExpiryDate  scalar.DateTime `json:"expiryDate"`
+				} `json:"data"`
+			} `json:"balance"`
+		} `json:"data"`
+		Link Link `json:"_link"`
+	} `json:"plans"`
+	Loans *struct {
+		Data *Loans `json:"data"`
+		Link Link   `json:"_link"`
+	} `json:"loans"`
+	Account *[]struct {
+		Data struct {
+			AccountName string `json:"accountName"`
+			AccountID   string `json:"accountId"`
+			Description string `json:"description"`
+			Status      string `json:"status"`
+		} `json:"data"`
+		Links struct {
+			Self struct {
+				Href string `json:"href"`
+				Type string `json:"type"`
+			} `json:"self"`
+		} `json:"_links"`
+	} `json:"account"`
+	KYC *[]struct {
+		Data struct {
+			IDType      string          `json:"idType"`
+			IDNumber    string          `json:"idNumber"`
+			DateOfBirth scalar.DateTime `json:"dateOfBirth"`
+			Gender      string          `json:"gender"`
+			FirstName   string          `json:"firstName"`
+			LastName    string          `json:"lastName"`
+		} `json:"data"`
+		Link Link `json:"_link"`
+	} `json:"kyc"`
+	Devices *[]struct {
 		Data struct {
 			Devices     []Handset `json:"devices"`
 			TimePeriods struct {
@@ -227,36 +218,8 @@ func (d *DeviceUsage) UnmarshalJSON(raw []byte) error {
 			SecondaryUSID string       `json:"secondaryUSID"`
 		} `json:"data"`
 		Links Link `json:"_links"`
-	}
-	if err := json.Unmarshal(raw, &w); err != nil {
-		return err
-	}
-	x := w.Data
-	*d = DeviceUsage{x.Devices, x.TimePeriods.Unit, x.TimePeriods.Value, x.NumberOfIMSIs, x.NumberOfIMEIs,
-		x.PrimaryUCID, x.PrimaryUSID, x.SecondaryUCID, x.SecondaryUSID, w.Links.Href}
-	return nil
-}
-
-// profileWire is the body exactly as the spec spells it.
-type profileWire struct {
-	CustomerID string `json:"customerId"`
-	Links      Link   `json:"_links"`
-	Locations  *struct {
-		Data *Location `json:"data"`
-		Link Link      `json:"_link"`
-	} `json:"locations"`
-	Plans *struct {
-		Data *BillingPlan `json:"data"`
-		Link Link         `json:"_link"`
-	} `json:"plans"`
-	Loans *struct {
-		Data *Loans `json:"data"`
-		Link Link   `json:"_link"`
-	} `json:"loans"`
-	Account      json.RawMessage `json:"account"`
-	KYC          json.RawMessage `json:"kyc"`
-	Devices      json.RawMessage `json:"devices"`
-	Transactions json.RawMessage `json:"transactions-summaries"`
+	} `json:"devices"`
+	Transactions *summaryWire `json:"transactions-summaries"`
 }
 
 // Get fetches a customer profile. A 207 answer is a value: the failed parts
@@ -285,38 +248,46 @@ func (s *ProfilesService) Get(ctx context.Context, customerID string, propset Pr
 	}
 	miss(PartLocations, p.Location == nil)
 	if w.Plans != nil {
-		p.BillingPlan, p.PlanHref = w.Plans.Data, w.Plans.Link.Href
+		p.PlanHref = w.Plans.Link.Href
+		if d := w.Plans.Data; d != nil {
+			p.BillingPlan = &BillingPlan{Type: d.Type, Status: d.Status, StartDate: d.StartDate, EndDate: d.EndDate}
+			for _, b := range d.Balance {
+				if b.Data != nil {
+					p.BillingPlan.Balances = append(p.BillingPlan.Balances, ProfileBalance{b.Data.BalanceType, b.Data.Amount, b.Data.Currency, b.Data.ExpiryDate})
+				}
+			}
+		}
 	}
 	miss(PartPlans, p.BillingPlan == nil)
 	if w.Loans != nil {
 		p.Loans, p.LoansHref = w.Loans.Data, w.Loans.Link.Href
 	}
 	miss(PartLoans, p.Loans == nil)
-	decodePart := func(part string, raw json.RawMessage, into any) error {
-		miss(part, isNull(raw))
-		if isNull(raw) {
-			return nil
+	miss(PartAccounts, w.Account == nil)
+	if w.Account != nil {
+		p.Accounts = make([]Account, 0, len(*w.Account))
+		for _, a := range *w.Account {
+			p.Accounts = append(p.Accounts, Account{a.Data.AccountName, a.Data.AccountID, a.Data.Description, a.Data.Status, a.Links.Self.Href, a.Links.Self.Type})
 		}
-		if err := json.Unmarshal(raw, into); err != nil {
-			return &Error{API: APIProfiles, Op: "profiles.getCustomer", Kind: KindBadResponse, HTTPStatus: rep.status,
-				Message: "the " + part + " part is not the JSON the spec describes", Err: err, TransactionID: CallerFrom(ctx).TransactionID}
+	}
+	miss(PartKYC, w.KYC == nil)
+	if w.KYC != nil {
+		p.KYC = make([]KYC, 0, len(*w.KYC))
+		for _, k := range *w.KYC {
+			d := k.Data
+			p.KYC = append(p.KYC, KYC{d.IDType, d.IDNumber, d.DateOfBirth, d.Gender, d.FirstName, d.LastName, k.Link.Href})
 		}
-		return nil
 	}
-	if err := decodePart(PartAccounts, w.Account, &p.Accounts); err != nil {
-		return nil, err
+	miss(PartDevices, w.Devices == nil)
+	if w.Devices != nil {
+		p.Devices = make([]DeviceUsage, 0, len(*w.Devices))
+		for _, dv := range *w.Devices {
+			x := dv.Data
+			p.Devices = append(p.Devices, DeviceUsage{x.Devices, x.TimePeriods.Unit, x.TimePeriods.Value, x.NumberOfIMSIs, x.NumberOfIMEIs,
+				x.PrimaryUCID, x.PrimaryUSID, x.SecondaryUCID, x.SecondaryUSID, dv.Links.Href})
+		}
 	}
-	if err := decodePart(PartKYC, w.KYC, &p.KYC); err != nil {
-		return nil, err
-	}
-	if err := decodePart(PartDevices, w.Devices, &p.Devices); err != nil {
-		return nil, err
-	}
-	if !isNull(w.Transactions) {
-		p.Transactions = &TransactionSummary{}
-	}
-	if err := decodePart(PartTransactions, w.Transactions, p.Transactions); err != nil {
-		return nil, err
-	}
+	miss(PartTransactions, w.Transactions == nil)
+	p.Transactions = w.Transactions.summary()
 	return p, nil
 }

@@ -2,7 +2,7 @@ package upstream
 
 import (
 	"context"
-	"encoding/json"
+	json "github.com/goccy/go-json"
 	"net/http"
 	"net/url"
 	"sort"

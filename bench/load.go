@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// target is one request the load generators send.
+type target struct {
+	method, url string
+	body        []byte
+}
+
+func (t target) vegeta() vegeta.Target {
+	h := http.Header{}
+	if t.body != nil {
+		h.Set("Content-Type", "application/json")
+	}
+	return vegeta.Target{Method: t.method, URL: t.url, Body: t.body, Header: h}
+}
+
+// latency holds the result of an open-loop run.
+type latency struct {
+	p50, p99, max time.Duration
+	success       float64
+	requests      uint64
+}
+
+// openLoop sends requests at a fixed rate whatever the answers' speed, so
+// slow answers cannot hide behind fewer requests (no coordinated omission).
+func openLoop(t target, rate int, d time.Duration) latency {
+	atk := vegeta.NewAttacker(vegeta.Timeout(30*time.Second), vegeta.KeepAlive(true),
+		vegeta.Connections(2000), vegeta.MaxConnections(0), vegeta.Workers(64), vegeta.MaxWorkers(5000))
+	var m vegeta.Metrics
+	for res := range atk.Attack(vegeta.NewStaticTargeter(t.vegeta()), vegeta.Rate{Freq: rate, Per: time.Second}, d, "") {
+		m.Add(res)
+	}
+	m.Close()
+	return latency{p50: m.Latencies.P50, p99: m.Latencies.P99, max: m.Latencies.Max, success: m.Success, requests: m.Requests}
+}
+
+var client = &http.Client{
+	Timeout: 30 * time.Second,
+	Transport: func() http.RoundTripper {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = 512
+		tr.MaxIdleConns = 1024
+		return tr
+	}(),
+}
+
+// send performs one request and fails on a non-200 answer or GraphQL errors.
+func send(t target) error {
+	var body io.Reader
+	if t.body != nil {
+		body = bytes.NewReader(t.body)
+	}
+	req, _ := http.NewRequest(t.method, t.url, body)
+	if t.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d: %.200s", resp.StatusCode, b)
+	}
+	if bytes.Contains(b, []byte(`"errors":[`)) {
+		return errors.New("GraphQL errors: " + string(b[:min(len(b), 300)]))
+	}
+	return nil
+}
+
+// closedLoop runs workers that each send as fast as answers come, and
+// returns completed requests per second.
+func closedLoop(t target, workers int, d time.Duration) (float64, error) {
+	var done atomic.Int64
+	var firstErr error
+	var once sync.Once
+	stop := time.Now().Add(d)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(stop) {
+				if err := send(t); err != nil {
+					once.Do(func() { firstErr = err })
+					return
+				}
+				done.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(done.Load()) / time.Since(start).Seconds(), firstErr
+}

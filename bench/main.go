@@ -1,0 +1,286 @@
+// Command bench measures the customer graph against the minimum it could
+// do: upstream calls against the fewest a query needs, latency against the
+// slowest upstream leg, and throughput and memory against a hand-written Go
+// program making the same REST calls in parallel (the floor).
+//
+//	go run ./bench           # the full run BENCHMARKS.md reports (minutes)
+//	go run ./bench -smoke    # every measurement, briefly (seconds); CI runs it
+//
+// Run it from the repository root. The sandbox, the floor and the load
+// generator run in this process; the facade runs as its own process, built
+// from this checkout, so its memory and allocations are its own.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"customergraph/sandbox"
+)
+
+type settings struct {
+	smoke      bool
+	duration   time.Duration // per open-loop run
+	rates      []int
+	listRates  []int
+	throughput time.Duration
+	workers    int
+	leg        time.Duration // upstream latency of the latency runs
+	slow       time.Duration // the slow Plans API of the isolation run
+}
+
+func main() {
+	smoke := flag.Bool("smoke", false, "run every measurement briefly, as CI does")
+	flag.Parse()
+	s := settings{duration: 10 * time.Second, rates: []int{100, 500}, listRates: []int{5, 20},
+		throughput: 10 * time.Second, workers: 32, leg: 50 * time.Millisecond, slow: 3 * time.Second}
+	if *smoke {
+		s = settings{smoke: true, duration: time.Second, rates: []int{20}, listRates: []int{2},
+			throughput: time.Second, workers: 8, leg: 50 * time.Millisecond, slow: 300 * time.Millisecond}
+	}
+	if err := run(s, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+type env struct {
+	sb       *sandbox.Server
+	facade   string // GraphQL endpoint
+	floor    string // floor base URL
+	pid      int
+	metrics  string
+	shutdown func()
+}
+
+func listen(h http.Handler) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
+}
+
+func start() (*env, error) {
+	sb := sandbox.New(sandbox.Options{})
+	sbURL, stopSB, err := listen(sb)
+	if err != nil {
+		return nil, err
+	}
+	fl, err := newFloor(sbURL)
+	if err != nil {
+		return nil, err
+	}
+	floorURL, stopFloor, err := listen(fl.handler())
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "cg-bench")
+	if err != nil {
+		return nil, err
+	}
+	bin := filepath.Join(dir, "customergraph")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("build the facade: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(),
+		"MTN_PROFILES_URL="+sbURL+"/profiles/v1", "MTN_PLANS_URL="+sbURL+"/plans/v2",
+		"MTN_SUBSCRIPTIONS_URL="+sbURL+"/subscriptions/v2", "MTN_ACCOUNTHOLDERS_URL="+sbURL+"/accountholders/v1",
+		"MTN_TOKEN_URL="+sbURL+"/oauth/token", "MTN_API_KEY="+sandbox.APIKey,
+		"MTN_CLIENT_ID="+sandbox.ClientID, "MTN_CLIENT_SECRET="+sandbox.ClientSecret,
+		"MTN_MAX_CONCURRENCY=1024", "MTN_MAX_IDLE_CONNS_PER_HOST=512",
+		"GRAPH_ALLOW_ANONYMOUS=true", "GRAPH_REQUEST_TIMEOUT=30s")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	urlc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			var line map[string]any
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line["message"] == "customer graph listening" {
+				urlc <- line["url"].(string)
+				break
+			}
+		}
+		_, _ = io.Copy(io.Discard, stdout) // the facade logs every request; keep draining
+	}()
+	var base string
+	select {
+	case base = <-urlc:
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		return nil, errors.New("the facade did not start")
+	}
+	return &env{sb: sb, facade: base + "/graphql", floor: floorURL, pid: cmd.Process.Pid, metrics: base + "/metrics",
+		shutdown: func() {
+			_ = cmd.Process.Signal(os.Interrupt)
+			_ = cmd.Wait()
+			stopFloor()
+			stopSB()
+			_ = os.RemoveAll(dir)
+		}}, nil
+}
+
+func (e *env) graphqlTarget(q query) target {
+	body, _ := json.Marshal(map[string]any{"query": q.graphql, "variables": q.variables})
+	return target{method: "POST", url: e.facade, body: body}
+}
+
+func (e *env) floorTarget(q query) target { return target{method: "GET", url: e.floor + q.floor} }
+
+// memstat reads a counter from the facade's /metrics.
+func (e *env) memstat(name string) float64 {
+	resp, err := http.Get(e.metrics)
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
+			f, _ := strconv.ParseFloat(v, 64)
+			return f
+		}
+	}
+	return 0
+}
+
+// rss reads the facade's resident and peak resident memory in MiB.
+func (e *env) rss() (cur, peak float64) {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", e.pid))
+	for _, l := range strings.Split(string(b), "\n") {
+		f := strings.Fields(l)
+		if len(f) >= 2 {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			switch f[0] {
+			case "VmRSS:":
+				cur = kb / 1024
+			case "VmHWM:":
+				peak = kb / 1024
+			}
+		}
+	}
+	return
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
+
+func run(s settings, out io.Writer) error {
+	root, _ := os.Getwd()
+	e, err := start()
+	if err != nil {
+		return err
+	}
+	defer e.shutdown()
+	qs := suite(root)
+	var failures []string
+	fail := func(f string, a ...any) { failures = append(failures, fmt.Sprintf(f, a...)) }
+
+	fmt.Fprintf(out, "# customer graph bench (%s, %d CPUs, %s)\n\n", time.Now().UTC().Format("2006-01-02"), runtime.NumCPU(), runtime.Version())
+
+	// 1. Upstream calls against the minimum.
+	fmt.Fprintf(out, "## Upstream calls per query\n\n| query | calls | minimum | ratio |\n|---|---:|---:|---:|\n")
+	for _, q := range qs {
+		e.sb.Reset()
+		if err := send(e.graphqlTarget(q)); err != nil {
+			return fmt.Errorf("%s: %w", q.name, err)
+		}
+		calls := e.sb.Calls()["total"]
+		ratio := float64(calls) / float64(q.minimum())
+		fmt.Fprintf(out, "| %s | %d | %d | %.2f |\n", q.name, calls, q.minimum(), ratio)
+		if calls != q.minimum() {
+			fail("%s: %d upstream calls, minimum %d", q.name, calls, q.minimum())
+		}
+	}
+
+	// 2. Latency over the slowest leg, every upstream at s.leg.
+	e.sb.SetLatency("all", s.leg)
+	fmt.Fprintf(out, "\n## Latency, every upstream at %s, open loop\n\nThe slowest upstream leg of each query is %s: every query here is one leg deep.\n\n", ms(s.leg), ms(s.leg))
+	fmt.Fprintf(out, "| query | rate | facade p50 | p99 | p50 ÷ leg | p99 ÷ leg | floor p50 | floor p99 | success |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, q := range qs {
+		rates := s.rates
+		if strings.HasPrefix(q.name, "customers") {
+			rates = s.listRates
+		}
+		for _, rate := range rates {
+			f := openLoop(e.graphqlTarget(q), rate, s.duration)
+			fl := openLoop(e.floorTarget(q), rate, s.duration)
+			fmt.Fprintf(out, "| %s | %d/s | %s | %s | %.2f× | %.2f× | %s | %s | %.1f%% |\n", q.name, rate, ms(f.p50), ms(f.p99),
+				float64(f.p50)/float64(s.leg), float64(f.p99)/float64(s.leg), ms(fl.p50), ms(fl.p99), f.success*100)
+			if f.success < 1 {
+				fail("%s at %d/s: %.1f%% success", q.name, rate, f.success*100)
+			}
+		}
+	}
+
+	// 3. One slow upstream must not slow what does not use it.
+	basic, full := qs[1], qs[0]
+	normal := openLoop(e.graphqlTarget(basic), s.rates[0], s.duration)
+	e.sb.SetLatency(sandbox.Plans, s.slow)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { // background queries that wait on the slow Plans API
+		for ctx.Err() == nil {
+			_ = openLoop(e.graphqlTarget(full), 20, s.duration)
+		}
+	}()
+	time.Sleep(s.slow / 2)
+	isolated := openLoop(e.graphqlTarget(basic), s.rates[0], s.duration)
+	cancel()
+	e.sb.SetLatency("all", s.leg)
+	fmt.Fprintf(out, "\n## Isolation: Plans at %s, with 20 full views/s waiting on it\n\n| query (no Plans field) | rate | p99 normal | p99 with Plans slow | ratio |\n|---|---:|---:|---:|---:|\n", ms(s.slow))
+	fmt.Fprintf(out, "| %s | %d/s | %s | %s | %.2f× |\n", basic.name, s.rates[0], ms(normal.p99), ms(isolated.p99), float64(isolated.p99)/float64(normal.p99))
+	if isolated.success < 1 {
+		fail("isolation run: %.1f%% success", isolated.success*100)
+	}
+	time.Sleep(s.slow) // let the slow background requests drain
+
+	// 4. Throughput at zero latency, and memory.
+	e.sb.SetLatency("all", 0)
+	fmt.Fprintf(out, "\n## Throughput at zero upstream latency, %d concurrent clients\n\n| query | facade | floor | ratio | facade allocs/query | facade KiB/query |\n|---|---:|---:|---:|---:|---:|\n", s.workers)
+	for _, q := range qs {
+		mallocs, bytes := e.memstat("go_memstats_mallocs_total"), e.memstat("go_memstats_alloc_bytes_total")
+		before := time.Now()
+		frps, err := closedLoop(e.graphqlTarget(q), s.workers, s.throughput)
+		if err != nil {
+			fail("%s throughput: %v", q.name, err)
+		}
+		n := frps * time.Since(before).Seconds()
+		allocs := (e.memstat("go_memstats_mallocs_total") - mallocs) / n
+		kib := (e.memstat("go_memstats_alloc_bytes_total") - bytes) / n / 1024
+		lrps, err := closedLoop(e.floorTarget(q), s.workers, s.throughput)
+		if err != nil {
+			fail("%s floor: %v", q.name, err)
+		}
+		fmt.Fprintf(out, "| %s | %.0f/s | %.0f/s | %.2f× | %.0f | %.1f |\n", q.name, frps, lrps, frps/lrps, allocs, kib)
+	}
+	cur, peak := e.rss()
+	fmt.Fprintf(out, "\nFacade process memory: RSS %.1f MiB now, %.1f MiB at peak.\n", cur, peak)
+
+	if len(failures) > 0 {
+		return fmt.Errorf("%d checks failed:\n  %s", len(failures), strings.Join(failures, "\n  "))
+	}
+	return nil
+}
