@@ -2,8 +2,8 @@ package main
 
 import (
 	"encoding/hex"
-	"net/http"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
