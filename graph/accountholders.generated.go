@@ -4,6 +4,7 @@ package graph
 
 import (
 	"context"
+	"customergraph/enum"
 	"customergraph/graph/model"
 	"customergraph/scalar"
 	"customergraph/upstream"
@@ -18,14 +19,9 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type AccountholderResolver interface {
-	Status(ctx context.Context, obj *upstream.Accountholder) (*model.AccountholderStatus, error)
-
 	LanguageCode(ctx context.Context, obj *upstream.Accountholder) (*string, error)
 
 	Validation(ctx context.Context, obj *upstream.Accountholder) (*upstream.Validation, error)
-}
-type IdentityResolver interface {
-	Type(ctx context.Context, obj *upstream.Identity) (*model.IDType, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -114,18 +110,18 @@ func (ec *executionContext) _Accountholder_status(ctx context.Context, field gra
 			return ec.fieldContext_Accountholder_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Accountholder().Status(ctx, obj)
+			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AccountholderStatus) graphql.Marshaler {
-			return ec.marshalOAccountholderStatus2ᚖcustomergraphᚋgraphᚋmodelᚐAccountholderStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v enum.AccountholderStatus) graphql.Marshaler {
+			return ec.marshalOAccountholderStatus2customergraphᚋenumᚐAccountholderStatus(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Accountholder_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Accountholder", field, true, true, "AccountholderStatus")
+	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "AccountholderStatus")
 }
 
 func (ec *executionContext) _Accountholder_identities(ctx context.Context, field graphql.CollectedField, obj *upstream.Accountholder) (ret graphql.Marshaler) {
@@ -642,18 +638,18 @@ func (ec *executionContext) _Identity_type(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Identity_type(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Identity().Type(ctx, obj)
+			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.IDType) graphql.Marshaler {
-			return ec.marshalOIdType2ᚖcustomergraphᚋgraphᚋmodelᚐIDType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v enum.IDType) graphql.Marshaler {
+			return ec.marshalOIdType2customergraphᚋenumᚐIDType(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Identity_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Identity", field, true, true, "IdType")
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "IdType")
 }
 
 func (ec *executionContext) _Identity_value(ctx context.Context, field graphql.CollectedField, obj *upstream.Identity) (ret graphql.Marshaler) {
@@ -703,7 +699,7 @@ func (ec *executionContext) unmarshalInputIdentityInput(ctx context.Context, obj
 		switch k {
 		case "type":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
-			data, err := ec.unmarshalNIdType2customergraphᚋgraphᚋmodelᚐIDType(ctx, v)
+			data, err := ec.unmarshalNIdType2customergraphᚋenumᚐIDType(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -851,11 +847,10 @@ func (ec *executionContext) _Accountholder(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Accountholder_status(ctx, field, obj)
-				})
+			out.Values[i] = ec._Accountholder_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "identities":
 			out.Values[i] = ec._Accountholder_identities(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -1043,15 +1038,14 @@ func (ec *executionContext) _Identity(ctx context.Context, sel ast.SelectionSet,
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Identity")
 		case "type":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Identity_type(ctx, field, obj)
-				})
+			out.Values[i] = ec._Identity_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "value":
 			out.Values[i] = ec._Identity_value(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -1086,13 +1080,13 @@ func (ec *executionContext) marshalNFri2customergraphᚋupstreamᚐFRI(ctx conte
 	return ec._Fri(ctx, sel, &v)
 }
 
-func (ec *executionContext) unmarshalNIdType2customergraphᚋgraphᚋmodelᚐIDType(ctx context.Context, v any) (model.IDType, error) {
-	var res model.IDType
+func (ec *executionContext) unmarshalNIdType2customergraphᚋenumᚐIDType(ctx context.Context, v any) (enum.IDType, error) {
+	var res enum.IDType
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNIdType2customergraphᚋgraphᚋmodelᚐIDType(ctx context.Context, sel ast.SelectionSet, v model.IDType) graphql.Marshaler {
+func (ec *executionContext) marshalNIdType2customergraphᚋenumᚐIDType(ctx context.Context, sel ast.SelectionSet, v enum.IDType) graphql.Marshaler {
 	return v
 }
 
@@ -1169,19 +1163,13 @@ func (ec *executionContext) marshalOAccountholder2ᚖcustomergraphᚋupstreamᚐ
 	return ec._Accountholder(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOAccountholderStatus2ᚖcustomergraphᚋgraphᚋmodelᚐAccountholderStatus(ctx context.Context, v any) (*model.AccountholderStatus, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(model.AccountholderStatus)
+func (ec *executionContext) unmarshalOAccountholderStatus2customergraphᚋenumᚐAccountholderStatus(ctx context.Context, v any) (enum.AccountholderStatus, error) {
+	var res enum.AccountholderStatus
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOAccountholderStatus2ᚖcustomergraphᚋgraphᚋmodelᚐAccountholderStatus(ctx context.Context, sel ast.SelectionSet, v *model.AccountholderStatus) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
+func (ec *executionContext) marshalOAccountholderStatus2customergraphᚋenumᚐAccountholderStatus(ctx context.Context, sel ast.SelectionSet, v enum.AccountholderStatus) graphql.Marshaler {
 	return v
 }
 
@@ -1211,19 +1199,13 @@ func (ec *executionContext) marshalOFri2ᚕcustomergraphᚋupstreamᚐFRIᚄ(ctx
 	return ret
 }
 
-func (ec *executionContext) unmarshalOIdType2ᚖcustomergraphᚋgraphᚋmodelᚐIDType(ctx context.Context, v any) (*model.IDType, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(model.IDType)
+func (ec *executionContext) unmarshalOIdType2customergraphᚋenumᚐIDType(ctx context.Context, v any) (enum.IDType, error) {
+	var res enum.IDType
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOIdType2ᚖcustomergraphᚋgraphᚋmodelᚐIDType(ctx context.Context, sel ast.SelectionSet, v *model.IDType) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
+func (ec *executionContext) marshalOIdType2customergraphᚋenumᚐIDType(ctx context.Context, sel ast.SelectionSet, v enum.IDType) graphql.Marshaler {
 	return v
 }
 

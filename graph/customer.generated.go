@@ -4,6 +4,7 @@ package graph
 
 import (
 	"context"
+	"customergraph/enum"
 	"customergraph/graph/model"
 	"customergraph/scalar"
 	"customergraph/upstream"
@@ -17,13 +18,6 @@ import (
 
 // region    ************************** generated!.gotpl **************************
 
-type AccountResolver interface {
-	Status(ctx context.Context, obj *upstream.Account) (*model.AccountStatus, error)
-}
-type BillingPlanResolver interface {
-	Type(ctx context.Context, obj *upstream.BillingPlan) (*model.BillingType, error)
-	Status(ctx context.Context, obj *upstream.BillingPlan) (*model.PlanStatus, error)
-}
 type CustomerResolver interface {
 	ProfileURL(ctx context.Context, obj *model.Customer) (*string, error)
 	Location(ctx context.Context, obj *model.Customer) (*upstream.Location, error)
@@ -39,18 +33,6 @@ type CustomerResolver interface {
 	Subscription(ctx context.Context, obj *model.Customer, id string, providerID string) (*upstream.Subscription, error)
 	SubscriptionProviders(ctx context.Context, obj *model.Customer) ([]upstream.Provider, error)
 	Accountholder(ctx context.Context, obj *model.Customer, includeOffnet *bool) (*upstream.Accountholder, error)
-}
-type DeviceUsageResolver interface {
-	PeriodUnit(ctx context.Context, obj *upstream.DeviceUsage) (*model.TimePeriodUnit, error)
-}
-type KycRecordResolver interface {
-	Gender(ctx context.Context, obj *upstream.KYC) (*model.Gender, error)
-}
-type LoanEligibilityResolver interface {
-	Status(ctx context.Context, obj *upstream.Eligibility) (*model.EligibilityStatus, error)
-}
-type LoansResolver interface {
-	Status(ctx context.Context, obj *upstream.Loans) (*model.LoanStatus, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -249,18 +231,18 @@ func (ec *executionContext) _Account_status(ctx context.Context, field graphql.C
 			return ec.fieldContext_Account_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Account().Status(ctx, obj)
+			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AccountStatus) graphql.Marshaler {
-			return ec.marshalOAccountStatus2ᚖcustomergraphᚋgraphᚋmodelᚐAccountStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v enum.AccountStatus) graphql.Marshaler {
+			return ec.marshalOAccountStatus2customergraphᚋenumᚐAccountStatus(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Account_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, true, true, "AccountStatus")
+	return graphql.NewScalarFieldContext("Account", field, false, false, "AccountStatus")
 }
 
 func (ec *executionContext) _Account_href(ctx context.Context, field graphql.CollectedField, obj *upstream.Account) (ret graphql.Marshaler) {
@@ -295,18 +277,18 @@ func (ec *executionContext) _BillingPlan_type(ctx context.Context, field graphql
 			return ec.fieldContext_BillingPlan_type(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BillingPlan().Type(ctx, obj)
+			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BillingType) graphql.Marshaler {
-			return ec.marshalOBillingType2ᚖcustomergraphᚋgraphᚋmodelᚐBillingType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v enum.BillingType) graphql.Marshaler {
+			return ec.marshalOBillingType2customergraphᚋenumᚐBillingType(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_BillingPlan_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BillingPlan", field, true, true, "BillingType")
+	return graphql.NewScalarFieldContext("BillingPlan", field, false, false, "BillingType")
 }
 
 func (ec *executionContext) _BillingPlan_status(ctx context.Context, field graphql.CollectedField, obj *upstream.BillingPlan) (ret graphql.Marshaler) {
@@ -318,18 +300,18 @@ func (ec *executionContext) _BillingPlan_status(ctx context.Context, field graph
 			return ec.fieldContext_BillingPlan_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BillingPlan().Status(ctx, obj)
+			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PlanStatus) graphql.Marshaler {
-			return ec.marshalOPlanStatus2ᚖcustomergraphᚋgraphᚋmodelᚐPlanStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v enum.PlanStatus) graphql.Marshaler {
+			return ec.marshalOPlanStatus2customergraphᚋenumᚐPlanStatus(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_BillingPlan_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BillingPlan", field, true, true, "PlanStatus")
+	return graphql.NewScalarFieldContext("BillingPlan", field, false, false, "PlanStatus")
 }
 
 func (ec *executionContext) _BillingPlan_startDate(ctx context.Context, field graphql.CollectedField, obj *upstream.BillingPlan) (ret graphql.Marshaler) {
@@ -973,18 +955,18 @@ func (ec *executionContext) _DeviceUsage_periodUnit(ctx context.Context, field g
 			return ec.fieldContext_DeviceUsage_periodUnit(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.DeviceUsage().PeriodUnit(ctx, obj)
+			return obj.PeriodUnit, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.TimePeriodUnit) graphql.Marshaler {
-			return ec.marshalOTimePeriodUnit2ᚖcustomergraphᚋgraphᚋmodelᚐTimePeriodUnit(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v enum.TimePeriodUnit) graphql.Marshaler {
+			return ec.marshalOTimePeriodUnit2customergraphᚋenumᚐTimePeriodUnit(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_periodUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DeviceUsage", field, true, true, "TimePeriodUnit")
+	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "TimePeriodUnit")
 }
 
 func (ec *executionContext) _DeviceUsage_periodValue(ctx context.Context, field graphql.CollectedField, obj *upstream.DeviceUsage) (ret graphql.Marshaler) {
@@ -1318,18 +1300,18 @@ func (ec *executionContext) _KycRecord_gender(ctx context.Context, field graphql
 			return ec.fieldContext_KycRecord_gender(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.KycRecord().Gender(ctx, obj)
+			return obj.Gender, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Gender) graphql.Marshaler {
-			return ec.marshalOGender2ᚖcustomergraphᚋgraphᚋmodelᚐGender(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v enum.Gender) graphql.Marshaler {
+			return ec.marshalOGender2customergraphᚋenumᚐGender(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_KycRecord_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KycRecord", field, true, true, "Gender")
+	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "Gender")
 }
 
 func (ec *executionContext) _KycRecord_firstName(ctx context.Context, field graphql.CollectedField, obj *upstream.KYC) (ret graphql.Marshaler) {
@@ -1433,18 +1415,18 @@ func (ec *executionContext) _LoanEligibility_status(ctx context.Context, field g
 			return ec.fieldContext_LoanEligibility_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.LoanEligibility().Status(ctx, obj)
+			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.EligibilityStatus) graphql.Marshaler {
-			return ec.marshalOEligibilityStatus2ᚖcustomergraphᚋgraphᚋmodelᚐEligibilityStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v enum.EligibilityStatus) graphql.Marshaler {
+			return ec.marshalOEligibilityStatus2customergraphᚋenumᚐEligibilityStatus(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_LoanEligibility_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LoanEligibility", field, true, true, "EligibilityStatus")
+	return graphql.NewScalarFieldContext("LoanEligibility", field, false, false, "EligibilityStatus")
 }
 
 func (ec *executionContext) _LoanEligibility_bands(ctx context.Context, field graphql.CollectedField, obj *upstream.Eligibility) (ret graphql.Marshaler) {
@@ -1488,18 +1470,18 @@ func (ec *executionContext) _Loans_status(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Loans_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Loans().Status(ctx, obj)
+			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.LoanStatus) graphql.Marshaler {
-			return ec.marshalOLoanStatus2ᚖcustomergraphᚋgraphᚋmodelᚐLoanStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v enum.LoanStatus) graphql.Marshaler {
+			return ec.marshalOLoanStatus2customergraphᚋenumᚐLoanStatus(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Loans_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Loans", field, true, true, "LoanStatus")
+	return graphql.NewScalarFieldContext("Loans", field, false, false, "LoanStatus")
 }
 
 func (ec *executionContext) _Loans_transactionId(ctx context.Context, field graphql.CollectedField, obj *upstream.Loans) (ret graphql.Marshaler) {
@@ -1721,28 +1703,27 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 		case "name":
 			out.Values[i] = ec._Account_name(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "id":
 			out.Values[i] = ec._Account_id(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "description":
 			out.Values[i] = ec._Account_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Account_status(ctx, field, obj)
-				})
+			out.Values[i] = ec._Account_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "href":
 			out.Values[i] = ec._Account_href(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -1773,31 +1754,29 @@ func (ec *executionContext) _BillingPlan(ctx context.Context, sel ast.SelectionS
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("BillingPlan")
 		case "type":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BillingPlan_type(ctx, field, obj)
-				})
+			out.Values[i] = ec._BillingPlan_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BillingPlan_status(ctx, field, obj)
-				})
+			out.Values[i] = ec._BillingPlan_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "startDate":
 			out.Values[i] = ec._BillingPlan_startDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "endDate":
 			out.Values[i] = ec._BillingPlan_endDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "balances":
 			out.Values[i] = ec._BillingPlan_balances(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -1947,48 +1926,47 @@ func (ec *executionContext) _DeviceUsage(ctx context.Context, sel ast.SelectionS
 		case "handsets":
 			out.Values[i] = ec._DeviceUsage_handsets(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "periodUnit":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._DeviceUsage_periodUnit(ctx, field, obj)
-				})
+			out.Values[i] = ec._DeviceUsage_periodUnit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "periodValue":
 			out.Values[i] = ec._DeviceUsage_periodValue(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "imsiCount":
 			out.Values[i] = ec._DeviceUsage_imsiCount(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "imeiCount":
 			out.Values[i] = ec._DeviceUsage_imeiCount(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "primaryUcid":
 			out.Values[i] = ec._DeviceUsage_primaryUcid(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "primaryUsid":
 			out.Values[i] = ec._DeviceUsage_primaryUsid(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "secondaryUcid":
 			out.Values[i] = ec._DeviceUsage_secondaryUcid(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "secondaryUsid":
 			out.Values[i] = ec._DeviceUsage_secondaryUsid(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -2069,33 +2047,32 @@ func (ec *executionContext) _KycRecord(ctx context.Context, sel ast.SelectionSet
 		case "idType":
 			out.Values[i] = ec._KycRecord_idType(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "idNumber":
 			out.Values[i] = ec._KycRecord_idNumber(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "dateOfBirth":
 			out.Values[i] = ec._KycRecord_dateOfBirth(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "gender":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._KycRecord_gender(ctx, field, obj)
-				})
+			out.Values[i] = ec._KycRecord_gender(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "firstName":
 			out.Values[i] = ec._KycRecord_firstName(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "lastName":
 			out.Values[i] = ec._KycRecord_lastName(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -2164,15 +2141,14 @@ func (ec *executionContext) _LoanEligibility(ctx context.Context, sel ast.Select
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("LoanEligibility")
 		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._LoanEligibility_status(ctx, field, obj)
-				})
+			out.Values[i] = ec._LoanEligibility_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "bands":
 			out.Values[i] = ec._LoanEligibility_bands(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -2203,20 +2179,19 @@ func (ec *executionContext) _Loans(ctx context.Context, sel ast.SelectionSet, ob
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Loans")
 		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Loans_status(ctx, field, obj)
-				})
+			out.Values[i] = ec._Loans_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "transactionId":
 			out.Values[i] = ec._Loans_transactionId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "eligibility":
 			out.Values[i] = ec._Loans_eligibility(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -2372,19 +2347,13 @@ func (ec *executionContext) marshalOAccount2ᚕcustomergraphᚋupstreamᚐAccoun
 	return ret
 }
 
-func (ec *executionContext) unmarshalOAccountStatus2ᚖcustomergraphᚋgraphᚋmodelᚐAccountStatus(ctx context.Context, v any) (*model.AccountStatus, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(model.AccountStatus)
+func (ec *executionContext) unmarshalOAccountStatus2customergraphᚋenumᚐAccountStatus(ctx context.Context, v any) (enum.AccountStatus, error) {
+	var res enum.AccountStatus
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOAccountStatus2ᚖcustomergraphᚋgraphᚋmodelᚐAccountStatus(ctx context.Context, sel ast.SelectionSet, v *model.AccountStatus) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
+func (ec *executionContext) marshalOAccountStatus2customergraphᚋenumᚐAccountStatus(ctx context.Context, sel ast.SelectionSet, v enum.AccountStatus) graphql.Marshaler {
 	return v
 }
 
@@ -2395,19 +2364,13 @@ func (ec *executionContext) marshalOBillingPlan2ᚖcustomergraphᚋupstreamᚐBi
 	return ec._BillingPlan(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOBillingType2ᚖcustomergraphᚋgraphᚋmodelᚐBillingType(ctx context.Context, v any) (*model.BillingType, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(model.BillingType)
+func (ec *executionContext) unmarshalOBillingType2customergraphᚋenumᚐBillingType(ctx context.Context, v any) (enum.BillingType, error) {
+	var res enum.BillingType
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOBillingType2ᚖcustomergraphᚋgraphᚋmodelᚐBillingType(ctx context.Context, sel ast.SelectionSet, v *model.BillingType) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
+func (ec *executionContext) marshalOBillingType2customergraphᚋenumᚐBillingType(ctx context.Context, sel ast.SelectionSet, v enum.BillingType) graphql.Marshaler {
 	return v
 }
 
@@ -2456,35 +2419,23 @@ func (ec *executionContext) marshalODeviceUsage2ᚕcustomergraphᚋupstreamᚐDe
 	return ret
 }
 
-func (ec *executionContext) unmarshalOEligibilityStatus2ᚖcustomergraphᚋgraphᚋmodelᚐEligibilityStatus(ctx context.Context, v any) (*model.EligibilityStatus, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(model.EligibilityStatus)
+func (ec *executionContext) unmarshalOEligibilityStatus2customergraphᚋenumᚐEligibilityStatus(ctx context.Context, v any) (enum.EligibilityStatus, error) {
+	var res enum.EligibilityStatus
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOEligibilityStatus2ᚖcustomergraphᚋgraphᚋmodelᚐEligibilityStatus(ctx context.Context, sel ast.SelectionSet, v *model.EligibilityStatus) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
+func (ec *executionContext) marshalOEligibilityStatus2customergraphᚋenumᚐEligibilityStatus(ctx context.Context, sel ast.SelectionSet, v enum.EligibilityStatus) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalOGender2ᚖcustomergraphᚋgraphᚋmodelᚐGender(ctx context.Context, v any) (*model.Gender, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(model.Gender)
+func (ec *executionContext) unmarshalOGender2customergraphᚋenumᚐGender(ctx context.Context, v any) (enum.Gender, error) {
+	var res enum.Gender
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOGender2ᚖcustomergraphᚋgraphᚋmodelᚐGender(ctx context.Context, sel ast.SelectionSet, v *model.Gender) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
+func (ec *executionContext) marshalOGender2customergraphᚋenumᚐGender(ctx context.Context, sel ast.SelectionSet, v enum.Gender) graphql.Marshaler {
 	return v
 }
 
@@ -2552,19 +2503,13 @@ func (ec *executionContext) marshalOLoanEligibility2ᚖcustomergraphᚋupstream�
 	return ec._LoanEligibility(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOLoanStatus2ᚖcustomergraphᚋgraphᚋmodelᚐLoanStatus(ctx context.Context, v any) (*model.LoanStatus, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(model.LoanStatus)
+func (ec *executionContext) unmarshalOLoanStatus2customergraphᚋenumᚐLoanStatus(ctx context.Context, v any) (enum.LoanStatus, error) {
+	var res enum.LoanStatus
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOLoanStatus2ᚖcustomergraphᚋgraphᚋmodelᚐLoanStatus(ctx context.Context, sel ast.SelectionSet, v *model.LoanStatus) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
+func (ec *executionContext) marshalOLoanStatus2customergraphᚋenumᚐLoanStatus(ctx context.Context, sel ast.SelectionSet, v enum.LoanStatus) graphql.Marshaler {
 	return v
 }
 
@@ -2582,19 +2527,13 @@ func (ec *executionContext) marshalOLocation2ᚖcustomergraphᚋupstreamᚐLocat
 	return ec._Location(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOPlanStatus2ᚖcustomergraphᚋgraphᚋmodelᚐPlanStatus(ctx context.Context, v any) (*model.PlanStatus, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(model.PlanStatus)
+func (ec *executionContext) unmarshalOPlanStatus2customergraphᚋenumᚐPlanStatus(ctx context.Context, v any) (enum.PlanStatus, error) {
+	var res enum.PlanStatus
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOPlanStatus2ᚖcustomergraphᚋgraphᚋmodelᚐPlanStatus(ctx context.Context, sel ast.SelectionSet, v *model.PlanStatus) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
+func (ec *executionContext) marshalOPlanStatus2customergraphᚋenumᚐPlanStatus(ctx context.Context, sel ast.SelectionSet, v enum.PlanStatus) graphql.Marshaler {
 	return v
 }
 
@@ -2617,19 +2556,13 @@ func (ec *executionContext) marshalOProfileBalance2ᚕcustomergraphᚋupstream�
 	return ret
 }
 
-func (ec *executionContext) unmarshalOTimePeriodUnit2ᚖcustomergraphᚋgraphᚋmodelᚐTimePeriodUnit(ctx context.Context, v any) (*model.TimePeriodUnit, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(model.TimePeriodUnit)
+func (ec *executionContext) unmarshalOTimePeriodUnit2customergraphᚋenumᚐTimePeriodUnit(ctx context.Context, v any) (enum.TimePeriodUnit, error) {
+	var res enum.TimePeriodUnit
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOTimePeriodUnit2ᚖcustomergraphᚋgraphᚋmodelᚐTimePeriodUnit(ctx context.Context, sel ast.SelectionSet, v *model.TimePeriodUnit) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
+func (ec *executionContext) marshalOTimePeriodUnit2customergraphᚋenumᚐTimePeriodUnit(ctx context.Context, sel ast.SelectionSet, v enum.TimePeriodUnit) graphql.Marshaler {
 	return v
 }
 

@@ -4,6 +4,7 @@ package graph
 
 import (
 	"context"
+	"customergraph/enum"
 	"customergraph/graph/model"
 	"customergraph/scalar"
 	"customergraph/upstream"
@@ -17,20 +18,8 @@ import (
 
 // region    ************************** generated!.gotpl **************************
 
-type AmountResolver interface {
-	Type(ctx context.Context, obj *upstream.Amount) (*model.ValueType, error)
-}
-type BalanceDetailResolver interface {
-	Type(ctx context.Context, obj *upstream.BalanceDetail) (*model.ValueType, error)
-}
 type PlansResolver interface {
-	Type(ctx context.Context, obj *upstream.Plans) (*model.BillingType, error)
-	Status(ctx context.Context, obj *upstream.Plans) (*model.PlanStatus, error)
-
 	Balances(ctx context.Context, obj *upstream.Plans) ([]upstream.Balance, error)
-}
-type WalletResolver interface {
-	Status(ctx context.Context, obj *upstream.Wallet) (*model.WalletStatus, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -142,18 +131,18 @@ func (ec *executionContext) _Amount_type(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Amount_type(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Amount().Type(ctx, obj)
+			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ValueType) graphql.Marshaler {
-			return ec.marshalOValueType2ᚖcustomergraphᚋgraphᚋmodelᚐValueType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v enum.ValueType) graphql.Marshaler {
+			return ec.marshalOValueType2customergraphᚋenumᚐValueType(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Amount_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Amount", field, true, true, "ValueType")
+	return graphql.NewScalarFieldContext("Amount", field, false, false, "ValueType")
 }
 
 func (ec *executionContext) _Amount_value(ctx context.Context, field graphql.CollectedField, obj *upstream.Amount) (ret graphql.Marshaler) {
@@ -376,18 +365,18 @@ func (ec *executionContext) _BalanceDetail_type(ctx context.Context, field graph
 			return ec.fieldContext_BalanceDetail_type(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BalanceDetail().Type(ctx, obj)
+			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ValueType) graphql.Marshaler {
-			return ec.marshalOValueType2ᚖcustomergraphᚋgraphᚋmodelᚐValueType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v enum.ValueType) graphql.Marshaler {
+			return ec.marshalOValueType2customergraphᚋenumᚐValueType(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_BalanceDetail_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BalanceDetail", field, true, true, "ValueType")
+	return graphql.NewScalarFieldContext("BalanceDetail", field, false, false, "ValueType")
 }
 
 func (ec *executionContext) _BalanceDetail_activeValue(ctx context.Context, field graphql.CollectedField, obj *upstream.BalanceDetail) (ret graphql.Marshaler) {
@@ -990,18 +979,18 @@ func (ec *executionContext) _Plans_type(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Plans_type(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Plans().Type(ctx, obj)
+			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BillingType) graphql.Marshaler {
-			return ec.marshalOBillingType2ᚖcustomergraphᚋgraphᚋmodelᚐBillingType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v enum.BillingType) graphql.Marshaler {
+			return ec.marshalOBillingType2customergraphᚋenumᚐBillingType(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Plans_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Plans", field, true, true, "BillingType")
+	return graphql.NewScalarFieldContext("Plans", field, false, false, "BillingType")
 }
 
 func (ec *executionContext) _Plans_status(ctx context.Context, field graphql.CollectedField, obj *upstream.Plans) (ret graphql.Marshaler) {
@@ -1013,18 +1002,18 @@ func (ec *executionContext) _Plans_status(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Plans_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Plans().Status(ctx, obj)
+			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PlanStatus) graphql.Marshaler {
-			return ec.marshalOPlanStatus2ᚖcustomergraphᚋgraphᚋmodelᚐPlanStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v enum.PlanStatus) graphql.Marshaler {
+			return ec.marshalOPlanStatus2customergraphᚋenumᚐPlanStatus(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Plans_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Plans", field, true, true, "PlanStatus")
+	return graphql.NewScalarFieldContext("Plans", field, false, false, "PlanStatus")
 }
 
 func (ec *executionContext) _Plans_startDate(ctx context.Context, field graphql.CollectedField, obj *upstream.Plans) (ret graphql.Marshaler) {
@@ -1348,18 +1337,18 @@ func (ec *executionContext) _Wallet_status(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Wallet_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Wallet().Status(ctx, obj)
+			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.WalletStatus) graphql.Marshaler {
-			return ec.marshalOWalletStatus2ᚖcustomergraphᚋgraphᚋmodelᚐWalletStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v enum.WalletStatus) graphql.Marshaler {
+			return ec.marshalOWalletStatus2customergraphᚋenumᚐWalletStatus(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Wallet_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Wallet", field, true, true, "WalletStatus")
+	return graphql.NewScalarFieldContext("Wallet", field, false, false, "WalletStatus")
 }
 
 func (ec *executionContext) _Wallet_expiryDate(ctx context.Context, field graphql.CollectedField, obj *upstream.Wallet) (ret graphql.Marshaler) {
@@ -1448,7 +1437,7 @@ func (ec *executionContext) unmarshalInputAmountInput(ctx context.Context, obj a
 			it.Value = data
 		case "type":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
-			data, err := ec.unmarshalNValueType2customergraphᚋgraphᚋmodelᚐValueType(ctx, v)
+			data, err := ec.unmarshalNValueType2customergraphᚋenumᚐValueType(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -1706,20 +1695,19 @@ func (ec *executionContext) _Amount(ctx context.Context, sel ast.SelectionSet, o
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Amount")
 		case "type":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Amount_type(ctx, field, obj)
-				})
+			out.Values[i] = ec._Amount_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "value":
 			out.Values[i] = ec._Amount_value(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "unit":
 			out.Values[i] = ec._Amount_unit(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -1808,30 +1796,29 @@ func (ec *executionContext) _BalanceDetail(ctx context.Context, sel ast.Selectio
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("BalanceDetail")
 		case "type":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BalanceDetail_type(ctx, field, obj)
-				})
+			out.Values[i] = ec._BalanceDetail_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "activeValue":
 			out.Values[i] = ec._BalanceDetail_activeValue(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "activeUnit":
 			out.Values[i] = ec._BalanceDetail_activeUnit(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "unusedValue":
 			out.Values[i] = ec._BalanceDetail_unusedValue(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "unusedUnit":
 			out.Values[i] = ec._BalanceDetail_unusedUnit(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -2059,17 +2046,15 @@ func (ec *executionContext) _Plans(ctx context.Context, sel ast.SelectionSet, ob
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Plans")
 		case "type":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Plans_type(ctx, field, obj)
-				})
+			out.Values[i] = ec._Plans_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Plans_status(ctx, field, obj)
-				})
+			out.Values[i] = ec._Plans_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "startDate":
 			out.Values[i] = ec._Plans_startDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -2185,23 +2170,22 @@ func (ec *executionContext) _Wallet(ctx context.Context, sel ast.SelectionSet, o
 		case "name":
 			out.Values[i] = ec._Wallet_name(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Wallet_status(ctx, field, obj)
-				})
+			out.Values[i] = ec._Wallet_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "expiryDate":
 			out.Values[i] = ec._Wallet_expiryDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "amount":
 			out.Values[i] = ec._Wallet_amount(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -2253,13 +2237,13 @@ func (ec *executionContext) unmarshalNRequestPremiumInput2customergraphᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNValueType2customergraphᚋgraphᚋmodelᚐValueType(ctx context.Context, v any) (model.ValueType, error) {
-	var res model.ValueType
+func (ec *executionContext) unmarshalNValueType2customergraphᚋenumᚐValueType(ctx context.Context, v any) (enum.ValueType, error) {
+	var res enum.ValueType
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNValueType2customergraphᚋgraphᚋmodelᚐValueType(ctx context.Context, sel ast.SelectionSet, v model.ValueType) graphql.Marshaler {
+func (ec *executionContext) marshalNValueType2customergraphᚋenumᚐValueType(ctx context.Context, sel ast.SelectionSet, v enum.ValueType) graphql.Marshaler {
 	return v
 }
 
@@ -2365,19 +2349,13 @@ func (ec *executionContext) marshalOPremium2ᚖcustomergraphᚋupstreamᚐPremiu
 	return ec._Premium(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOValueType2ᚖcustomergraphᚋgraphᚋmodelᚐValueType(ctx context.Context, v any) (*model.ValueType, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(model.ValueType)
+func (ec *executionContext) unmarshalOValueType2customergraphᚋenumᚐValueType(ctx context.Context, v any) (enum.ValueType, error) {
+	var res enum.ValueType
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOValueType2ᚖcustomergraphᚋgraphᚋmodelᚐValueType(ctx context.Context, sel ast.SelectionSet, v *model.ValueType) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
+func (ec *executionContext) marshalOValueType2customergraphᚋenumᚐValueType(ctx context.Context, sel ast.SelectionSet, v enum.ValueType) graphql.Marshaler {
 	return v
 }
 
@@ -2400,19 +2378,13 @@ func (ec *executionContext) marshalOWallet2ᚕcustomergraphᚋupstreamᚐWallet�
 	return ret
 }
 
-func (ec *executionContext) unmarshalOWalletStatus2ᚖcustomergraphᚋgraphᚋmodelᚐWalletStatus(ctx context.Context, v any) (*model.WalletStatus, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(model.WalletStatus)
+func (ec *executionContext) unmarshalOWalletStatus2customergraphᚋenumᚐWalletStatus(ctx context.Context, v any) (enum.WalletStatus, error) {
+	var res enum.WalletStatus
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOWalletStatus2ᚖcustomergraphᚋgraphᚋmodelᚐWalletStatus(ctx context.Context, sel ast.SelectionSet, v *model.WalletStatus) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
+func (ec *executionContext) marshalOWalletStatus2customergraphᚋenumᚐWalletStatus(ctx context.Context, sel ast.SelectionSet, v enum.WalletStatus) graphql.Marshaler {
 	return v
 }
 

@@ -23,26 +23,13 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
-	Account() AccountResolver
 	Accountholder() AccountholderResolver
-	Amount() AmountResolver
-	BalanceDetail() BalanceDetailResolver
-	BillingPlan() BillingPlanResolver
 	Customer() CustomerResolver
-	DeviceUsage() DeviceUsageResolver
-	Identity() IdentityResolver
-	KycRecord() KycRecordResolver
-	LoanEligibility() LoanEligibilityResolver
-	Loans() LoansResolver
 	Mutation() MutationResolver
-	PendingProvisioning() PendingProvisioningResolver
 	Plans() PlansResolver
 	ProviderSubscriptions() ProviderSubscriptionsResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
-	UnsubscribeResult() UnsubscribeResultResolver
-	VasSubscription() VasSubscriptionResolver
-	Wallet() WalletResolver
 }
 
 type DirectiveRoot struct {

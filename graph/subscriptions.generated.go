@@ -4,6 +4,7 @@ package graph
 
 import (
 	"context"
+	"customergraph/enum"
 	"customergraph/graph/model"
 	"customergraph/scalar"
 	"customergraph/upstream"
@@ -17,20 +18,8 @@ import (
 
 // region    ************************** generated!.gotpl **************************
 
-type PendingProvisioningResolver interface {
-	Status(ctx context.Context, obj *upstream.Provisioning) (*model.SubscriptionStatus, error)
-}
 type ProviderSubscriptionsResolver interface {
 	Subscriptions(ctx context.Context, obj *upstream.ProviderSubscriptions) ([]upstream.Subscription, error)
-}
-type UnsubscribeResultResolver interface {
-	Status(ctx context.Context, obj *upstream.Unsubscribed) (*model.UnsubscribeStatus, error)
-}
-type VasSubscriptionResolver interface {
-	Status(ctx context.Context, obj *upstream.Subscription) (*model.SubscriptionStatus, error)
-	Type(ctx context.Context, obj *upstream.Subscription) (*model.SubscriptionType, error)
-
-	PaymentSource(ctx context.Context, obj *upstream.Subscription) (*model.PaymentSource, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -142,18 +131,18 @@ func (ec *executionContext) _PendingProvisioning_status(ctx context.Context, fie
 			return ec.fieldContext_PendingProvisioning_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PendingProvisioning().Status(ctx, obj)
+			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SubscriptionStatus) graphql.Marshaler {
-			return ec.marshalOSubscriptionStatus2ᚖcustomergraphᚋgraphᚋmodelᚐSubscriptionStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v enum.SubscriptionStatus) graphql.Marshaler {
+			return ec.marshalOSubscriptionStatus2customergraphᚋenumᚐSubscriptionStatus(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_PendingProvisioning_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PendingProvisioning", field, true, true, "SubscriptionStatus")
+	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "SubscriptionStatus")
 }
 
 func (ec *executionContext) _PendingProvisioning_statusCode(ctx context.Context, field graphql.CollectedField, obj *upstream.Provisioning) (ret graphql.Marshaler) {
@@ -569,18 +558,18 @@ func (ec *executionContext) _UnsubscribeResult_status(ctx context.Context, field
 			return ec.fieldContext_UnsubscribeResult_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.UnsubscribeResult().Status(ctx, obj)
+			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.UnsubscribeStatus) graphql.Marshaler {
-			return ec.marshalOUnsubscribeStatus2ᚖcustomergraphᚋgraphᚋmodelᚐUnsubscribeStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v enum.UnsubscribeStatus) graphql.Marshaler {
+			return ec.marshalOUnsubscribeStatus2customergraphᚋenumᚐUnsubscribeStatus(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_UnsubscribeResult_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UnsubscribeResult", field, true, true, "UnsubscribeStatus")
+	return graphql.NewScalarFieldContext("UnsubscribeResult", field, false, false, "UnsubscribeStatus")
 }
 
 func (ec *executionContext) _UnsubscribeResult_description(ctx context.Context, field graphql.CollectedField, obj *upstream.Unsubscribed) (ret graphql.Marshaler) {
@@ -707,18 +696,18 @@ func (ec *executionContext) _VasSubscription_status(ctx context.Context, field g
 			return ec.fieldContext_VasSubscription_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.VasSubscription().Status(ctx, obj)
+			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SubscriptionStatus) graphql.Marshaler {
-			return ec.marshalOSubscriptionStatus2ᚖcustomergraphᚋgraphᚋmodelᚐSubscriptionStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v enum.SubscriptionStatus) graphql.Marshaler {
+			return ec.marshalOSubscriptionStatus2customergraphᚋenumᚐSubscriptionStatus(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_VasSubscription_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("VasSubscription", field, true, true, "SubscriptionStatus")
+	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "SubscriptionStatus")
 }
 
 func (ec *executionContext) _VasSubscription_type(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscription) (ret graphql.Marshaler) {
@@ -730,18 +719,18 @@ func (ec *executionContext) _VasSubscription_type(ctx context.Context, field gra
 			return ec.fieldContext_VasSubscription_type(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.VasSubscription().Type(ctx, obj)
+			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SubscriptionType) graphql.Marshaler {
-			return ec.marshalOSubscriptionType2ᚖcustomergraphᚋgraphᚋmodelᚐSubscriptionType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v enum.SubscriptionType) graphql.Marshaler {
+			return ec.marshalOSubscriptionType2customergraphᚋenumᚐSubscriptionType(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_VasSubscription_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("VasSubscription", field, true, true, "SubscriptionType")
+	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "SubscriptionType")
 }
 
 func (ec *executionContext) _VasSubscription_length(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscription) (ret graphql.Marshaler) {
@@ -845,18 +834,18 @@ func (ec *executionContext) _VasSubscription_paymentSource(ctx context.Context, 
 			return ec.fieldContext_VasSubscription_paymentSource(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.VasSubscription().PaymentSource(ctx, obj)
+			return obj.PaymentSource, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PaymentSource) graphql.Marshaler {
-			return ec.marshalOPaymentSource2ᚖcustomergraphᚋgraphᚋmodelᚐPaymentSource(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v enum.PaymentSource) graphql.Marshaler {
+			return ec.marshalOPaymentSource2customergraphᚋenumᚐPaymentSource(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_VasSubscription_paymentSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("VasSubscription", field, true, true, "PaymentSource")
+	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "PaymentSource")
 }
 
 func (ec *executionContext) _VasSubscription_sendSmsNotification(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscription) (ret graphql.Marshaler) {
@@ -1020,7 +1009,7 @@ func (ec *executionContext) unmarshalInputSubscribeInput(ctx context.Context, ob
 			it.Description = data
 		case "type":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
-			data, err := ec.unmarshalOSubscriptionType2ᚖcustomergraphᚋgraphᚋmodelᚐSubscriptionType(ctx, v)
+			data, err := ec.unmarshalOSubscriptionType2ᚖcustomergraphᚋenumᚐSubscriptionType(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -1055,7 +1044,7 @@ func (ec *executionContext) unmarshalInputSubscribeInput(ctx context.Context, ob
 			it.EndDate = data
 		case "paymentSource":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paymentSource"))
-			data, err := ec.unmarshalOPaymentSource2ᚖcustomergraphᚋgraphᚋmodelᚐPaymentSource(ctx, v)
+			data, err := ec.unmarshalOPaymentSource2ᚖcustomergraphᚋenumᚐPaymentSource(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -1127,38 +1116,37 @@ func (ec *executionContext) _PendingProvisioning(ctx context.Context, sel ast.Se
 		case "customerId":
 			out.Values[i] = ec._PendingProvisioning_customerId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "subscriptionId":
 			out.Values[i] = ec._PendingProvisioning_subscriptionId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "providerId":
 			out.Values[i] = ec._PendingProvisioning_providerId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "statusId":
 			out.Values[i] = ec._PendingProvisioning_statusId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._PendingProvisioning_status(ctx, field, obj)
-				})
+			out.Values[i] = ec._PendingProvisioning_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "statusCode":
 			out.Values[i] = ec._PendingProvisioning_statusCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "description":
 			out.Values[i] = ec._PendingProvisioning_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -1359,28 +1347,27 @@ func (ec *executionContext) _UnsubscribeResult(ctx context.Context, sel ast.Sele
 		case "subscriptionId":
 			out.Values[i] = ec._UnsubscribeResult_subscriptionId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "providerId":
 			out.Values[i] = ec._UnsubscribeResult_providerId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "statusCode":
 			out.Values[i] = ec._UnsubscribeResult_statusCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._UnsubscribeResult_status(ctx, field, obj)
-				})
+			out.Values[i] = ec._UnsubscribeResult_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "description":
 			out.Values[i] = ec._UnsubscribeResult_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -1413,80 +1400,77 @@ func (ec *executionContext) _VasSubscription(ctx context.Context, sel ast.Select
 		case "id":
 			out.Values[i] = ec._VasSubscription_id(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "providerId":
 			out.Values[i] = ec._VasSubscription_providerId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "name":
 			out.Values[i] = ec._VasSubscription_name(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "description":
 			out.Values[i] = ec._VasSubscription_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._VasSubscription_status(ctx, field, obj)
-				})
+			out.Values[i] = ec._VasSubscription_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "type":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._VasSubscription_type(ctx, field, obj)
-				})
+			out.Values[i] = ec._VasSubscription_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "length":
 			out.Values[i] = ec._VasSubscription_length(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "registrationChannel":
 			out.Values[i] = ec._VasSubscription_registrationChannel(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "startDate":
 			out.Values[i] = ec._VasSubscription_startDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "endDate":
 			out.Values[i] = ec._VasSubscription_endDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "paymentSource":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._VasSubscription_paymentSource(ctx, field, obj)
-				})
+			out.Values[i] = ec._VasSubscription_paymentSource(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "sendSmsNotification":
 			out.Values[i] = ec._VasSubscription_sendSmsNotification(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "beneficiaryId":
 			out.Values[i] = ec._VasSubscription_beneficiaryId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "autoRenew":
 			out.Values[i] = ec._VasSubscription_autoRenew(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "email":
 			out.Values[i] = ec._VasSubscription_email(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -1542,16 +1526,26 @@ func (ec *executionContext) marshalNVasSubscription2ᚖcustomergraphᚋupstream�
 	return ec._VasSubscription(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOPaymentSource2ᚖcustomergraphᚋgraphᚋmodelᚐPaymentSource(ctx context.Context, v any) (*model.PaymentSource, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(model.PaymentSource)
+func (ec *executionContext) unmarshalOPaymentSource2customergraphᚋenumᚐPaymentSource(ctx context.Context, v any) (enum.PaymentSource, error) {
+	var res enum.PaymentSource
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOPaymentSource2ᚖcustomergraphᚋgraphᚋmodelᚐPaymentSource(ctx context.Context, sel ast.SelectionSet, v *model.PaymentSource) graphql.Marshaler {
+func (ec *executionContext) marshalOPaymentSource2customergraphᚋenumᚐPaymentSource(ctx context.Context, sel ast.SelectionSet, v enum.PaymentSource) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalOPaymentSource2ᚖcustomergraphᚋenumᚐPaymentSource(ctx context.Context, v any) (*enum.PaymentSource, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.PaymentSource)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPaymentSource2ᚖcustomergraphᚋenumᚐPaymentSource(ctx context.Context, sel ast.SelectionSet, v *enum.PaymentSource) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -1610,32 +1604,36 @@ func (ec *executionContext) marshalOSubscriptionProvider2ᚕcustomergraphᚋupst
 	return ret
 }
 
-func (ec *executionContext) unmarshalOSubscriptionStatus2ᚖcustomergraphᚋgraphᚋmodelᚐSubscriptionStatus(ctx context.Context, v any) (*model.SubscriptionStatus, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(model.SubscriptionStatus)
+func (ec *executionContext) unmarshalOSubscriptionStatus2customergraphᚋenumᚐSubscriptionStatus(ctx context.Context, v any) (enum.SubscriptionStatus, error) {
+	var res enum.SubscriptionStatus
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOSubscriptionStatus2ᚖcustomergraphᚋgraphᚋmodelᚐSubscriptionStatus(ctx context.Context, sel ast.SelectionSet, v *model.SubscriptionStatus) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
+func (ec *executionContext) marshalOSubscriptionStatus2customergraphᚋenumᚐSubscriptionStatus(ctx context.Context, sel ast.SelectionSet, v enum.SubscriptionStatus) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalOSubscriptionType2ᚖcustomergraphᚋgraphᚋmodelᚐSubscriptionType(ctx context.Context, v any) (*model.SubscriptionType, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(model.SubscriptionType)
+func (ec *executionContext) unmarshalOSubscriptionType2customergraphᚋenumᚐSubscriptionType(ctx context.Context, v any) (enum.SubscriptionType, error) {
+	var res enum.SubscriptionType
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOSubscriptionType2ᚖcustomergraphᚋgraphᚋmodelᚐSubscriptionType(ctx context.Context, sel ast.SelectionSet, v *model.SubscriptionType) graphql.Marshaler {
+func (ec *executionContext) marshalOSubscriptionType2customergraphᚋenumᚐSubscriptionType(ctx context.Context, sel ast.SelectionSet, v enum.SubscriptionType) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalOSubscriptionType2ᚖcustomergraphᚋenumᚐSubscriptionType(ctx context.Context, v any) (*enum.SubscriptionType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.SubscriptionType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSubscriptionType2ᚖcustomergraphᚋenumᚐSubscriptionType(ctx context.Context, sel ast.SelectionSet, v *enum.SubscriptionType) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -1656,19 +1654,13 @@ func (ec *executionContext) marshalOUnsubscribeResult2ᚖcustomergraphᚋupstrea
 	return ec._UnsubscribeResult(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOUnsubscribeStatus2ᚖcustomergraphᚋgraphᚋmodelᚐUnsubscribeStatus(ctx context.Context, v any) (*model.UnsubscribeStatus, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(model.UnsubscribeStatus)
+func (ec *executionContext) unmarshalOUnsubscribeStatus2customergraphᚋenumᚐUnsubscribeStatus(ctx context.Context, v any) (enum.UnsubscribeStatus, error) {
+	var res enum.UnsubscribeStatus
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOUnsubscribeStatus2ᚖcustomergraphᚋgraphᚋmodelᚐUnsubscribeStatus(ctx context.Context, sel ast.SelectionSet, v *model.UnsubscribeStatus) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
+func (ec *executionContext) marshalOUnsubscribeStatus2customergraphᚋenumᚐUnsubscribeStatus(ctx context.Context, sel ast.SelectionSet, v enum.UnsubscribeStatus) graphql.Marshaler {
 	return v
 }
 

@@ -8,15 +8,9 @@ package resolvers
 import (
 	"context"
 	"customergraph/graph"
-	"customergraph/graph/model"
 	"customergraph/loaders"
 	"customergraph/upstream"
 )
-
-// Status is the resolver for the status field.
-func (r *accountholderResolver) Status(ctx context.Context, obj *upstream.Accountholder) (*model.AccountholderStatus, error) {
-	return enum[model.AccountholderStatus](obj.Status), nil
-}
 
 // LanguageCode is the resolver for the languageCode field.
 func (r *accountholderResolver) LanguageCode(ctx context.Context, obj *upstream.Accountholder) (*string, error) {
@@ -34,18 +28,7 @@ func (r *accountholderResolver) Validation(ctx context.Context, obj *upstream.Ac
 	return loaders.For(ctx).Validation.Load(ctx, obj.CustomerID)()
 }
 
-// Type is the resolver for the type field.
-func (r *identityResolver) Type(ctx context.Context, obj *upstream.Identity) (*model.IDType, error) {
-	return enum[model.IDType](obj.Type), nil
-}
-
 // Accountholder returns graph.AccountholderResolver implementation.
 func (r *Resolver) Accountholder() graph.AccountholderResolver { return &accountholderResolver{r} }
 
-// Identity returns graph.IdentityResolver implementation.
-func (r *Resolver) Identity() graph.IdentityResolver { return &identityResolver{r} }
-
-type (
-	accountholderResolver struct{ *Resolver }
-	identityResolver      struct{ *Resolver }
-)
+type accountholderResolver struct{ *Resolver }

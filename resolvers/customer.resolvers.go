@@ -13,21 +13,6 @@ import (
 	"customergraph/upstream"
 )
 
-// Status is the resolver for the status field.
-func (r *accountResolver) Status(ctx context.Context, obj *upstream.Account) (*model.AccountStatus, error) {
-	return enum[model.AccountStatus](obj.Status), nil
-}
-
-// Type is the resolver for the type field.
-func (r *billingPlanResolver) Type(ctx context.Context, obj *upstream.BillingPlan) (*model.BillingType, error) {
-	return enum[model.BillingType](obj.Type), nil
-}
-
-// Status is the resolver for the status field.
-func (r *billingPlanResolver) Status(ctx context.Context, obj *upstream.BillingPlan) (*model.PlanStatus, error) {
-	return enum[model.PlanStatus](obj.Status), nil
-}
-
 // ProfileURL is the resolver for the profileUrl field.
 func (r *customerResolver) ProfileURL(ctx context.Context, obj *model.Customer) (*string, error) {
 	p, err := loaders.For(ctx).Profile.Load(ctx, loaders.ProfileKey{ID: obj.ID})()
@@ -145,55 +130,7 @@ func (r *customerResolver) Accountholder(ctx context.Context, obj *model.Custome
 	return loadAccountholder(ctx, obj.ID, deref(includeOffnet))
 }
 
-// PeriodUnit is the resolver for the periodUnit field.
-func (r *deviceUsageResolver) PeriodUnit(ctx context.Context, obj *upstream.DeviceUsage) (*model.TimePeriodUnit, error) {
-	return enum[model.TimePeriodUnit](obj.PeriodUnit), nil
-}
-
-// Gender is the resolver for the gender field.
-func (r *kycRecordResolver) Gender(ctx context.Context, obj *upstream.KYC) (*model.Gender, error) {
-	return enum[model.Gender](obj.Gender), nil
-}
-
-// Status is the resolver for the status field.
-func (r *loanEligibilityResolver) Status(ctx context.Context, obj *upstream.Eligibility) (*model.EligibilityStatus, error) {
-	return enum[model.EligibilityStatus](obj.Status), nil
-}
-
-// Status is the resolver for the status field.
-func (r *loansResolver) Status(ctx context.Context, obj *upstream.Loans) (*model.LoanStatus, error) {
-	return enum[model.LoanStatus](obj.Status), nil
-}
-
-// Account returns graph.AccountResolver implementation.
-func (r *Resolver) Account() graph.AccountResolver { return &accountResolver{r} }
-
-// BillingPlan returns graph.BillingPlanResolver implementation.
-func (r *Resolver) BillingPlan() graph.BillingPlanResolver { return &billingPlanResolver{r} }
-
 // Customer returns graph.CustomerResolver implementation.
 func (r *Resolver) Customer() graph.CustomerResolver { return &customerResolver{r} }
 
-// DeviceUsage returns graph.DeviceUsageResolver implementation.
-func (r *Resolver) DeviceUsage() graph.DeviceUsageResolver { return &deviceUsageResolver{r} }
-
-// KycRecord returns graph.KycRecordResolver implementation.
-func (r *Resolver) KycRecord() graph.KycRecordResolver { return &kycRecordResolver{r} }
-
-// LoanEligibility returns graph.LoanEligibilityResolver implementation.
-func (r *Resolver) LoanEligibility() graph.LoanEligibilityResolver {
-	return &loanEligibilityResolver{r}
-}
-
-// Loans returns graph.LoansResolver implementation.
-func (r *Resolver) Loans() graph.LoansResolver { return &loansResolver{r} }
-
-type (
-	accountResolver         struct{ *Resolver }
-	billingPlanResolver     struct{ *Resolver }
-	customerResolver        struct{ *Resolver }
-	deviceUsageResolver     struct{ *Resolver }
-	kycRecordResolver       struct{ *Resolver }
-	loanEligibilityResolver struct{ *Resolver }
-	loansResolver           struct{ *Resolver }
-)
+type customerResolver struct{ *Resolver }

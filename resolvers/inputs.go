@@ -168,7 +168,7 @@ func verifyRequest(in model.VerifyAccountholderInput) (upstream.VerifyRequest, e
 		if err := required("identities["+itoa(i)+"].value", idn.Value, 128); err != nil {
 			return req, err
 		}
-		req.Identity = append(req.Identity, upstream.Identity{Type: string(idn.Type), Value: strings.TrimSpace(idn.Value)})
+		req.Identity = append(req.Identity, upstream.Identity{Type: idn.Type, Value: strings.TrimSpace(idn.Value)})
 	}
 	if len(in.Extension) > 20 {
 		return req, inputErrorf("extension must hold at most 20 entries")

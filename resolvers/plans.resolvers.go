@@ -8,29 +8,8 @@ package resolvers
 import (
 	"context"
 	"customergraph/graph"
-	"customergraph/graph/model"
 	"customergraph/upstream"
 )
-
-// Type is the resolver for the type field.
-func (r *amountResolver) Type(ctx context.Context, obj *upstream.Amount) (*model.ValueType, error) {
-	return enum[model.ValueType](obj.Type), nil
-}
-
-// Type is the resolver for the type field.
-func (r *balanceDetailResolver) Type(ctx context.Context, obj *upstream.BalanceDetail) (*model.ValueType, error) {
-	return enum[model.ValueType](obj.Type), nil
-}
-
-// Type is the resolver for the type field.
-func (r *plansResolver) Type(ctx context.Context, obj *upstream.Plans) (*model.BillingType, error) {
-	return enum[model.BillingType](obj.Type), nil
-}
-
-// Status is the resolver for the status field.
-func (r *plansResolver) Status(ctx context.Context, obj *upstream.Plans) (*model.PlanStatus, error) {
-	return enum[model.PlanStatus](obj.Status), nil
-}
 
 // Balances is the resolver for the balances field.
 func (r *plansResolver) Balances(ctx context.Context, obj *upstream.Plans) ([]upstream.Balance, error) {
@@ -40,26 +19,7 @@ func (r *plansResolver) Balances(ctx context.Context, obj *upstream.Plans) ([]up
 	return obj.Balances, nil
 }
 
-// Status is the resolver for the status field.
-func (r *walletResolver) Status(ctx context.Context, obj *upstream.Wallet) (*model.WalletStatus, error) {
-	return enum[model.WalletStatus](obj.Status), nil
-}
-
-// Amount returns graph.AmountResolver implementation.
-func (r *Resolver) Amount() graph.AmountResolver { return &amountResolver{r} }
-
-// BalanceDetail returns graph.BalanceDetailResolver implementation.
-func (r *Resolver) BalanceDetail() graph.BalanceDetailResolver { return &balanceDetailResolver{r} }
-
 // Plans returns graph.PlansResolver implementation.
 func (r *Resolver) Plans() graph.PlansResolver { return &plansResolver{r} }
 
-// Wallet returns graph.WalletResolver implementation.
-func (r *Resolver) Wallet() graph.WalletResolver { return &walletResolver{r} }
-
-type (
-	amountResolver        struct{ *Resolver }
-	balanceDetailResolver struct{ *Resolver }
-	plansResolver         struct{ *Resolver }
-	walletResolver        struct{ *Resolver }
-)
+type plansResolver struct{ *Resolver }

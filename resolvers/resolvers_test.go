@@ -1,6 +1,10 @@
 package resolvers
 
-import "testing"
+import (
+	"testing"
+
+	"customergraph/enum"
+)
 
 func TestNormalizeMSISDN(t *testing.T) {
 	cases := []struct{ in, want string }{
@@ -30,7 +34,7 @@ func TestEnumName(t *testing.T) {
 		"month": "MONTH", "Prepaid": "PREPAID", "NE_TCL_REACHED": "NE_TCL_REACHED", "EVDS": "EVDS", "active": "ACTIVE",
 	}
 	for in, want := range cases {
-		if got := enumName(in); got != want {
+		if got := enum.Name(in); got != want {
 			t.Errorf("%q → %q, want %q", in, got, want)
 		}
 	}

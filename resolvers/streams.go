@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"customergraph/enum"
 	"customergraph/upstream"
 )
 
@@ -68,8 +69,9 @@ func clientID(ctx context.Context) string {
 }
 
 // terminal reports whether a provisioning status will change no more.
-func terminal(status string) bool {
-	return status == "Active" || status == "Inactive"
+func terminal(status enum.SubscriptionStatus) bool {
+	n := enum.Name(string(status))
+	return n == "ACTIVE" || n == "INACTIVE"
 }
 
 // transient reports whether polling should go on after err.

@@ -8,14 +8,8 @@ package resolvers
 import (
 	"context"
 	"customergraph/graph"
-	"customergraph/graph/model"
 	"customergraph/upstream"
 )
-
-// Status is the resolver for the status field.
-func (r *pendingProvisioningResolver) Status(ctx context.Context, obj *upstream.Provisioning) (*model.SubscriptionStatus, error) {
-	return enum[model.SubscriptionStatus](obj.Status), nil
-}
 
 // Subscriptions is the resolver for the subscriptions field.
 func (r *providerSubscriptionsResolver) Subscriptions(ctx context.Context, obj *upstream.ProviderSubscriptions) ([]upstream.Subscription, error) {
@@ -25,53 +19,9 @@ func (r *providerSubscriptionsResolver) Subscriptions(ctx context.Context, obj *
 	return obj.Subscriptions, nil
 }
 
-// Status is the resolver for the status field.
-func (r *unsubscribeResultResolver) Status(ctx context.Context, obj *upstream.Unsubscribed) (*model.UnsubscribeStatus, error) {
-	return enum[model.UnsubscribeStatus](obj.Status), nil
-}
-
-// Status is the resolver for the status field.
-func (r *vasSubscriptionResolver) Status(ctx context.Context, obj *upstream.Subscription) (*model.SubscriptionStatus, error) {
-	return enum[model.SubscriptionStatus](obj.Status), nil
-}
-
-// Type is the resolver for the type field.
-func (r *vasSubscriptionResolver) Type(ctx context.Context, obj *upstream.Subscription) (*model.SubscriptionType, error) {
-	return enum[model.SubscriptionType](obj.Type), nil
-}
-
-// PaymentSource is the resolver for the paymentSource field.
-func (r *vasSubscriptionResolver) PaymentSource(ctx context.Context, obj *upstream.Subscription) (*model.PaymentSource, error) {
-	if obj.PaymentSource == "MoMo" { // the spec's description spells MobileMoney so
-		v := model.PaymentSourceMobileMoney
-		return &v, nil
-	}
-	return enum[model.PaymentSource](obj.PaymentSource), nil
-}
-
-// PendingProvisioning returns graph.PendingProvisioningResolver implementation.
-func (r *Resolver) PendingProvisioning() graph.PendingProvisioningResolver {
-	return &pendingProvisioningResolver{r}
-}
-
 // ProviderSubscriptions returns graph.ProviderSubscriptionsResolver implementation.
 func (r *Resolver) ProviderSubscriptions() graph.ProviderSubscriptionsResolver {
 	return &providerSubscriptionsResolver{r}
 }
 
-// UnsubscribeResult returns graph.UnsubscribeResultResolver implementation.
-func (r *Resolver) UnsubscribeResult() graph.UnsubscribeResultResolver {
-	return &unsubscribeResultResolver{r}
-}
-
-// VasSubscription returns graph.VasSubscriptionResolver implementation.
-func (r *Resolver) VasSubscription() graph.VasSubscriptionResolver {
-	return &vasSubscriptionResolver{r}
-}
-
-type (
-	pendingProvisioningResolver   struct{ *Resolver }
-	providerSubscriptionsResolver struct{ *Resolver }
-	unsubscribeResultResolver     struct{ *Resolver }
-	vasSubscriptionResolver       struct{ *Resolver }
-)
+type providerSubscriptionsResolver struct{ *Resolver }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"customergraph/enum"
 	"customergraph/scalar"
 )
 
@@ -15,8 +16,8 @@ type AccountholdersService struct{ api *api }
 
 // Identity is an {idType, idValue} pair.
 type Identity struct {
-	Type  string `json:"idType"`
-	Value string `json:"idValue"`
+	Type  enum.IDType `json:"idType"`
+	Value string      `json:"idValue"`
 }
 
 // FRI is a financial resource identifier and its currency.
@@ -49,20 +50,20 @@ type AcceptedTerms struct {
 // Accountholder is the MoMo accountholder profile (the spec's data and
 // childrenData definitions).
 type Accountholder struct {
-	Identities              []Identity      `json:"identity"`
-	Offnet                  *bool           `json:"offnet"`
-	FirstName               string          `json:"firstName"`
-	LastName                string          `json:"lastName"`
-	ProfileName             string          `json:"profileName"`
-	EmployeeID              string          `json:"employeeId"`
-	Fris                    []FRI           `json:"fris"`
-	LoyaltyPointsAccountFri string          `json:"loyaltyPointsAccountFri"`
-	AcceptedTerms           []AcceptedTerms `json:"acceptedtc"`
-	Status                  string          `json:"accountholderStatus"`
-	BankDomainName          string          `json:"bankDomainName"`
-	HomeChargingRegionName  string          `json:"homeChargingRegionName"`
-	Type                    string          `json:"accountholderType"`
-	HasParent               *bool           `json:"hasParent"`
+	Identities              []Identity               `json:"identity"`
+	Offnet                  *bool                    `json:"offnet"`
+	FirstName               string                   `json:"firstName"`
+	LastName                string                   `json:"lastName"`
+	ProfileName             string                   `json:"profileName"`
+	EmployeeID              string                   `json:"employeeId"`
+	Fris                    []FRI                    `json:"fris"`
+	LoyaltyPointsAccountFri string                   `json:"loyaltyPointsAccountFri"`
+	AcceptedTerms           []AcceptedTerms          `json:"acceptedtc"`
+	Status                  enum.AccountholderStatus `json:"accountholderStatus"`
+	BankDomainName          string                   `json:"bankDomainName"`
+	HomeChargingRegionName  string                   `json:"homeChargingRegionName"`
+	Type                    string                   `json:"accountholderType"`
+	HasParent               *bool                    `json:"hasParent"`
 	LanguageCode            *struct {
 		Code string `json:"code"`
 	} `json:"languageCode"`

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"customergraph/enum"
 	"customergraph/scalar"
 )
 
@@ -48,8 +49,8 @@ func FlagOf(b *bool) Flag {
 // Plans is the Plans API's CustomerPlans body.
 type Plans struct {
 	Href       string
-	Type       string
-	Status     string
+	Type       enum.BillingType
+	Status     enum.PlanStatus
 	StartDate  scalar.DateTime
 	EndDate    scalar.DateTime
 	Language   string
@@ -72,7 +73,7 @@ type Balance struct {
 
 // BalanceDetail aggregates a balance type.
 type BalanceDetail struct {
-	Type        string         `json:"type"`
+	Type        enum.ValueType `json:"type"`
 	ActiveValue scalar.Decimal `json:"activeValue"`
 	ActiveUnit  string         `json:"activeUnit"`
 	UnusedValue scalar.Decimal `json:"unusedValue"`
@@ -81,15 +82,15 @@ type BalanceDetail struct {
 
 // Wallet is one wallet behind a balance.
 type Wallet struct {
-	Name       string          `json:"name"`
-	Status     string          `json:"status"`
-	ExpiryDate scalar.DateTime `json:"expiryDate"`
-	Amount     *Amount         `json:"amount"`
+	Name       string            `json:"name"`
+	Status     enum.WalletStatus `json:"status"`
+	ExpiryDate scalar.DateTime   `json:"expiryDate"`
+	Amount     *Amount           `json:"amount"`
 }
 
 // Amount is a value with its type and unit.
 type Amount struct {
-	Type  string         `json:"type"`
+	Type  enum.ValueType `json:"type"`
 	Value scalar.Decimal `json:"value"`
 	Unit  string         `json:"unit"`
 }
@@ -130,14 +131,14 @@ type Offer struct {
 type plansWire struct {
 	Link Link `json:"_link"`
 	Data *struct {
-		Type       string          `json:"type"`
-		Status     string          `json:"status"`
-		StartDate  scalar.DateTime `json:"startDate"`
-		EndDate    scalar.DateTime `json:"endDate"`
-		Language   scalar.Text     `json:"language"`
-		TariffPlan string          `json:"tariffPlan"`
-		Balance    json.RawMessage `json:"balance"`
-		Offers     *Offer          `json:"offers"`
+		Type       enum.BillingType `json:"type"`
+		Status     enum.PlanStatus  `json:"status"`
+		StartDate  scalar.DateTime  `json:"startDate"`
+		EndDate    scalar.DateTime  `json:"endDate"`
+		Language   scalar.Text      `json:"language"`
+		TariffPlan string           `json:"tariffPlan"`
+		Balance    json.RawMessage  `json:"balance"`
+		Offers     *Offer           `json:"offers"`
 	} `json:"data"`
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 
+	"customergraph/enum"
 	"customergraph/scalar"
 )
 
@@ -68,8 +69,8 @@ type Location struct {
 
 // BillingPlan is the profile's view of the billing plan.
 type BillingPlan struct {
-	Type      string
-	Status    string
+	Type      enum.BillingType
+	Status    enum.PlanStatus
 	StartDate scalar.DateTime
 	EndDate   scalar.DateTime
 	Balances  []ProfileBalance
@@ -86,17 +87,17 @@ type ProfileBalance struct {
 // Loans is the customer's loan status, with the eligibility the sandbox and
 // later API versions carry inside it.
 type Loans struct {
-	Status        string       `json:"status"`
-	TransactionID string       `json:"transactionId"`
-	Link          Link         `json:"_link"`
-	Eligibility   *Eligibility `json:"eligibility"`
+	Status        enum.LoanStatus `json:"status"`
+	TransactionID string          `json:"transactionId"`
+	Link          Link            `json:"_link"`
+	Eligibility   *Eligibility    `json:"eligibility"`
 }
 
 // Eligibility says whether the customer may take a loan, and in which bands.
 type Eligibility struct {
-	Status string `json:"status"`
-	Bands  []Band `json:"bands"`
-	Link   Link   `json:"_links"`
+	Status enum.EligibilityStatus `json:"status"`
+	Bands  []Band                 `json:"bands"`
+	Link   Link                   `json:"_links"`
 }
 
 // Band is a loan band.
@@ -110,7 +111,7 @@ type Account struct {
 	Name        string
 	ID          string
 	Description string
-	Status      string
+	Status      enum.AccountStatus
 	Href        string
 	Method      string
 }
@@ -120,7 +121,7 @@ type KYC struct {
 	IDType      string
 	IDNumber    string
 	DateOfBirth scalar.DateTime
-	Gender      string
+	Gender      enum.Gender
 	FirstName   string
 	LastName    string
 	Href        string
@@ -129,7 +130,7 @@ type KYC struct {
 // DeviceUsage is one entry of the profile's devices list.
 type DeviceUsage struct {
 	Handsets      []Handset
-	PeriodUnit    string
+	PeriodUnit    enum.TimePeriodUnit
 	PeriodValue   scalar.Count
 	ImsiCount     scalar.Count
 	ImeiCount     scalar.Count
@@ -159,10 +160,10 @@ type profileWire struct {
 	} `json:"locations"`
 	Plans *struct {
 		Data *struct {
-			Type      string          `json:"type"`
-			Status    string          `json:"status"`
-			StartDate scalar.DateTime `json:"startDate"`
-			EndDate   scalar.DateTime `json:"endDate"`
+			Type      enum.BillingType `json:"type"`
+			Status    enum.PlanStatus  `json:"status"`
+			StartDate scalar.DateTime  `json:"startDate"`
+			EndDate   scalar.DateTime  `json:"endDate"`
 			Balance   []struct {
 				Data *struct {
 					BalanceType string          `json:"balanceType"`
@@ -180,10 +181,10 @@ type profileWire struct {
 	} `json:"loans"`
 	Account *[]struct {
 		Data struct {
-			AccountName string `json:"accountName"`
-			AccountID   string `json:"accountId"`
-			Description string `json:"description"`
-			Status      string `json:"status"`
+			AccountName string             `json:"accountName"`
+			AccountID   string             `json:"accountId"`
+			Description string             `json:"description"`
+			Status      enum.AccountStatus `json:"status"`
 		} `json:"data"`
 		Links struct {
 			Self struct {
@@ -197,7 +198,7 @@ type profileWire struct {
 			IDType      string          `json:"idType"`
 			IDNumber    string          `json:"idNumber"`
 			DateOfBirth scalar.DateTime `json:"dateOfBirth"`
-			Gender      string          `json:"gender"`
+			Gender      enum.Gender     `json:"gender"`
 			FirstName   string          `json:"firstName"`
 			LastName    string          `json:"lastName"`
 		} `json:"data"`
@@ -207,8 +208,8 @@ type profileWire struct {
 		Data struct {
 			Devices     []Handset `json:"devices"`
 			TimePeriods struct {
-				Unit  string       `json:"unit"`
-				Value scalar.Count `json:"value"`
+				Unit  enum.TimePeriodUnit `json:"unit"`
+				Value scalar.Count        `json:"value"`
 			} `json:"timePeriods"`
 			NumberOfIMSIs scalar.Count `json:"numberOfIMSIs"`
 			NumberOfIMEIs scalar.Count `json:"numberOfIMEIs"`

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"customergraph/enum"
 	"customergraph/scalar"
 )
 
@@ -16,22 +17,22 @@ type SubscriptionsService struct{ api *api }
 
 // Subscription is one VAS subscription.
 type Subscription struct {
-	ID                  scalar.Text     `json:"subscriptionId"`
-	ProviderID          scalar.Text     `json:"subscriptionProviderId"`
-	Name                string          `json:"subscriptionName"`
-	Description         string          `json:"subscriptionDescription"`
-	Status              string          `json:"subscriptionStatus"`
-	Type                string          `json:"subscriptionType"`
-	Length              string          `json:"subscriptionLength"`
-	RegistrationChannel string          `json:"registrationChannel"`
-	StartDate           scalar.DateTime `json:"startDate"`
-	EndDate             scalar.DateTime `json:"endDate"`
-	PaymentSource       string          `json:"subscriptionPaymentSource"`
-	SendSmsNotification *bool           `json:"sendSMSNotification"`
-	BeneficiaryID       string          `json:"beneficiaryId"`
-	AutoRenew           *bool           `json:"auto-renew"`
-	Email               string          `json:"email"`
-	Links               Link            `json:"_links"`
+	ID                  scalar.Text             `json:"subscriptionId"`
+	ProviderID          scalar.Text             `json:"subscriptionProviderId"`
+	Name                string                  `json:"subscriptionName"`
+	Description         string                  `json:"subscriptionDescription"`
+	Status              enum.SubscriptionStatus `json:"subscriptionStatus"`
+	Type                enum.SubscriptionType   `json:"subscriptionType"`
+	Length              string                  `json:"subscriptionLength"`
+	RegistrationChannel string                  `json:"registrationChannel"`
+	StartDate           scalar.DateTime         `json:"startDate"`
+	EndDate             scalar.DateTime         `json:"endDate"`
+	PaymentSource       enum.PaymentSource      `json:"subscriptionPaymentSource"`
+	SendSmsNotification *bool                   `json:"sendSMSNotification"`
+	BeneficiaryID       string                  `json:"beneficiaryId"`
+	AutoRenew           *bool                   `json:"auto-renew"`
+	Email               string                  `json:"email"`
+	Links               Link                    `json:"_links"`
 }
 
 // ProviderSubscriptions is one provider's entry of the services map.
@@ -166,14 +167,14 @@ type SubscribeRequest struct {
 // Provisioning is a 202 answer: the subscription is being provisioned and
 // StatusID is what to poll with Status.
 type Provisioning struct {
-	SubscriptionID scalar.Text `json:"subscriptionId"`
-	ProviderID     scalar.Text `json:"subscriptionProviderId"`
-	StatusCode     scalar.Text `json:"statusCode"`
-	Status         string      `json:"status"`
-	Description    string      `json:"description"`
-	CustomerID     string      `json:"-"`
-	Location       string      `json:"-"`
-	StatusID       string      `json:"-"`
+	SubscriptionID scalar.Text             `json:"subscriptionId"`
+	ProviderID     scalar.Text             `json:"subscriptionProviderId"`
+	StatusCode     scalar.Text             `json:"statusCode"`
+	Status         enum.SubscriptionStatus `json:"status"`
+	Description    string                  `json:"description"`
+	CustomerID     string                  `json:"-"`
+	Location       string                  `json:"-"`
+	StatusID       string                  `json:"-"`
 }
 
 // Subscribed is the answer of a subscribe: Subscription on 201, Pending on 202.
@@ -235,11 +236,11 @@ func statusIDFrom(location string) string {
 // Unsubscribed is the spec's Unsubscribe body, also what the delete-all
 // callback receives.
 type Unsubscribed struct {
-	SubscriptionID scalar.Text `json:"subscriptionId"`
-	ProviderID     scalar.Text `json:"subscriptionProviderId"`
-	StatusCode     scalar.Text `json:"statusCode"`
-	Status         string      `json:"status"`
-	Description    string      `json:"description"`
+	SubscriptionID scalar.Text            `json:"subscriptionId"`
+	ProviderID     scalar.Text            `json:"subscriptionProviderId"`
+	StatusCode     scalar.Text            `json:"statusCode"`
+	Status         enum.UnsubscribeStatus `json:"status"`
+	Description    string                 `json:"description"`
 }
 
 // Unsubscribe is DELETE …/subscriptions/{subscriptionId}. Never retried.
