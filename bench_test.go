@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"runtime/debug"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -43,6 +45,11 @@ func (c *cannedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func benchGraph(b *testing.B) http.Handler {
 	b.Helper()
+	// As the binary does (server.go), unless GOGC is set.
+	if os.Getenv("GOGC") == "" {
+		old := debug.SetGCPercent(200)
+		b.Cleanup(func() { debug.SetGCPercent(old) })
+	}
 	cfg, err := loadConfig(func(string) string { return "" })
 	if err != nil {
 		b.Fatal(err)

@@ -143,6 +143,9 @@ func TestContract(t *testing.T) {
 		{"subscriptions", "GET", "/customers/" + h + "/subscriptions-providers", "", "key", nil, 200},
 		{"subscriptions", "POST", "/customers/" + h + "/subscriptions", `{"subscriptionId":"9","subscriptionProviderId":"202","subscriptionName":"MTN Play Music","subscriptionType":"Recurring","auto-renew":true}`, "key", nil, 201},
 		{"subscriptions", "POST", "/customers/" + sandbox.AsyncCustomer + "/subscriptions", `{"subscriptionId":"11","subscriptionProviderId":"202","subscriptionName":"MTN Play Video"}`, "key", nil, 202},
+		// The first async subscribe of a fresh sandbox gets status id st101.
+		{"subscriptions", "GET", "/customers/" + sandbox.AsyncCustomer + "/subscriptions/11/status/st101?subscriptionProviderId=202", "", "key", txn, 200},
+		{"subscriptions", "GET", "/customers/" + sandbox.AsyncCustomer + "/subscriptions/11/status/nope?subscriptionProviderId=202", "", "key", txn, 404},
 		{"subscriptions", "DELETE", "/customers/" + h + "/subscriptions/9?subscriptionProviderId=202", "", "key", nil, 200},
 		{"subscriptions", "DELETE", "/customers/" + h + "/subscriptions?subscriptionProviderId=101", `{"description":"no callback"}`, "key", nil, 200},
 		{"subscriptions", "DELETE", "/customers/" + sandbox.NotFoundCustomer + "/subscriptions/1?subscriptionProviderId=101", "", "key", nil, 404},

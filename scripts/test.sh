@@ -44,3 +44,6 @@ for _ in $(seq 100); do
 done
 [ -n "$url" ] || { cat "$tmp/server.log"; echo "server did not start"; exit 1; }
 node scripts/audit/audit.mjs "$url/graphql"
+
+echo "== bench smoke (every measurement, briefly; figures are not checked, correctness is)"
+go run ./bench -smoke

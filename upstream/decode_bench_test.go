@@ -1,7 +1,7 @@
 package upstream
 
 import (
-	"encoding/json"
+	json "github.com/goccy/go-json"
 	"io"
 	"net/http/httptest"
 	"testing"
