@@ -21,7 +21,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -q >/dev/null
-  $sudo_cmd apt-get install -y -q --no-install-recommends chromium >/dev/null
+  $sudo_cmd apt-get install -y -q chromium >/dev/null
 fi
 chromium --version
 export CG_BROWSER_REQUIRED=1
