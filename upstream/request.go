@@ -4,14 +4,24 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"regexp"
 )
 
-// validTransactionID is the specs' rule: 5–20 ASCII letters, digits, + / = -.
-var validTransactionID = regexp.MustCompile(`^[A-Za-z0-9+/=-]{5,20}$`)
-
-// ValidTransactionID reports whether id may be forwarded as is.
-func ValidTransactionID(id string) bool { return validTransactionID.MatchString(id) }
+// ValidTransactionID reports whether id may be forwarded as is: the specs'
+// rule is 5–20 ASCII letters, digits, + / = -. (A regexp here cost 7% of a
+// small query's CPU: it runs for every upstream call.)
+func ValidTransactionID(id string) bool {
+	if len(id) < 5 || len(id) > 20 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch c := id[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '+', c == '/', c == '=', c == '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // NewTransactionID returns a fresh 16-character id.
 func NewTransactionID() string {
