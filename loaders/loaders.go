@@ -56,17 +56,36 @@ type AccountholderKey struct {
 	IncludeOffnet bool
 }
 
-// Loaders are created per request and live in its context.
+// Loaders are created per operation and live in its context.
 type Loaders struct {
-	Profile       *dataloader.Loader[ProfileKey, *upstream.Profile]
-	Plans         *dataloader.Loader[PlansKey, *upstream.Plans]
-	Product       *dataloader.Loader[ProductKey, *upstream.Plans]
-	Subscriptions *dataloader.Loader[SubscriptionsKey, *upstream.SubscriptionList]
-	Subscription  *dataloader.Loader[SubscriptionKey, *upstream.Subscription]
-	Status        *dataloader.Loader[StatusKey, *upstream.Subscription]
-	Providers     *dataloader.Loader[string, []upstream.Provider]
-	Accountholder *dataloader.Loader[AccountholderKey, *upstream.Accountholder]
-	Validation    *dataloader.Loader[string, *upstream.Validation]
+	Profile       *Lazy[ProfileKey, *upstream.Profile]
+	Plans         *Lazy[PlansKey, *upstream.Plans]
+	Product       *Lazy[ProductKey, *upstream.Plans]
+	Subscriptions *Lazy[SubscriptionsKey, *upstream.SubscriptionList]
+	Subscription  *Lazy[SubscriptionKey, *upstream.Subscription]
+	Status        *Lazy[StatusKey, *upstream.Subscription]
+	Providers     *Lazy[string, []upstream.Provider]
+	Accountholder *Lazy[AccountholderKey, *upstream.Accountholder]
+	Validation    *Lazy[string, *upstream.Validation]
+}
+
+// Lazy builds its dataloader on first use: most operations use two or
+// three of the nine, and building all of them cost a tenth of a small
+// query's CPU.
+type Lazy[K comparable, V any] struct {
+	once  sync.Once
+	build func() *dataloader.Loader[K, V]
+	l     *dataloader.Loader[K, V]
+}
+
+// Load is dataloader.Loader.Load.
+func (z *Lazy[K, V]) Load(ctx context.Context, key K) dataloader.Thunk[V] {
+	z.once.Do(func() { z.l = z.build() })
+	return z.l.Load(ctx, key)
+}
+
+func lazy[K comparable, V any](build func() *dataloader.Loader[K, V]) *Lazy[K, V] {
+	return &Lazy[K, V]{build: build}
 }
 
 // BatchObserver is told the size of every batch a loader sends.
@@ -78,7 +97,9 @@ func New(c *upstream.Client, observe BatchObserver) *Loaders {
 		observe = func(string, int) {}
 	}
 	return &Loaders{
-		Profile: dataloader.NewBatchedLoader(observed("profile", observe, profileBatch(c.Profiles)), opts[ProfileKey, *upstream.Profile]()...),
+		Profile: lazy(func() *dataloader.Loader[ProfileKey, *upstream.Profile] {
+			return dataloader.NewBatchedLoader(observed("profile", observe, profileBatch(c.Profiles)), opts[ProfileKey, *upstream.Profile]()...)
+		}),
 		Plans: newLoader("plans", observe, func(ctx context.Context, k PlansKey) (*upstream.Plans, error) {
 			return c.Plans.Get(ctx, k.ID, k.Query)
 		}),
@@ -113,8 +134,10 @@ func opts[K comparable, V any]() []dataloader.Option[K, V] {
 	return []dataloader.Option[K, V]{dataloader.WithWait[K, V](Wait), dataloader.WithBatchCapacity[K, V](100)}
 }
 
-func newLoader[K comparable, V any](name string, observe BatchObserver, fetch func(context.Context, K) (V, error)) *dataloader.Loader[K, V] {
-	return dataloader.NewBatchedLoader(observed(name, observe, fanOut(fetch)), opts[K, V]()...)
+func newLoader[K comparable, V any](name string, observe BatchObserver, fetch func(context.Context, K) (V, error)) *Lazy[K, V] {
+	return lazy(func() *dataloader.Loader[K, V] {
+		return dataloader.NewBatchedLoader(observed(name, observe, fanOut(fetch)), opts[K, V]()...)
+	})
 }
 
 // fanOut turns a one-key fetch into a batch function that calls upstream
