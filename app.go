@@ -167,9 +167,15 @@ func (a *app) ready(w http.ResponseWriter, _ *http.Request) {
 func (a *app) perRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		// Streams (WebSocket, SSE) live longer than a request; each
-		// subscription bounds itself with GRAPH_STREAM_TIMEOUT.
-		if !isStream(r) {
+		// Streams (WebSocket, SSE) live longer than a request: they get
+		// neither the request deadline nor the server's read/write timeouts
+		// (which would cut them after 30/90 s); each subscription bounds
+		// itself with GRAPH_STREAM_TIMEOUT instead.
+		if isStream(r) {
+			rc := http.NewResponseController(w)
+			_ = rc.SetReadDeadline(time.Time{})
+			_ = rc.SetWriteDeadline(time.Time{})
+		} else {
 			var cancel context.CancelFunc
 			ctx, cancel = context.WithTimeout(ctx, a.cfg.RequestTimeout)
 			defer cancel()

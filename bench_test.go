@@ -2,12 +2,12 @@ package main
 
 import (
 	"bytes"
-	"os"
-	"runtime/debug"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"runtime/debug"
 	"sync"
 	"testing"
 

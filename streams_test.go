@@ -290,3 +290,25 @@ func TestBadCallbacksAreRefused(t *testing.T) {
 		t.Error("server down after bad callbacks")
 	}
 }
+
+func TestWebSocketOriginIsChecked(t *testing.T) {
+	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.CORSOrigins = []string{"https://app.example.com"} })
+	dial := func(origin string) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		h := http.Header{}
+		h.Set("Origin", origin)
+		conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(g.url, "http")+"/graphql",
+			&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: h})
+		if err == nil {
+			conn.CloseNow()
+		}
+		return err
+	}
+	if err := dial("https://app.example.com"); err != nil {
+		t.Errorf("allowed origin refused: %v", err)
+	}
+	if err := dial("https://evil.example.com"); err == nil {
+		t.Error("a foreign origin opened a WebSocket")
+	}
+}
