@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"customergraph/graph/model"
+	"customergraph/loaders"
 	"customergraph/scalar"
 	"customergraph/upstream"
 )
@@ -180,3 +181,17 @@ func verifyRequest(in model.VerifyAccountholderInput) (upstream.VerifyRequest, e
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// statusKey checks the arguments that name a provisioning status.
+func statusKey(customerID, subscriptionID, providerID, statusID string) (loaders.StatusKey, error) {
+	id, err := NormalizeMSISDN(customerID)
+	if err != nil {
+		return loaders.StatusKey{}, err
+	}
+	for _, f := range []struct{ name, v string }{{"subscriptionId", subscriptionID}, {"providerId", providerID}, {"statusId", statusID}} {
+		if err := required(f.name, f.v, 128); err != nil {
+			return loaders.StatusKey{}, err
+		}
+	}
+	return loaders.StatusKey{ID: id, SubscriptionID: subscriptionID, ProviderID: providerID, StatusID: statusID}, nil
+}

@@ -153,28 +153,18 @@ func (r *queryResolver) Accountholder(ctx context.Context, id string, includeOff
 
 // SubscriptionStatus is the resolver for the subscriptionStatus field.
 func (r *queryResolver) SubscriptionStatus(ctx context.Context, customerID string, subscriptionID string, providerID string, statusID string) (*upstream.Subscription, error) {
-	id, err := NormalizeMSISDN(customerID)
+	key, err := statusKey(customerID, subscriptionID, providerID, statusID)
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range []struct{ name, v string }{{"subscriptionId", subscriptionID}, {"providerId", providerID}, {"statusId", statusID}} {
-		if err := required(f.name, f.v, 128); err != nil {
-			return nil, err
-		}
-	}
-	return loaders.For(ctx).Status.Load(ctx, loaders.StatusKey{ID: id, SubscriptionID: subscriptionID, ProviderID: providerID, StatusID: statusID})()
+	return loaders.For(ctx).Status.Load(ctx, key)()
 }
 
 // SubscriptionProvisioning is the resolver for the subscriptionProvisioning field.
 func (r *subscriptionResolver) SubscriptionProvisioning(ctx context.Context, customerID string, subscriptionID string, providerID string, statusID string) (<-chan *upstream.Subscription, error) {
-	id, err := NormalizeMSISDN(customerID)
+	key, err := statusKey(customerID, subscriptionID, providerID, statusID)
 	if err != nil {
 		return nil, err
-	}
-	for _, f := range []struct{ name, v string }{{"subscriptionId", subscriptionID}, {"providerId", providerID}, {"statusId", statusID}} {
-		if err := required(f.name, f.v, 128); err != nil {
-			return nil, err
-		}
 	}
 	release, err := r.Streams.Acquire(clientID(ctx))
 	if err != nil {
@@ -182,7 +172,7 @@ func (r *subscriptionResolver) SubscriptionProvisioning(ctx context.Context, cus
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.StreamTimeout)
 	get := func(ctx context.Context) (*upstream.Subscription, error) {
-		return r.Client.Subscriptions.Status(ctx, id, subscriptionID, providerID, statusID)
+		return r.Client.Subscriptions.Status(ctx, key.ID, key.SubscriptionID, key.ProviderID, key.StatusID)
 	}
 	// The first poll answers the subscribe request itself, so a wrong id is
 	// an error the client sees at once.
