@@ -505,3 +505,64 @@ func TestTransactionIDs(t *testing.T) {
 		t.Errorf("generated id %q", got)
 	}
 }
+
+// TestHeadersSent: every call carries the transactionId; the end user's
+// X-Authorization goes only to the operations whose spec takes it; the
+// facade's key or token goes where each spec asks.
+func TestHeadersSent(t *testing.T) {
+	sb := sandbox.New(sandbox.Options{})
+	var mu sync.Mutex
+	seen := map[string]http.Header{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.Method+" "+r.URL.Path] = r.Header.Clone()
+		mu.Unlock()
+		sb.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	c, err := upstream.New(sandboxConfig(srv.URL), upstream.Options{Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := ctxWith("headers-test")
+	h := sandbox.HappyCustomer
+	_, _ = c.Profiles.Get(ctx, h, upstream.PropsetBasic)
+	_, _ = c.Plans.Get(ctx, h, upstream.PlansQuery{})
+	_, _ = c.Plans.Refill(ctx, h, upstream.RefillRequest{RefillType: "voucher", VoucherActivationCode: "1"})
+	_, _ = c.Subscriptions.List(ctx, h, "")
+	_, _ = c.Accountholders.Get(ctx, h, false)
+	_, _ = c.Accountholders.Validate(ctx, h)
+	cases := []struct {
+		key                 string
+		authz, apiKey, bear bool
+	}{
+		{"GET /profiles/v1/customers/" + h, false, true, false},
+		{"GET /plans/v2/customers/" + h + "/plans", true, true, false},
+		{"PATCH /plans/v2/customers/" + h + "/plans/refill", false, true, false},
+		{"GET /subscriptions/v2/customers/" + h + "/subscriptions", false, true, false},
+		{"GET /accountholders/v1/accountholders/" + h, true, false, true},
+		{"GET /accountholders/v1/accountholders/" + h + "/validate", true, false, true},
+	}
+	for _, tc := range cases {
+		hd, ok := seen[tc.key]
+		if !ok {
+			t.Errorf("%s: not called", tc.key)
+			continue
+		}
+		if hd.Get("transactionId") != "headers-test" {
+			t.Errorf("%s: transactionId %q", tc.key, hd.Get("transactionId"))
+		}
+		if got := hd.Get("X-Authorization") == "ecw-user-credential"; got != tc.authz {
+			t.Errorf("%s: X-Authorization forwarded = %v, want %v", tc.key, got, tc.authz)
+		}
+		if got := hd.Get("X-API-Key") != ""; got != tc.apiKey {
+			t.Errorf("%s: X-API-Key sent = %v, want %v", tc.key, got, tc.apiKey)
+		}
+		if got := strings.HasPrefix(hd.Get("Authorization"), "Bearer "); got != tc.bear {
+			t.Errorf("%s: bearer token sent = %v, want %v", tc.key, got, tc.bear)
+		}
+	}
+	if hd := seen["PATCH /plans/v2/customers/"+h+"/plans/refill"]; hd.Get("sourceSystemId") != "test" || hd.Get("Idempotency-Key") != "" {
+		t.Errorf("refill headers: %v", hd)
+	}
+}
