@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 
@@ -20,4 +22,71 @@ func TestREADMEListsScenarios(t *testing.T) {
 			t.Errorf("README lacks the row for %s (%s)", s.ID, s.Name)
 		}
 	}
+}
+
+// TestREADMEExamples runs every example of the README's "Example queries"
+// and checks the server answers what the README shows (transaction ids,
+// which are generated, and the order of errors aside).
+func TestREADMEExamples(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	start := strings.Index(text, "## Example queries")
+	end := strings.Index(text, "### Live updates")
+	if start < 0 || end < start {
+		t.Fatal("README sections moved")
+	}
+	sections := strings.Split(text[start:end], "\n### ")[1:]
+	if len(sections) < 5 {
+		t.Fatalf("%d example sections", len(sections))
+	}
+	for _, sec := range sections {
+		title := strings.SplitN(sec, "\n", 2)[0]
+		t.Run(title, func(t *testing.T) {
+			var query string
+			var jsons []string
+			for _, block := range strings.Split(sec, "```")[1:] {
+				switch {
+				case strings.HasPrefix(block, "graphql\n") && query == "":
+					query = strings.TrimPrefix(block, "graphql\n")
+				case strings.HasPrefix(block, "json\n"):
+					jsons = append(jsons, strings.TrimPrefix(block, "json\n"))
+				}
+			}
+			if query == "" || len(jsons) == 0 {
+				t.Fatalf("no query or no response in %q", title)
+			}
+			var vars map[string]any
+			if len(jsons) == 2 {
+				if err := json.Unmarshal([]byte(jsons[0]), &vars); err != nil {
+					t.Fatalf("variables: %v", err)
+				}
+			}
+			g := newTestGraph(t, sandbox.Options{}, nil)
+			got := g.query(query, vars)
+			var want gqlResponse
+			if err := json.Unmarshal([]byte(jsons[len(jsons)-1]), &want); err != nil {
+				t.Fatalf("README response: %v", err)
+			}
+			if a, b := normalize(got), normalize(&want); a != b {
+				t.Errorf("the server answers\n%s\nthe README shows\n%s", a, b)
+			}
+		})
+	}
+}
+
+// normalize renders a response without generated transaction ids, with
+// errors sorted by path.
+func normalize(r *gqlResponse) string {
+	errs := append([]gqlError(nil), r.Errors...)
+	sort.Slice(errs, func(i, j int) bool { return errs[i].pathString() < errs[j].pathString() })
+	for i := range errs {
+		if up, ok := errs[i].Extensions["upstream"].(map[string]any); ok {
+			up["transactionId"] = "…"
+		}
+	}
+	out, _ := json.MarshalIndent(map[string]any{"data": r.Data, "errors": errs}, "", "  ")
+	return string(out)
 }
