@@ -27,7 +27,7 @@ func ValidTransactionID(id string) bool {
 func NewTransactionID() string {
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)[:16]
+	return base64.RawStdEncoding.EncodeToString(b)[:16] // A-Z a-z 0-9 + /: all allowed
 }
 
 type callerKey struct{}

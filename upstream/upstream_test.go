@@ -566,3 +566,11 @@ func TestHeadersSent(t *testing.T) {
 		t.Errorf("refill headers: %v", hd)
 	}
 }
+
+func TestGeneratedTransactionIDsAreValid(t *testing.T) {
+	for range 10000 {
+		if id := upstream.NewTransactionID(); !upstream.ValidTransactionID(id) {
+			t.Fatalf("generated %q", id)
+		}
+	}
+}
