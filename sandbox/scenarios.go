@@ -5,8 +5,8 @@ import (
 	"strconv"
 )
 
-// Scenario customers. Each one misbehaves in exactly one documented way; the
-// README's table is generated from Scenarios (see TestREADMEListsScenarios).
+// Scenario customers. Each one misbehaves in exactly one documented way;
+// TestREADMEListsScenarios keeps the README's table in step with Scenarios.
 const (
 	HappyCustomer          = "27831000001"
 	PartialProfileCustomer = "27831000002"
