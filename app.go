@@ -171,6 +171,9 @@ func (a *app) perRequest(next http.Handler) http.Handler {
 		// neither the request deadline nor the server's read/write timeouts
 		// (which would cut them after 30/90 s); each subscription bounds
 		// itself with GRAPH_STREAM_TIMEOUT instead.
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			ctx = resolvers.OnWebSocket(ctx)
+		}
 		if isStream(r) {
 			rc := http.NewResponseController(w)
 			_ = rc.SetReadDeadline(time.Time{})

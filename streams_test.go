@@ -312,3 +312,28 @@ func TestWebSocketOriginIsChecked(t *testing.T) {
 		t.Error("a foreign origin opened a WebSocket")
 	}
 }
+
+// TestProvisioningErrorEndsTheStream: when the subscription disappears
+// mid-provisioning, the WebSocket client gets an error with its code.
+func TestProvisioningErrorEndsTheStream(t *testing.T) {
+	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.PollInterval = 200 * time.Millisecond })
+	vars := subscribeAsync(t, g, "15")
+	ws := dialWS(t, g)
+	ws.subscribe("1", provisioning, vars)
+	if m := ws.read(); m.Type != "next" {
+		t.Fatalf("first event: %+v", m)
+	}
+	if r := g.query(`mutation { unsubscribe(customerId: "27831000009", subscriptionId: "15", providerId: "202") { status } }`, nil); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	for {
+		m := ws.read()
+		if m.ID != "1" {
+			continue
+		}
+		if m.Type != "error" || !strings.Contains(string(m.Payload), "NOT_FOUND") {
+			t.Errorf("expected an error event with NOT_FOUND, got %s %s", m.Type, m.Payload)
+		}
+		break
+	}
+}

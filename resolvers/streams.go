@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+
 	"customergraph/enum"
 	"customergraph/upstream"
 )
@@ -55,6 +57,18 @@ func (l *StreamLimiter) Live() int {
 	return l.all
 }
 
+type webSocketKey struct{}
+
+// OnWebSocket marks ctx as belonging to a WebSocket connection.
+func OnWebSocket(ctx context.Context) context.Context {
+	return context.WithValue(ctx, webSocketKey{}, true)
+}
+
+func onWebSocket(ctx context.Context) bool {
+	v, _ := ctx.Value(webSocketKey{}).(bool)
+	return v
+}
+
 type clientIDKey struct{}
 
 // WithClientID tags ctx with who is asking: the client key's name, or the
@@ -101,8 +115,16 @@ func (r *Resolver) pollProvisioning(ctx context.Context, first *upstream.Subscri
 		wait = min(wait*3/2, r.PollInterval*10)
 		sub, err := get(ctx)
 		if err != nil {
-			if !transient(err) || ctx.Err() != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			if !transient(err) {
 				r.Log.Warn().Err(err).Str("transactionId", upstream.CallerFrom(ctx).TransactionID).Msg("provisioning stream ended")
+				// graphql-transport-ws can say why a stream ends; SSE cannot
+				// (gqlgen's SSE transport has no error event after the start).
+				if onWebSocket(ctx) {
+					transport.AddSubscriptionError(ctx, ErrorPresenter(r.Log)(ctx, err))
+				}
 				return
 			}
 			continue
