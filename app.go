@@ -67,6 +67,7 @@ func newApp(cfg config, log zerolog.Logger) (*app, error) {
 		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{OriginPatterns: originHosts(cfg.CORSOrigins)}},
 		KeepAlivePingInterval: 10 * time.Second,
 		InitTimeout:           10 * time.Second,
+		InitFunc:              wsInit(clientKeys(cfg)),
 		PayloadReadLimit:      &cfg.MaxBodyBytes,
 	})
 	gql.AddTransport(transport.SSE{})
@@ -141,6 +142,8 @@ func (a *app) handler() http.Handler {
 		MaxAge:           600,
 	}).Handler(mux)
 }
+
+func clientKeys(cfg config) []clientKey { return cfg.clients }
 
 // ready is 200 while at least one API's circuit breaker is not open.
 func (a *app) ready(w http.ResponseWriter, _ *http.Request) {

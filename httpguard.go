@@ -3,14 +3,20 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"io"
 	"mime"
 	"net"
 	"net/http"
 	"strings"
+
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+
+	"customergraph/resolvers"
 )
 
 // writeError answers a request that never reaches GraphQL execution with a
@@ -69,13 +75,12 @@ func authenticate(keys []clientKey, next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		sum := sha256.Sum256([]byte(strings.TrimSpace(tok)))
-		name := ""
-		for _, k := range keys { // no early exit: the time taken says nothing
-			if subtle.ConstantTimeCompare(sum[:], k.hash) == 1 && ok {
-				name = k.name
-			}
+		name := clientName(keys, r.Header.Get("Authorization"))
+		if name == "" && r.Header.Get("Authorization") == "" && strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			// Browsers cannot set headers on a WebSocket: the key may come in
+			// the connection_init payload instead, checked by wsInit.
+			next.ServeHTTP(w, r)
+			return
 		}
 		if name == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="customer-graph"`)
@@ -85,6 +90,39 @@ func authenticate(keys []clientKey, next http.Handler) http.Handler {
 		setClient(r.Context(), name)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// clientName returns the name of the client whose key is in authorization
+// ("Bearer <key>"), or "".
+func clientName(keys []clientKey, authorization string) string {
+	tok, ok := strings.CutPrefix(authorization, "Bearer ")
+	sum := sha256.Sum256([]byte(strings.TrimSpace(tok)))
+	name := ""
+	for _, k := range keys { // no early exit: the time taken says nothing
+		if subtle.ConstantTimeCompare(sum[:], k.hash) == 1 && ok {
+			name = k.name
+		}
+	}
+	return name
+}
+
+// wsInit admits a WebSocket whose upgrade carried no key if its
+// connection_init payload has one ({"Authorization": "Bearer <key>"}).
+func wsInit(keys []clientKey) transport.WebsocketInitFunc {
+	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		if len(keys) == 0 {
+			return ctx, &p, nil
+		}
+		if s := statsFrom(ctx); s != nil && s.authenticated() {
+			return ctx, &p, nil
+		}
+		name := clientName(keys, p.Authorization())
+		if name == "" {
+			return ctx, nil, errors.New("send a client key as Authorization: Bearer <key>, in the upgrade request or the connection_init payload")
+		}
+		setClient(ctx, name)
+		return resolvers.WithClientID(ctx, "key:"+name), &p, nil
+	}
 }
 
 // httpStatuses aligns gqlgen's status codes with the GraphQL-over-HTTP

@@ -15,6 +15,12 @@ import (
 	"customergraph/upstream"
 )
 
+func (s *requestStats) authenticated() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.client != "anonymous"
+}
+
 // setClient records the authenticated client of the request.
 func setClient(ctx context.Context, name string) {
 	if s := statsFrom(ctx); s != nil {

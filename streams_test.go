@@ -337,3 +337,42 @@ func TestProvisioningErrorEndsTheStream(t *testing.T) {
 		break
 	}
 }
+
+// TestWebSocketKeyInConnectionInit: browsers cannot set headers on a
+// WebSocket, so a client key may come in the connection_init payload.
+func TestWebSocketKeyInConnectionInit(t *testing.T) {
+	g := newTestGraph(t, sandbox.Options{}, func(c *config) {
+		c.clients = []clientKey{{name: "web", hash: hashKey("ws-k3y")}}
+	})
+	open := func(payload string) (wsMessage, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(g.url, "http")+"/graphql",
+			&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+		if err != nil {
+			return wsMessage{}, err
+		}
+		defer conn.CloseNow()
+		_ = conn.Write(ctx, websocket.MessageText, []byte(`{"type":"connection_init","payload":`+payload+`}`))
+		_, b, err := conn.Read(ctx)
+		if err != nil {
+			return wsMessage{}, err
+		}
+		var m wsMessage
+		_ = json.Unmarshal(b, &m)
+		return m, nil
+	}
+	if m, err := open(`{"Authorization":"Bearer ws-k3y"}`); err != nil || m.Type != "connection_ack" {
+		t.Errorf("with the key: %+v %v", m, err)
+	}
+	if m, err := open(`{}`); err == nil && m.Type == "connection_ack" {
+		t.Error("without a key the connection was acknowledged")
+	}
+	if m, err := open(`{"Authorization":"Bearer wrong"}`); err == nil && m.Type == "connection_ack" {
+		t.Error("a wrong key was acknowledged")
+	}
+	// A plain HTTP request without a key is still refused before parsing.
+	if resp, _ := post(t, g.url+"/graphql", `{"query":"{ __typename }"}`); resp.StatusCode != 401 {
+		t.Errorf("HTTP without a key: %d", resp.StatusCode)
+	}
+}
