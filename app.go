@@ -105,12 +105,9 @@ func (a *app) handler() http.Handler {
 	// holds no client key, so the unguessable request id (and the optional
 	// GRAPH_CALLBACK_SECRET) is what admits it.
 	mux.Handle("POST "+callbacks.Path+"/{requestId}", a.callbacks.Handler())
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain")
-		_, _ = w.Write([]byte("ok\n"))
-	})
-	mux.HandleFunc("GET /readyz", a.ready)
-	mux.Handle("GET /metrics", a.metrics.Handler())
+	if a.cfg.OpsAddr == "" {
+		a.mountOps(mux)
+	}
 	if a.cfg.on(a.cfg.Playground) {
 		introspection := a.cfg.on(a.cfg.Introspection)
 		mux.HandleFunc("GET /playground.json", func(w http.ResponseWriter, _ *http.Request) {
@@ -122,13 +119,6 @@ func (a *app) handler() http.Handler {
 		mux.Handle("GET /{$}", playground)
 		mux.Handle("GET /index.html", playground)
 		mux.Handle("GET /assets/", playground)
-	}
-	if a.cfg.PProf {
-		mux.HandleFunc("/debug/pprof/", pprof.Index)
-		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	}
 	if len(a.cfg.CORSOrigins) == 0 {
 		return mux
@@ -144,6 +134,32 @@ func (a *app) handler() http.Handler {
 }
 
 func clientKeys(cfg config) []clientKey { return cfg.clients }
+
+// opsHandler serves the operator endpoints alone, for GRAPH_OPS_ADDR.
+func (a *app) opsHandler() http.Handler {
+	mux := http.NewServeMux()
+	a.mountOps(mux)
+	return mux
+}
+
+// mountOps adds /healthz, /readyz, /metrics and, with GRAPH_PPROF, pprof.
+// They carry no client key check: serve them on GRAPH_OPS_ADDR, an
+// internal address, to keep them off the public port.
+func (a *app) mountOps(mux *http.ServeMux) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", a.ready)
+	mux.Handle("GET /metrics", a.metrics.Handler())
+	if a.cfg.PProf {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
+}
 
 // ready is 200 while at least one API's circuit breaker is not open.
 func (a *app) ready(w http.ResponseWriter, _ *http.Request) {

@@ -46,6 +46,9 @@ type config struct {
 	CORSOrigins     []string `env:"GRAPH_CORS_ORIGINS" envSeparator:","`
 	CORSCredentials bool     `env:"GRAPH_CORS_CREDENTIALS" envDefault:"false"`
 	PProf           bool     `env:"GRAPH_PPROF" envDefault:"false"`
+	// OpsAddr, when set, serves /healthz, /readyz, /metrics (and pprof) on
+	// this address instead of the public one.
+	OpsAddr string `env:"GRAPH_OPS_ADDR"`
 
 	CallbackSecret      string        `env:"GRAPH_CALLBACK_SECRET"`
 	StreamTimeout       time.Duration `env:"GRAPH_STREAM_TIMEOUT" envDefault:"5m"`
@@ -67,7 +70,7 @@ type clientKey struct {
 var graphEnv = []string{"GRAPH_REQUEST_TIMEOUT", "GRAPH_SHUTDOWN_TIMEOUT", "GRAPH_PUBLIC_URL", "GRAPH_MAX_BODY_BYTES", "GRAPH_MAX_TOKENS",
 	"GRAPH_MAX_DEPTH", "GRAPH_MAX_ALIASES", "GRAPH_MAX_FIELDS", "GRAPH_MAX_COST", "GRAPH_MAX_MUTATIONS", "GRAPH_QUERY_CACHE",
 	"GRAPH_INTROSPECTION", "GRAPH_FIELD_SUGGESTIONS", "GRAPH_PLAYGROUND", "GRAPH_ALLOW_ANONYMOUS", "GRAPH_CLIENT_KEYS",
-	"GRAPH_CORS_ORIGINS", "GRAPH_CORS_CREDENTIALS", "GRAPH_PPROF", "GRAPH_CALLBACK_SECRET", "GRAPH_STREAM_TIMEOUT",
+	"GRAPH_CORS_ORIGINS", "GRAPH_CORS_CREDENTIALS", "GRAPH_PPROF", "GRAPH_OPS_ADDR", "GRAPH_CALLBACK_SECRET", "GRAPH_STREAM_TIMEOUT",
 	"GRAPH_POLL_INTERVAL", "GRAPH_MAX_STREAMS", "GRAPH_MAX_STREAMS_PER_CLIENT"}
 
 func loadConfig(getenv func(string) string) (config, error) {

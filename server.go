@@ -85,6 +85,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		_, port, _ := net.SplitHostPort(ln.Addr().String())
 		app.callbacks.SetBaseURL("http://127.0.0.1:" + port)
 	}
+	if cfg.OpsAddr != "" {
+		opsLn, err := net.Listen("tcp", cfg.OpsAddr)
+		if err != nil {
+			return err
+		}
+		go func() {
+			if err := serve(ctx, opsLn, app.opsHandler(), cfg.ShutdownTimeout, log, "operations endpoints"); err != nil {
+				log.Error().Err(err).Msg("operations endpoints stopped")
+			}
+		}()
+	}
 	return serve(ctx, ln, app.handler(), cfg.ShutdownTimeout, log, "customer graph")
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -31,7 +32,7 @@ func startRun(t *testing.T, args []string, env map[string]string) (string, <-cha
 		sent := false
 		for sc.Scan() {
 			var line map[string]any
-			if json.Unmarshal(sc.Bytes(), &line) == nil && strings.HasSuffix(line["message"].(string), "listening") && !sent {
+			if json.Unmarshal(sc.Bytes(), &line) == nil && (line["message"] == "customer graph listening" || line["message"] == "sandbox listening") && !sent {
 				urlc <- line["url"].(string)
 				sent = true
 			}
@@ -139,4 +140,25 @@ func TestHTTPTransport(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestOpsAddrMovesOperatorEndpoints(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opsAddr := ln.Addr().String()
+	ln.Close()
+	base, _ := startRun(t, []string{"-addr", "127.0.0.1:0"}, map[string]string{"GRAPH_OPS_ADDR": opsAddr})
+	var ops int
+	for range 50 { // the ops listener starts alongside the main one
+		if ops, _ = httpGet("http://" + opsAddr + "/metrics"); ops == 200 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	public, _ := httpGet(base + "/metrics")
+	if ops != 200 || public != 404 {
+		t.Errorf("/metrics: %d on the ops address, %d on the public one", ops, public)
+	}
 }
