@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 )
 
 var idTypes = map[string]bool{"ALIAS": true, "EMAIL": true, "EXT": true, "ID": true, "MSISDN": true, "MPOS": true, "USER": true}
@@ -107,5 +108,5 @@ func (s *Server) verifyAccountholder(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	valid = valid && c.holder == "ACTIVE"
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, statusBody(r, c, valid, "verified identities: "+itoa(len(req.Identity))))
+	writeJSON(w, http.StatusOK, statusBody(r, c, valid, "verified identities: "+strconv.Itoa(len(req.Identity))))
 }

@@ -51,24 +51,13 @@ type fixture struct {
 	sb     *sandbox.Server
 	client *upstream.Client
 	logs   *syncBuffer
-	base   string
 }
 
 func newFixture(t *testing.T, opts sandbox.Options, tweak func(*upstream.Config)) *fixture {
 	t.Helper()
 	sb := sandbox.New(opts)
-	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
-	cfg := sandboxConfig(srv.URL)
-	if tweak != nil {
-		tweak(&cfg)
-	}
-	logs := &syncBuffer{}
-	c, err := upstream.New(cfg, upstream.Options{Logger: zerolog.New(logs)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &fixture{sb: sb, client: c, logs: logs, base: srv.URL}
+	c, logs := newClientFor(t, sb, tweak)
+	return &fixture{sb: sb, client: c, logs: logs}
 }
 
 func ctxWith(txn string) context.Context {
