@@ -266,3 +266,16 @@ func TestSpecCopiesAreCurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestExemptionsAreFewAndExplained keeps the exemption list short and
+// every entry explained.
+func TestExemptionsAreFewAndExplained(t *testing.T) {
+	if len(exemptions) > 5 {
+		t.Errorf("%d exemptions: fix the sandbox rather than exempt it", len(exemptions))
+	}
+	for _, e := range exemptions {
+		if e.spec == "" || e.where == "" || len(e.why) < 20 {
+			t.Errorf("exemption without a reason: %+v", e)
+		}
+	}
+}

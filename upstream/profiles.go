@@ -33,8 +33,6 @@ const (
 	PartTransactions = "transactions-summaries"
 )
 
-var fullParts = []string{PartLocations, PartPlans, PartLoans, PartAccounts, PartKYC, PartDevices, PartTransactions}
-
 // Profile is GET /customers/{customerId}. Sections are nil when the
 // customer has no such data, or when a 207 answer left them out; Missing
 // tells those apart.
