@@ -8,9 +8,9 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
 echo "== playground bundle is what web/ builds"
 npm ci --prefix web --no-audit --no-fund --silent
-npm run --prefix web --silent build > "$tmp/vite.log" 2>&1 || { cat "$tmp/vite.log"; exit 1; }
-if ! git diff --quiet -- web/dist || [ -n "$(git ls-files --others --exclude-standard web/dist)" ]; then
-  git status --short web/dist | head
+(cd web && npx vite build --outDir "$tmp/dist" --emptyOutDir) > "$tmp/vite.log" 2>&1 || { cat "$tmp/vite.log"; exit 1; }
+if ! diff -r web/dist "$tmp/dist" > "$tmp/dist.diff"; then
+  head -20 "$tmp/dist.diff"
   echo "web/dist differs from a fresh build of web/: run (cd web && npm ci && npm run build) and commit web/dist"
   exit 1
 fi
