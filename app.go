@@ -67,7 +67,7 @@ func newApp(cfg config, log zerolog.Logger) (*app, error) {
 		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{OriginPatterns: originHosts(cfg.CORSOrigins)}},
 		KeepAlivePingInterval: 10 * time.Second,
 		InitTimeout:           10 * time.Second,
-		InitFunc:              wsInit(clientKeys(cfg)),
+		InitFunc:              wsInit(cfg.clients),
 		PayloadReadLimit:      &cfg.MaxBodyBytes,
 	})
 	gql.AddTransport(transport.SSE{})
@@ -132,8 +132,6 @@ func (a *app) handler() http.Handler {
 		MaxAge:           600,
 	}).Handler(mux)
 }
-
-func clientKeys(cfg config) []clientKey { return cfg.clients }
 
 // opsHandler serves the operator endpoints alone, for GRAPH_OPS_ADDR.
 func (a *app) opsHandler() http.Handler {

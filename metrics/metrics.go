@@ -71,9 +71,6 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }
 
-// Registry exposes the registry (tests gather from it).
-func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
-
 // Upstream records a finished upstream operation.
 func (m *Metrics) Upstream(c upstream.Call) {
 	m.upstreamCalls.WithLabelValues(c.API, c.Op, strconv.Itoa(c.Status)).Inc()

@@ -1,7 +1,6 @@
 package scalar
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -31,7 +30,6 @@ const (
 type DateTime struct {
 	t    time.Time
 	prec Precision
-	raw  string
 }
 
 var layouts = []struct {
@@ -56,33 +54,27 @@ func ParseDateTime(s string) (DateTime, error) {
 	switch {
 	case len(s) == 4:
 		if t, err := time.Parse("2006", s); err == nil {
-			return DateTime{t: t, prec: PrecisionYear, raw: s}, nil
+			return DateTime{t: t, prec: PrecisionYear}, nil
 		}
 	case len(s) == 10 && s[4] == '-':
 		if t, err := time.Parse("2006-01-02", s); err == nil {
-			return DateTime{t: t, prec: PrecisionDay, raw: s}, nil
+			return DateTime{t: t, prec: PrecisionDay}, nil
 		}
 	case len(s) > 19 && s[4] == '-' && s[10] == 'T' && (s[len(s)-1] == 'Z' || s[len(s)-6] == '+' || s[len(s)-6] == '-'):
 		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			return DateTime{t: t, prec: PrecisionTime, raw: s}, nil
+			return DateTime{t: t, prec: PrecisionTime}, nil
 		}
 	}
 	for _, l := range layouts {
 		if t, err := time.Parse(l.layout, s); err == nil {
-			return DateTime{t: t, prec: l.prec, raw: s}, nil
+			return DateTime{t: t, prec: l.prec}, nil
 		}
 	}
-	return DateTime{raw: s}, fmt.Errorf("%q is not a date or date-time", s)
+	return DateTime{}, fmt.Errorf("%q is not a date or date-time", s)
 }
-
-// NewDateTime wraps a zoned time.
-func NewDateTime(t time.Time) DateTime { return DateTime{t: t, prec: PrecisionTime} }
 
 // Time returns the parsed time (UTC for values without a zone) and its precision.
 func (d DateTime) Time() (time.Time, Precision) { return d.t, d.prec }
-
-// Raw returns the text upstream sent.
-func (d DateTime) Raw() string { return d.raw }
 
 // Valid reports whether a date was parsed.
 func (d DateTime) Valid() bool { return d.prec != PrecisionNone }
@@ -103,7 +95,7 @@ func (d DateTime) String() string {
 }
 
 // UnmarshalJSON never fails on a string: unknown formats decode as absent
-// (and keep Raw) so one odd date cannot cost a whole response.
+// so one odd date cannot cost a whole response.
 func (d *DateTime) UnmarshalJSON(b []byte) error {
 	var t Text
 	if err := t.UnmarshalJSON(b); err != nil {
@@ -116,14 +108,6 @@ func (d *DateTime) UnmarshalJSON(b []byte) error {
 	v, _ := ParseDateTime(string(t))
 	*d = v
 	return nil
-}
-
-// MarshalJSON writes the normalized form.
-func (d DateTime) MarshalJSON() ([]byte, error) {
-	if !d.Valid() {
-		return []byte("null"), nil
-	}
-	return json.Marshal(d.String())
 }
 
 // MarshalGQL writes the normalized form, or null.

@@ -110,14 +110,6 @@ func (d *Decimal) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// MarshalJSON writes the decimal as a JSON string.
-func (d Decimal) MarshalJSON() ([]byte, error) {
-	if !d.Valid() {
-		return []byte("null"), nil
-	}
-	return json.Marshal(d.text)
-}
-
 // MarshalGQL writes the decimal as a string: JSON numbers lose precision in
 // JavaScript clients.
 func (d Decimal) MarshalGQL(w io.Writer) {
