@@ -1,6 +1,6 @@
 module customergraph
 
-go 1.26.8
+go 1.27.3
 
 require (
 	github.com/99designs/gqlgen v0.17.98

@@ -3,6 +3,8 @@
 # Needs Go, Node.js and npm; installs the npm packages it uses itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The toolchain go.mod names; the go command fetches it through the module proxy.
+export GOTOOLCHAIN=go1.27.3
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
