@@ -86,6 +86,10 @@ func newApp(cfg config, log zerolog.Logger) (*app, error) {
 	// Loaders live for one operation: a WebSocket carries many, and none may
 	// see another's cached answers.
 	gql.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		ctx, refused := operationBounds(ctx, cfg, streams, log)
+		if refused != nil {
+			return graphql.OneShot(refused)
+		}
 		return next(loaders.With(ctx, loaders.New(client, m.Batch)))
 	})
 	gql.SetErrorPresenter(resolvers.ErrorPresenter(log))
@@ -106,7 +110,10 @@ func (a *app) handler() http.Handler {
 	// GRAPH_CALLBACK_SECRET) is what admits it.
 	mux.Handle("POST "+callbacks.Path+"/{requestId}", a.callbacks.Handler())
 	if a.cfg.OpsAddr == "" {
-		a.mountOps(mux)
+		// On the public port, what tells an attacker about the process
+		// (metrics, profiles) needs a client key when keys are configured;
+		// the probes stay open for load balancers.
+		a.mountOps(mux, a.cfg.clients)
 	}
 	if a.cfg.on(a.cfg.Playground) {
 		introspection := a.cfg.on(a.cfg.Introspection)
@@ -136,26 +143,25 @@ func (a *app) handler() http.Handler {
 // opsHandler serves the operator endpoints alone, for GRAPH_OPS_ADDR.
 func (a *app) opsHandler() http.Handler {
 	mux := http.NewServeMux()
-	a.mountOps(mux)
+	a.mountOps(mux, nil)
 	return mux
 }
 
 // mountOps adds /healthz, /readyz, /metrics and, with GRAPH_PPROF, pprof.
-// They carry no client key check: serve them on GRAPH_OPS_ADDR, an
-// internal address, to keep them off the public port.
-func (a *app) mountOps(mux *http.ServeMux) {
+// With keys, /metrics and pprof need one of them; on GRAPH_OPS_ADDR, an
+// internal address, nothing does.
+func (a *app) mountOps(mux *http.ServeMux, keys []clientKey) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
-	mux.Handle("GET /metrics", a.metrics.Handler())
+	mux.Handle("GET /metrics", authenticate(keys, a.metrics.Handler()))
 	if a.cfg.PProf {
-		mux.HandleFunc("/debug/pprof/", pprof.Index)
-		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		for p, h := range map[string]http.HandlerFunc{"/debug/pprof/": pprof.Index, "/debug/pprof/cmdline": pprof.Cmdline,
+			"/debug/pprof/profile": pprof.Profile, "/debug/pprof/symbol": pprof.Symbol, "/debug/pprof/trace": pprof.Trace} {
+			mux.Handle(p, authenticate(keys, h))
+		}
 	}
 }
 
@@ -187,9 +193,12 @@ func (a *app) perRequest(next http.Handler) http.Handler {
 		// Streams (WebSocket, SSE) live longer than a request: they get
 		// neither the request deadline nor the server's read/write timeouts
 		// (which would cut them after 30/90 s); each subscription bounds
-		// itself with GRAPH_STREAM_TIMEOUT instead.
+		// itself with GRAPH_STREAM_TIMEOUT instead, and every query or
+		// mutation they carry gets GRAPH_REQUEST_TIMEOUT (operationBounds).
 		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 			ctx = resolvers.OnWebSocket(ctx)
+		} else if isStream(r) {
+			ctx = resolvers.OnEventStream(ctx)
 		}
 		if isStream(r) {
 			rc := http.NewResponseController(w)
@@ -216,11 +225,15 @@ func clientIdentity(r *http.Request) string {
 	if s := statsFrom(r.Context()); s != nil && s.client != "anonymous" {
 		return "key:" + s.client
 	}
+	return "ip:" + remoteHost(r)
+}
+
+func remoteHost(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		host = r.RemoteAddr
+		return r.RemoteAddr
 	}
-	return "ip:" + host
+	return host
 }
 
 // originHosts turns CORS origins into WebSocket origin host patterns.

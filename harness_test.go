@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"io"
@@ -189,4 +190,35 @@ func httpGet(url string) (int, error) {
 func readFile(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	return string(b), err
+}
+
+// sseEvents sends q with Accept: text/event-stream and returns the data of
+// each "next" event until the stream completes; headers are optional
+// name/value pairs.
+func sseEvents(t *testing.T, base, q string, headers ...string) []string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": q})
+	req, _ := http.NewRequest("POST", base+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out []string
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		line := sc.Text()
+		if data, ok := strings.CutPrefix(line, "data: "); ok && data != "" {
+			out = append(out, data)
+		}
+		if line == "event: complete" {
+			break
+		}
+	}
+	return out
 }

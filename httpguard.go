@@ -53,18 +53,56 @@ func guardBody(max int64, next http.Handler) http.Handler {
 			writeError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "the request body exceeds the limit of "+itoa(max)+" bytes")
 			return
 		}
-		if !json.Valid(body) {
-			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body is not valid JSON")
+		if err := json.Unmarshal(body, new(json.RawMessage)); err != nil {
+			msg := "the request body is not valid JSON"
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				msg += " (at byte " + itoa(se.Offset) + ")"
+			}
+			writeError(w, http.StatusBadRequest, "BAD_REQUEST", msg)
 			return
 		}
 		if t := bytes.TrimSpace(body); len(t) == 0 || t[0] != '{' {
 			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the body must be one JSON object {\"query\": …}; batches of operations are not supported")
 			return
 		}
+		if msg := checkEnvelope(body); msg != "" {
+			writeError(w, http.StatusBadRequest, "BAD_REQUEST", msg)
+			return
+		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// checkEnvelope checks the members of a GraphQL-over-HTTP request body, so
+// that gqlgen never fails to decode it: its decode error quotes the whole
+// body (a voucher code with it) into the log and the answer.
+func checkEnvelope(body []byte) string {
+	var env map[string]json.RawMessage
+	if err := json.Unmarshal(body, &env); err != nil {
+		return "the body must be one JSON object {\"query\": …}"
+	}
+	kinds := []struct {
+		name, want string
+		ok         func(byte) bool
+	}{
+		{"query", "a string", func(c byte) bool { return c == '"' }},
+		{"operationName", "a string or null", func(c byte) bool { return c == '"' || c == 'n' }},
+		{"variables", "an object or null", func(c byte) bool { return c == '{' || c == 'n' }},
+		{"extensions", "an object or null", func(c byte) bool { return c == '{' || c == 'n' }},
+	}
+	for _, k := range kinds {
+		v, ok := env[k.name]
+		if !ok {
+			continue
+		}
+		if v = bytes.TrimSpace(v); len(v) == 0 || !k.ok(v[0]) {
+			return "\"" + k.name + "\" must be " + k.want
+		}
+	}
+	return ""
 }
 
 // authenticate admits a request whose "Authorization: Bearer <key>" hashes
@@ -108,22 +146,34 @@ func clientName(keys []clientKey, authorization string) string {
 
 // wsInit admits a WebSocket whose upgrade carried no key if its
 // connection_init payload has one ({"Authorization": "Bearer <key>"}).
+// A refusal closes with 4403 Forbidden, which graphql-ws clients treat as
+// final: they stop instead of reconnecting at once, forever (a 1000 close
+// means "try again"). The ack carries nothing of the client's payload.
 func wsInit(keys []clientKey) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		if len(keys) == 0 {
-			return ctx, &p, nil
+			return ctx, nil, nil
 		}
 		if s := statsFrom(ctx); s != nil && s.authenticated() {
-			return ctx, &p, nil
+			return ctx, nil, nil
 		}
 		name := clientName(keys, p.Authorization())
 		if name == "" {
+			if s := statsFrom(ctx); s != nil {
+				s.refuse()
+			}
+			ctx = transport.WithWebsocketCloseCode(ctx, closeForbidden)
+			ctx = transport.AppendCloseReason(ctx, "Forbidden")
 			return ctx, nil, errors.New("send a client key as Authorization: Bearer <key>, in the upgrade request or the connection_init payload")
 		}
 		setClient(ctx, name)
-		return resolvers.WithClientID(ctx, "key:"+name), &p, nil
+		return resolvers.WithClientID(ctx, "key:"+name), nil, nil
 	}
 }
+
+// closeForbidden is graphql-transport-ws's close code for a refused
+// connection_init.
+const closeForbidden = 4403
 
 // httpStatuses aligns gqlgen's status codes with the GraphQL-over-HTTP
 // spec: a mutation sent by GET is 405 (gqlgen says 406), and a request error

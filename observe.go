@@ -15,6 +15,14 @@ import (
 	"customergraph/upstream"
 )
 
+// refuse marks the request as refused authentication (a WebSocket whose
+// connection_init had no valid key).
+func (s *requestStats) refuse() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refused = true
+}
+
 func (s *requestStats) authenticated() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -38,6 +46,7 @@ type requestStats struct {
 	codes         []string
 	hasData       bool
 	upstreamCalls int
+	refused       bool
 }
 
 type statsKey struct{}
@@ -127,6 +136,7 @@ func (r *recorder) Write(b []byte) (int, error) {
 
 // accessLog writes one line per GraphQL request and records its metrics.
 func accessLog(log zerolog.Logger, m *metrics.Metrics, next http.Handler) http.Handler {
+	refusals := &throttle{every: time.Second}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		w.Header().Set("X-Request-ID", transactionID(r))
@@ -138,16 +148,42 @@ func accessLog(log zerolog.Logger, m *metrics.Metrics, next http.Handler) http.H
 		defer s.mu.Unlock()
 		outcome := "ok"
 		switch {
+		case s.refused:
+			outcome = "refused"
 		case len(s.codes) > 0 && s.hasData:
 			outcome = "partial"
 		case len(s.codes) > 0 || rec.status >= 400:
 			outcome = "error"
 		}
 		m.Request(s.operation, outcome, d, s.codes)
-		log.Info().Str("method", r.Method).Int("status", rec.status).Int("bytes", rec.bytes).
+		if s.refused && !refusals.allow(remoteHost(r)) {
+			return // a client retrying a refused key is logged once a second
+		}
+		log.Info().Str("method", r.Method).Int("status", rec.status).Int64("requestBytes", max(r.ContentLength, 0)).Int("bytes", rec.bytes).
 			Str("operation", s.operation).Str("outcome", outcome).Strs("codes", s.codes).
 			Int("upstreamCalls", s.upstreamCalls).Dur("duration", d).
 			Str("transactionId", rec.Header().Get("X-Request-ID")).Str("client", s.client).
 			Msg("graphql request")
 	})
+}
+
+// throttle allows one event per key per period.
+type throttle struct {
+	every time.Duration
+	mu    sync.Mutex
+	last  map[string]time.Time
+}
+
+func (t *throttle) allow(key string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := time.Now()
+	if t.last == nil || len(t.last) > 10000 {
+		t.last = map[string]time.Time{}
+	}
+	if now.Sub(t.last[key]) < t.every {
+		return false
+	}
+	t.last[key] = now
+	return true
 }

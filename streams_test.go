@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -249,45 +251,135 @@ func TestProvisioningOverSSE(t *testing.T) {
 	}
 }
 
+// callbackRecorder is the sandbox's callback client: it posts as usual and
+// remembers each URL, so a test knows the per-request token the API got.
+type callbackRecorder struct {
+	mu   sync.Mutex
+	urls []string
+}
+
+func (c *callbackRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.mu.Lock()
+	c.urls = append(c.urls, r.URL.String())
+	c.mu.Unlock()
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func (c *callbackRecorder) last(t *testing.T) *url.URL {
+	t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.urls) == 0 {
+		t.Fatal("the sandbox posted no callback")
+	}
+	u, err := url.Parse(c.urls[len(c.urls)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func postCallback(t *testing.T, target, body, secretHeader string) int {
+	t.Helper()
+	req, _ := http.NewRequest("POST", target, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if secretHeader != "" {
+		req.Header.Set("X-Callback-Secret", secretHeader)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 func TestBadCallbacksAreRefused(t *testing.T) {
-	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.CallbackSecret = "cb-s3cret" })
+	rec := &callbackRecorder{}
+	g := newTestGraph(t, sandbox.Options{CallbackClient: &http.Client{Transport: rec}}, func(c *config) { c.CallbackSecret = "cb-s3cret" })
 	r := g.query(`mutation { unsubscribeAll(customerId: "27831000001", providerId: "101") { requestId } }`, nil)
 	reqID, _ := at(r.Data, "unsubscribeAll.requestId").(string)
 	if reqID == "" {
 		t.Fatalf("%+v", r)
 	}
 	g.sb.WaitCallbacks() // the sandbox's own, valid callback has been delivered
+	token := rec.last(t).Query().Get("token")
+	if len(token) < 32 {
+		t.Fatalf("callback URL %s has no unguessable token", rec.last(t))
+	}
 	good := `{"subscriptionId": 4, "subscriptionProviderId": 101, "statusCode": 2000, "status": "Unsubscribe successful", "description": "done"}`
+	tok := "token=" + token
 	cases := []struct {
 		name, path, body string
 		header           string
 		want             int
 	}{
-		{"no secret", "/" + reqID, good, "", 401},
-		{"wrong secret", "/" + reqID + "?secret=nope", good, "", 401},
-		{"unknown request", "/0123?secret=cb-s3cret", good, "", 404},
-		{"not JSON", "/" + reqID + "?secret=cb-s3cret", `{"status":`, "", 400},
-		{"not an Unsubscribe", "/" + reqID + "?secret=cb-s3cret", `{"hello": "world"}`, "", 400},
-		{"too large", "/" + reqID + "?secret=cb-s3cret", `{"description": "` + strings.Repeat("x", 20000) + `"}`, "", 413},
-		{"secret in a header, repeated result", "/" + reqID, good, "cb-s3cret", 200},
+		{"no secret", "/" + reqID + "?" + tok, good, "", 401},
+		{"wrong secret", "/" + reqID + "?secret=nope&" + tok, good, "", 401},
+		{"no token", "/" + reqID + "?secret=cb-s3cret", good, "", 401},
+		{"wrong token", "/" + reqID + "?secret=cb-s3cret&token=0123456789abcdef0123456789abcdef", good, "", 401},
+		{"unknown request", "/0123?secret=cb-s3cret&" + tok, good, "", 404},
+		{"not JSON", "/" + reqID + "?secret=cb-s3cret&" + tok, `{"status":`, "", 400},
+		{"not an Unsubscribe", "/" + reqID + "?secret=cb-s3cret&" + tok, `{"hello": "world"}`, "", 400},
+		{"too large", "/" + reqID + "?secret=cb-s3cret&" + tok, `{"description": "` + strings.Repeat("x", 20000) + `"}`, "", 413},
+		{"secret in a header, repeated result", "/" + reqID + "?" + tok, good, "cb-s3cret", 200},
 	}
 	for _, tc := range cases {
-		req, _ := http.NewRequest("POST", g.url+"/callback/delete-all-subscriptions"+tc.path, strings.NewReader(tc.body))
-		req.Header.Set("Content-Type", "application/json")
-		if tc.header != "" {
-			req.Header.Set("X-Callback-Secret", tc.header)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != tc.want {
-			t.Errorf("%s: %d, want %d", tc.name, resp.StatusCode, tc.want)
+		if got := postCallback(t, g.url+"/callback/delete-all-subscriptions"+tc.path, tc.body, tc.header); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
 		}
 	}
 	if r := g.query(`{ __typename }`, nil); at(r.Data, "__typename") != "Query" {
 		t.Error("server down after bad callbacks")
+	}
+}
+
+// TestForgedCallbacksChangeNothing: with the default configuration (no
+// GRAPH_CALLBACK_SECRET), a post that knows the request id but not the
+// token is refused, and the results the client receives are the API's.
+func TestForgedCallbacksChangeNothing(t *testing.T) {
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	r := g.query(`mutation { unsubscribeAll(customerId: "27831000001", providerId: "101") { requestId expectedResults } }`, nil)
+	reqID, _ := at(r.Data, "unsubscribeAll.requestId").(string)
+	if reqID == "" {
+		t.Fatalf("%+v", r)
+	}
+	forged := `{"subscriptionId": 4, "subscriptionProviderId": 101, "statusCode": 5000, "status": "Unsubscribe failed", "description": "forged"}`
+	if got := postCallback(t, g.url+"/callback/delete-all-subscriptions/"+reqID, forged, ""); got != 401 {
+		t.Errorf("forged post without token: %d, want 401", got)
+	}
+	g.sb.WaitCallbacks()
+	events := sseEvents(t, g.url, `subscription { unsubscribeAllResults(requestId: "`+reqID+`") { description } }`)
+	for _, e := range events {
+		if strings.Contains(e, "forged") {
+			t.Errorf("a forged result reached the client: %s", e)
+		}
+	}
+	if len(events) == 0 {
+		t.Error("the real results did not arrive")
+	}
+}
+
+// TestCallbackResultsAreTheirOwners: another client key cannot watch the
+// results of someone else's unsubscribe-all.
+func TestCallbackResultsAreTheirOwners(t *testing.T) {
+	g := newTestGraph(t, sandbox.Options{}, func(c *config) {
+		c.clients = []clientKey{{name: "alice", hash: hashKey("alice-key")}, {name: "bob", hash: hashKey("bob-key")}}
+	})
+	r := g.query(`mutation { unsubscribeAll(customerId: "27831000001", providerId: "101") { requestId } }`, nil, "Authorization", "Bearer alice-key")
+	reqID, _ := at(r.Data, "unsubscribeAll.requestId").(string)
+	if reqID == "" {
+		t.Fatalf("%+v", r)
+	}
+	g.sb.WaitCallbacks()
+	sub := `subscription { unsubscribeAllResults(requestId: "` + reqID + `") { status } }`
+	bob := sseEvents(t, g.url, sub, "Authorization", "Bearer bob-key")
+	if len(bob) != 1 || !strings.Contains(bob[0], `"NOT_FOUND"`) || strings.Contains(bob[0], "UNSUBSCRIBE") {
+		t.Errorf("bob watching alice's request: %v", bob)
+	}
+	alice := sseEvents(t, g.url, sub, "Authorization", "Bearer alice-key")
+	if len(alice) == 0 || !strings.Contains(alice[0], `"status":"UNSUBSCRIBE_SUCCESSFUL"`) {
+		t.Errorf("alice watching her own request: %v", alice)
 	}
 }
 

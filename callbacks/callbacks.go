@@ -2,7 +2,12 @@
 // API posts after an unsubscribe-all (its /callback/delete-all-subscriptions
 // operation). Each unsubscribe-all gets its own unguessable URL, so every
 // callback is matched to the request that caused it; results are kept for a
-// bounded time and streamed to whoever watches that request.
+// bounded time and streamed to the client that made that request.
+//
+// The request id travels to the client, so it admits nothing by itself:
+// each callback URL also carries a per-request token that only the API is
+// given (in the callback URL), and only the client that started the
+// request may watch its results.
 package callbacks
 
 import (
@@ -14,6 +19,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -45,6 +51,8 @@ type Registry struct {
 }
 
 type request struct {
+	token    string // unguessable, in the callback URL only
+	owner    string // the client that started it
 	created  time.Time
 	expected map[string]bool // subscription ids still to come
 	results  []upstream.Unsubscribed
@@ -82,12 +90,17 @@ func (r *Registry) Enabled() bool {
 	return r.base != ""
 }
 
-// Register opens a request expecting one result per subscription id and
-// returns its id and the callback URL to give the API.
-func (r *Registry) Register(expected []string) (id, callbackURL string, err error) {
+func randomHex() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
-	id = hex.EncodeToString(b)
+	return hex.EncodeToString(b)
+}
+
+// Register opens a request of owner expecting one result per subscription
+// id, and returns its id and the callback URL to give the API.
+func (r *Registry) Register(owner string, expected []string) (id, callbackURL string, err error) {
+	id = randomHex()
+	token := randomHex()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.base == "" {
@@ -97,15 +110,16 @@ func (r *Registry) Register(expected []string) (id, callbackURL string, err erro
 	if len(r.pending) >= r.opts.MaxPending {
 		return "", "", errors.New("too many unsubscribe-all requests are waiting for results")
 	}
-	req := &request{created: time.Now(), expected: map[string]bool{}, changed: make(chan struct{})}
+	req := &request{token: token, owner: owner, created: time.Now(), expected: map[string]bool{}, changed: make(chan struct{})}
 	for _, e := range expected {
 		req.expected[e] = true
 	}
 	r.pending[id] = req
-	u := r.base + Path + "/" + id
+	q := url.Values{"token": {token}}
 	if r.opts.Secret != "" {
-		u += "?secret=" + r.opts.Secret
+		q.Set("secret", r.opts.Secret)
 	}
+	u := r.base + Path + "/" + id + "?" + q.Encode()
 	return id, u, nil
 }
 
@@ -137,6 +151,11 @@ func (r *Registry) Handler() http.Handler {
 				return
 			}
 		}
+		token := req.URL.Query().Get("token")
+		if token == "" {
+			http.Error(w, "missing callback token", http.StatusUnauthorized)
+			return
+		}
 		var body upstream.Unsubscribed
 		raw, err := io.ReadAll(io.LimitReader(req.Body, r.opts.MaxBody+1))
 		if err != nil || int64(len(raw)) > r.opts.MaxBody {
@@ -147,7 +166,11 @@ func (r *Registry) Handler() http.Handler {
 			http.Error(w, "the body must be an Unsubscribe object with status and statusCode", http.StatusBadRequest)
 			return
 		}
-		if err := r.deliver(req.PathValue("requestId"), body); err != nil {
+		switch err := r.deliver(req.PathValue("requestId"), token, body); {
+		case errors.Is(err, errWrongToken):
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+			return
+		case err != nil:
 			http.Error(w, err.Error(), http.StatusNotFound)
 			return
 		}
@@ -155,12 +178,17 @@ func (r *Registry) Handler() http.Handler {
 	})
 }
 
-func (r *Registry) deliver(id string, res upstream.Unsubscribed) error {
+var errWrongToken = errors.New("wrong callback token")
+
+func (r *Registry) deliver(id, token string, res upstream.Unsubscribed) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	req, ok := r.pending[id]
 	if !ok || time.Since(req.created) > r.opts.TTL {
 		return ErrUnknown
+	}
+	if subtle.ConstantTimeCompare([]byte(token), []byte(req.token)) != 1 {
+		return errWrongToken
 	}
 	key := string(res.SubscriptionID)
 	waiting, known := req.expected[key]
@@ -177,13 +205,14 @@ func (r *Registry) deliver(id string, res upstream.Unsubscribed) error {
 	return nil
 }
 
-// Watch streams the results of request id: those already in, then each new
-// one, until every expected result arrived, wait passes, or ctx ends.
-func (r *Registry) Watch(ctx context.Context, id string, wait time.Duration) (<-chan upstream.Unsubscribed, error) {
+// Watch streams the results of request id to its owner: those already in,
+// then each new one, until every expected result arrived, wait passes, or
+// ctx ends. Another client is told the id is unknown, as if it were.
+func (r *Registry) Watch(ctx context.Context, id, owner string, wait time.Duration) (<-chan upstream.Unsubscribed, error) {
 	r.mu.Lock()
-	_, ok := r.pending[id]
+	req, ok := r.pending[id]
 	r.mu.Unlock()
-	if !ok {
+	if !ok || req.owner != owner {
 		return nil, ErrUnknown
 	}
 	out := make(chan upstream.Unsubscribed, 1)

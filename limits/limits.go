@@ -114,7 +114,7 @@ func (e *Extension) check(doc *ast.QueryDocument) *gqlerror.Error {
 			return Error("field", e.Limits.Fields, s.fields)
 		}
 		if op.Operation == ast.Mutation && e.Limits.Mutations > 0 {
-			if n := rootFields(op.SelectionSet, frags); n > e.Limits.Mutations {
+			if n := rootFields(op.SelectionSet, frags, map[string]int{}, map[string]bool{}); n > e.Limits.Mutations {
 				return Error("mutation", e.Limits.Mutations, n)
 			}
 		}
@@ -162,19 +162,39 @@ func measure(set ast.SelectionSet, frags map[string]*ast.FragmentDefinition, mem
 	return s
 }
 
-func rootFields(set ast.SelectionSet, frags map[string]*ast.FragmentDefinition) int {
+// rootFields counts the root fields a mutation executes, with every
+// fragment spread and inline fragment expanded at any depth: each one may
+// move money. A fragment is counted once (memo) however often it is spread,
+// so doubling spreads cannot blow up the count's cost; the count saturates.
+// A fragment cycle counts nothing (validation rejects it), and __typename
+// writes nothing and is not counted.
+func rootFields(set ast.SelectionSet, frags map[string]*ast.FragmentDefinition, memo map[string]int, visiting map[string]bool) int {
+	const most = 1 << 30
 	n := 0
 	for _, sel := range set {
 		switch x := sel.(type) {
 		case *ast.Field:
-			n++
-		case *ast.InlineFragment:
-			n += rootFields(x.SelectionSet, frags)
-		case *ast.FragmentSpread:
-			if f := frags[x.Name]; f != nil {
-				n += rootFields(f.SelectionSet, nil)
+			if x.Name != "__typename" {
+				n++
 			}
+		case *ast.InlineFragment:
+			n += rootFields(x.SelectionSet, frags, memo, visiting)
+		case *ast.FragmentSpread:
+			if c, ok := memo[x.Name]; ok {
+				n += c
+				break
+			}
+			f := frags[x.Name]
+			if f == nil || visiting[x.Name] {
+				continue
+			}
+			visiting[x.Name] = true
+			c := rootFields(f.SelectionSet, frags, memo, visiting)
+			visiting[x.Name] = false
+			memo[x.Name] = c
+			n += c
 		}
+		n = min(n, most)
 	}
 	return n
 }

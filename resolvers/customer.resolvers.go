@@ -97,14 +97,19 @@ func (r *customerResolver) Plans(ctx context.Context, obj *model.Customer, typeA
 
 // Plan is the resolver for the plan field.
 func (r *customerResolver) Plan(ctx context.Context, obj *model.Customer, productCode string) (*upstream.Plans, error) {
-	if productCode == "" || len(productCode) > 64 {
-		return nil, inputErrorf("productCode must be 1 to 64 characters")
+	if err := checkIDs("productCode", productCode); err != nil {
+		return nil, err
 	}
 	return loaders.For(ctx).Product.Load(ctx, loaders.ProductKey{ID: obj.ID, ProductCode: productCode})()
 }
 
 // Subscriptions is the resolver for the subscriptions field.
 func (r *customerResolver) Subscriptions(ctx context.Context, obj *model.Customer, providerID *string) ([]upstream.ProviderSubscriptions, error) {
+	if providerID != nil {
+		if err := checkIDs("providerId", *providerID); err != nil {
+			return nil, err
+		}
+	}
 	l, err := loaders.For(ctx).Subscriptions.Load(ctx, loaders.SubscriptionsKey{ID: obj.ID, ProviderID: deref(providerID)})()
 	if err != nil {
 		return nil, err
@@ -114,8 +119,8 @@ func (r *customerResolver) Subscriptions(ctx context.Context, obj *model.Custome
 
 // Subscription is the resolver for the subscription field.
 func (r *customerResolver) Subscription(ctx context.Context, obj *model.Customer, id string, providerID string) (*upstream.Subscription, error) {
-	if id == "" || providerID == "" {
-		return nil, inputErrorf("id and providerId must not be empty")
+	if err := checkIDs("id", id, "providerId", providerID); err != nil {
+		return nil, err
 	}
 	return loaders.For(ctx).Subscription.Load(ctx, loaders.SubscriptionKey{ID: obj.ID, SubscriptionID: id, ProviderID: providerID})()
 }

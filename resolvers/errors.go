@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/rs/zerolog"
@@ -93,7 +94,7 @@ func upstreamMessage(e *upstream.Error) string {
 	case upstream.KindBadResponse:
 		return fmt.Sprintf("the %s API sent an answer the facade cannot read", e.API)
 	case upstream.KindOutcomeUnknown:
-		return fmt.Sprintf("the %s API received the request but no answer came: it may or may not have taken effect; check before retrying", e.API)
+		return fmt.Sprintf("the %s API was sent the write but gave no clear answer: it may or may not have taken effect; check before retrying, quoting transactionId %s", e.API, e.TransactionID)
 	}
 	return "internal error"
 }
@@ -110,6 +111,9 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 		var se *scalar.InputError
 		var nf *NotFoundError
 		switch {
+		case errors.As(err, &ue) && ue.Local():
+			out.Message = ue.Message
+			out.Extensions = map[string]any{"code": kindCodes[ue.Kind]}
 		case errors.As(err, &ue):
 			up := map[string]any{"api": ue.API, "op": ue.Op, "httpStatus": ue.HTTPStatus, "transactionId": ue.TransactionID}
 			if ue.RetryAfter > 0 {
@@ -137,12 +141,21 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 			// gqlgen's own parse/validation errors already carry a code.
 		default:
 			txn := upstream.CallerFrom(ctx).TransactionID
-			log.Error().Err(err).Str("transactionId", txn).Str("path", out.Path.String()).Msg("internal error")
+			log.Error().Str("error", withoutBody(err.Error())).Str("transactionId", txn).Str("path", out.Path.String()).Msg("internal error")
 			out.Message = "internal error; quote transactionId " + txn + " to support"
 			out.Extensions = map[string]any{"code": CodeInternal, "transactionId": txn}
 		}
 		return out
 	}
+}
+
+// withoutBody cuts what gqlgen appends of a request body to its decode
+// errors ("… body:{…}"): a body may hold a voucher code.
+func withoutBody(msg string) string {
+	if i := strings.Index(msg, " body:"); i >= 0 {
+		return msg[:i] + " [request body not logged]"
+	}
+	return msg
 }
 
 // Recover turns a panic in a resolver into INTERNAL_SERVER_ERROR, logged.

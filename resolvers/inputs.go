@@ -115,13 +115,14 @@ func subscribeRequest(in model.SubscribeInput) (string, upstream.SubscribeReques
 	if err != nil {
 		return "", req, err
 	}
-	for _, f := range []struct{ name, v string }{{"subscriptionId", in.SubscriptionID}, {"providerId", in.ProviderID}, {"name", in.Name}} {
-		if err := required(f.name, f.v, 128); err != nil {
-			return "", req, err
-		}
+	if err := checkIDs("subscriptionId", in.SubscriptionID, "providerId", in.ProviderID); err != nil {
+		return "", req, err
+	}
+	if err := required("name", in.Name, 128); err != nil {
+		return "", req, err
 	}
 	req = upstream.SubscribeRequest{
-		SubscriptionID: strings.TrimSpace(in.SubscriptionID), ProviderID: strings.TrimSpace(in.ProviderID), Name: strings.TrimSpace(in.Name),
+		SubscriptionID: in.SubscriptionID, ProviderID: in.ProviderID, Name: strings.TrimSpace(in.Name),
 		Description: deref(in.Description), Length: deref(in.Length), RegistrationChannel: deref(in.RegistrationChannel),
 		SendSmsNotification: in.SendSmsNotification, AutoRenew: in.AutoRenew,
 	}
@@ -188,10 +189,8 @@ func statusKey(customerID, subscriptionID, providerID, statusID string) (loaders
 	if err != nil {
 		return loaders.StatusKey{}, err
 	}
-	for _, f := range []struct{ name, v string }{{"subscriptionId", subscriptionID}, {"providerId", providerID}, {"statusId", statusID}} {
-		if err := required(f.name, f.v, 128); err != nil {
-			return loaders.StatusKey{}, err
-		}
+	if err := checkIDs("subscriptionId", subscriptionID, "providerId", providerID, "statusId", statusID); err != nil {
+		return loaders.StatusKey{}, err
 	}
 	return loaders.StatusKey{ID: id, SubscriptionID: subscriptionID, ProviderID: providerID, StatusID: statusID}, nil
 }

@@ -53,10 +53,7 @@ func (r *mutationResolver) Unsubscribe(ctx context.Context, customerID string, s
 	if err != nil {
 		return nil, err
 	}
-	if err := required("subscriptionId", subscriptionID, 128); err != nil {
-		return nil, err
-	}
-	if err := required("providerId", providerID, 128); err != nil {
+	if err := checkIDs("subscriptionId", subscriptionID, "providerId", providerID); err != nil {
 		return nil, err
 	}
 	return r.Client.Subscriptions.Unsubscribe(ctx, id, subscriptionID, providerID)
@@ -68,7 +65,7 @@ func (r *mutationResolver) UnsubscribeAll(ctx context.Context, customerID string
 	if err != nil {
 		return nil, err
 	}
-	if err := required("providerId", providerID, 128); err != nil {
+	if err := checkIDs("providerId", providerID); err != nil {
 		return nil, err
 	}
 	// The results come back one per removed subscription: list them first so
@@ -88,7 +85,7 @@ func (r *mutationResolver) UnsubscribeAll(ctx context.Context, customerID string
 	var requestID *string
 	callbackURL := ""
 	if r.Callbacks != nil && r.Callbacks.Enabled() {
-		reqID, u, err := r.Callbacks.Register(expected)
+		reqID, u, err := r.Callbacks.Register(clientID(ctx), expected)
 		if err != nil {
 			return nil, err
 		}
@@ -193,7 +190,7 @@ func (r *subscriptionResolver) SubscriptionProvisioning(ctx context.Context, cus
 
 // UnsubscribeAllResults is the resolver for the unsubscribeAllResults field.
 func (r *subscriptionResolver) UnsubscribeAllResults(ctx context.Context, requestID string) (<-chan *upstream.Unsubscribed, error) {
-	if err := required("requestId", requestID, 64); err != nil {
+	if err := checkIDs("requestId", requestID); err != nil {
 		return nil, err
 	}
 	if r.Callbacks == nil {
@@ -203,7 +200,7 @@ func (r *subscriptionResolver) UnsubscribeAllResults(ctx context.Context, reques
 	if err != nil {
 		return nil, err
 	}
-	results, err := r.Callbacks.Watch(ctx, requestID, r.StreamTimeout)
+	results, err := r.Callbacks.Watch(ctx, requestID, clientID(ctx), r.StreamTimeout)
 	if err != nil {
 		release()
 		return nil, &NotFoundError{Message: err.Error()}

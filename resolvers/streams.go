@@ -69,6 +69,29 @@ func onWebSocket(ctx context.Context) bool {
 	return v
 }
 
+type eventStreamKey struct{}
+
+// OnEventStream marks ctx as a request answered as text/event-stream (SSE).
+func OnEventStream(ctx context.Context) context.Context {
+	return context.WithValue(ctx, eventStreamKey{}, true)
+}
+
+// IsStream reports whether ctx belongs to a WebSocket or an SSE request:
+// those carry no HTTP request deadline of their own.
+func IsStream(ctx context.Context) bool {
+	sse, _ := ctx.Value(eventStreamKey{}).(bool)
+	return sse || onWebSocket(ctx)
+}
+
+// IsEventStream reports whether ctx belongs to an SSE request.
+func IsEventStream(ctx context.Context) bool {
+	v, _ := ctx.Value(eventStreamKey{}).(bool)
+	return v
+}
+
+// ClientID is who is asking (see WithClientID).
+func ClientID(ctx context.Context) string { return clientID(ctx) }
+
 type clientIDKey struct{}
 
 // WithClientID tags ctx with who is asking: the client key's name, or the

@@ -58,6 +58,9 @@ type statusWriter struct {
 	status int
 }
 
+// Unwrap lets a Drop fault hijack the connection.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
@@ -85,6 +88,10 @@ func (s *Server) handle(mux *http.ServeMux, api, op string, a auth, pattern stri
 		s.delay(r.Context(), api)
 		if !s.authorized(r, a) {
 			apiError(sw, r, api, op, http.StatusUnauthorized, "Unauthorized", "missing or invalid credentials")
+			return
+		}
+		if f := s.takeFault(op); f != nil {
+			serveFault(sw, r, f, api, op, h)
 			return
 		}
 		h(sw, r)

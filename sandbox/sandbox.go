@@ -67,6 +67,7 @@ type Server struct {
 	inFlight  map[string]int // requests being answered, per API
 	maxFlight map[string]int // the most ever in flight, per API
 	nextSubID int
+	faults    map[string]*Fault // per operation, declared by tests
 
 	callbacks sync.WaitGroup
 }
@@ -117,9 +118,10 @@ func (s *Server) resetState() {
 	s.inFlight = map[string]int{}
 	s.maxFlight = map[string]int{}
 	s.nextSubID = 100
+	s.faults = map[string]*Fault{}
 }
 
-// Reset forgets every write, counter, log entry and token. Latency settings stay.
+// Reset forgets every write, counter, log entry, token and fault. Latency settings stay.
 func (s *Server) Reset() { s.resetState() }
 
 // Calls returns the number of received requests per operation name

@@ -161,6 +161,15 @@ type VerifyRequest struct {
 	Extension                  []Extension `json:"extension,omitempty"`
 }
 
+// secrets are the identity numbers: personal data an error must not quote.
+func (r VerifyRequest) secrets() []string {
+	out := make([]string, 0, len(r.Identity))
+	for _, i := range r.Identity {
+		out = append(out, i.Value)
+	}
+	return out
+}
+
 // Extension is a pass-through value.
 type Extension struct {
 	ExtensionInformation string `json:"extensionInformation"`
@@ -169,5 +178,5 @@ type Extension struct {
 // Verify is POST /accountholders/{id}/verify. It changes nothing upstream,
 // but as a POST it is not retried.
 func (s *AccountholdersService) Verify(ctx context.Context, id string, r VerifyRequest) (*Validation, error) {
-	return s.status(ctx, call{op: "accountholders.verify", method: http.MethodPost, path: path("accountholders", id, "verify"), body: r})
+	return s.status(ctx, call{op: "accountholders.verify", method: http.MethodPost, path: path("accountholders", id, "verify"), body: r, customer: id, secrets: r.secrets()})
 }

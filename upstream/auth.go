@@ -5,20 +5,32 @@ import (
 	"errors"
 	"net/http"
 	"sync"
+	"time"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+	"golang.org/x/sync/singleflight"
 )
 
-// tokens caches one OAuth2 client-credentials token for all APIs. The
-// mutex is held during a fetch so that concurrent callers wait for that one
-// fetch instead of starting their own (no token storms).
-type tokens struct {
-	cfg  *clientcredentials.Config
-	http *http.Client
+// tokenFailureTTL is how long a failed token fetch is remembered: callers
+// in that window get the same error at once instead of each hammering a
+// failing token endpoint.
+const tokenFailureTTL = time.Second
 
-	mu  sync.Mutex
-	tok *oauth2.Token
+// tokens caches one OAuth2 client-credentials token for all APIs.
+// Concurrent callers share one fetch (no token storms); each waits for it
+// no longer than its own deadline, and the fetch itself is bounded by
+// MTN_TIMEOUT, so a black-holed token endpoint costs a request at most that.
+type tokens struct {
+	cfg     *clientcredentials.Config
+	http    *http.Client
+	timeout time.Duration
+	fetches singleflight.Group
+
+	mu       sync.Mutex
+	tok      *oauth2.Token
+	failed   error
+	failedAt time.Time
 }
 
 func newTokens(c Config, hc *http.Client) *tokens {
@@ -26,8 +38,9 @@ func newTokens(c Config, hc *http.Client) *tokens {
 		return nil
 	}
 	return &tokens{
-		cfg:  &clientcredentials.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, TokenURL: c.TokenURL, AuthStyle: oauth2.AuthStyleInHeader},
-		http: hc,
+		cfg:     &clientcredentials.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, TokenURL: c.TokenURL, AuthStyle: oauth2.AuthStyleInHeader},
+		http:    hc,
+		timeout: c.Timeout,
 	}
 }
 
@@ -35,16 +48,41 @@ func newTokens(c Config, hc *http.Client) *tokens {
 // cached one expires within oauth2's expiry margin.
 func (t *tokens) get(ctx context.Context) (string, error) {
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	if t.tok.Valid() {
-		return t.tok.AccessToken, nil
+		tok := t.tok.AccessToken
+		t.mu.Unlock()
+		return tok, nil
 	}
-	tok, err := t.cfg.Token(context.WithValue(ctx, oauth2.HTTPClient, t.http))
-	if err != nil {
+	if t.failed != nil && time.Since(t.failedAt) < tokenFailureTTL {
+		err := t.failed
+		t.mu.Unlock()
 		return "", err
 	}
-	t.tok = tok
-	return tok.AccessToken, nil
+	t.mu.Unlock()
+	ch := t.fetches.DoChan("token", func() (any, error) {
+		// Detached from the first caller: its hanging up must not fail the
+		// others waiting on the same fetch.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.timeout)
+		defer cancel()
+		tok, err := t.cfg.Token(context.WithValue(fctx, oauth2.HTTPClient, t.http))
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if err != nil {
+			t.failed, t.failedAt = err, time.Now()
+			return nil, err
+		}
+		t.tok, t.failed = tok, nil
+		return tok.AccessToken, nil
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return "", r.Err
+		}
+		return r.Val.(string), nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
 }
 
 // invalidate drops the cached token if it is still the one that was refused,
@@ -68,5 +106,9 @@ func tokenError(api, op string, err error) *Error {
 		}
 		return &Error{API: api, Op: op, Kind: k, HTTPStatus: re.Response.StatusCode, Message: "the token endpoint refused the client credentials"}
 	}
-	return &Error{API: api, Op: op, Kind: KindUnavailable, Message: "no access token: the token endpoint could not be reached"}
+	msg := "no access token: the token endpoint could not be reached"
+	if errors.Is(err, context.DeadlineExceeded) {
+		msg = "no access token: the token endpoint did not answer in time"
+	}
+	return &Error{API: api, Op: op, Kind: KindUnavailable, Message: msg}
 }

@@ -17,6 +17,7 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -40,6 +41,7 @@ type Call struct {
 	Duration        time.Duration
 	Attempts        int
 	TransactionID   string
+	Customer        string // for writes: whose money or service it touched
 }
 
 // Options are the non-environment settings of a Client.
@@ -77,6 +79,7 @@ func New(cfg Config, opts Options) (*Client, error) {
 		tr.MaxIdleConnsPerHost = cfg.MaxIdleConnsHost
 		hc = &http.Client{Transport: tr}
 	}
+	hc = noRedirects(hc)
 	tok := newTokens(cfg, hc)
 	mk := func(name, base string) *api {
 		a := &api{name: name, base: strings.TrimRight(base, "/"), cfg: cfg, http: hc, tokens: tok,
@@ -147,8 +150,12 @@ type call struct {
 	body         any         // JSON-encoded when non-nil
 	header       http.Header // extra headers
 	auth         authMode
-	forwardAuthz bool // forward the end user's X-Authorization
-	out          any  // decoded from a 2xx body when non-nil
+	forwardAuthz bool   // forward the end user's X-Authorization
+	out          any    // decoded from a 2xx body when non-nil
+	customer     string // logged with the outcome of a write
+	// secrets are values of the body (a voucher code) that must never reach
+	// a log or a client, even if the upstream quotes them in an error.
+	secrets []string
 }
 
 type reply struct {
@@ -158,10 +165,27 @@ type reply struct {
 }
 
 // do performs c with retries (GET only), and logs it once.
+//
+// A write (any method but GET) is sent at most once: never retried, never
+// re-sent after a refused token, never redirected. Once it may have left,
+// it runs on a context detached from the caller's, bounded by MTN_TIMEOUT,
+// so a client that hangs up does not cut off an answer that says whether
+// money moved; and anything but a 2xx or a 4xx is KindOutcomeUnknown.
 func (a *api) do(ctx context.Context, c call) (*reply, error) {
 	caller := CallerFrom(ctx)
 	start := time.Now()
-	idempotent := c.method == http.MethodGet
+	write := c.method != http.MethodGet
+	if err := checkPath(c.path); err != nil {
+		return nil, &Error{API: a.name, Op: c.op, Kind: KindInvalid, Message: err.Error(), TransactionID: caller.TransactionID, local: true}
+	}
+	if write {
+		if err := ctx.Err(); err != nil {
+			return nil, &Error{API: a.name, Op: c.op, Kind: KindUnavailable, Message: "the request was cancelled before the write was sent", Err: err, TransactionID: caller.TransactionID}
+		}
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), a.cfg.Timeout)
+		defer cancel()
+	}
 	attempts, refreshed := 0, false
 	var rep *reply
 	var err error
@@ -178,12 +202,15 @@ func (a *api) do(ctx context.Context, c call) (*reply, error) {
 			break
 		}
 		e := err.(*Error)
-		if idempotent && e.Kind == KindUnauthorized && token != "" && !refreshed {
-			refreshed = true // one refresh and one retry, for a revoked or expired token
+		if e.Kind == KindUnauthorized && token != "" {
+			// A revoked or expired token: the next call fetches a fresh one.
 			a.tokens.invalidate(token)
-			continue
+			if !write && !refreshed {
+				refreshed = true // one refresh and one retry, for reads only
+				continue
+			}
 		}
-		if !idempotent || attempts > a.cfg.MaxRetries || !(e.Kind == KindUnavailable || e.Kind == KindRateLimited) || errors.Is(e, errBreakerOpen) {
+		if write || attempts > a.cfg.MaxRetries || !(e.Kind == KindUnavailable || e.Kind == KindRateLimited) || errors.Is(e, errBreakerOpen) {
 			break
 		}
 		wait := a.backoff(attempts)
@@ -200,6 +227,9 @@ func (a *api) do(ctx context.Context, c call) (*reply, error) {
 			break
 		}
 	}
+	if write && err != nil {
+		err = writeOutcome(err.(*Error))
+	}
 	status := 0
 	if rep != nil {
 		status = rep.status
@@ -208,12 +238,16 @@ func (a *api) do(ctx context.Context, c call) (*reply, error) {
 	if err != nil {
 		e := err.(*Error)
 		e.API, e.Op, e.TransactionID = a.name, c.op, caller.TransactionID
+		e.Message = redact(e.Message, c.secrets)
 		if e.HTTPStatus != 0 {
 			status = e.HTTPStatus
 		}
 		kind = e.Kind
 	}
 	rec := Call{API: a.name, Op: c.op, Method: c.method, Status: status, Kind: kind, Duration: time.Since(start), Attempts: attempts, TransactionID: caller.TransactionID}
+	if write {
+		rec.Customer = c.customer
+	}
 	a.logCall(rec, err)
 	if a.onCall != nil {
 		a.onCall(ctx, rec)
@@ -224,13 +258,44 @@ func (a *api) do(ctx context.Context, c call) (*reply, error) {
 	return rep, nil
 }
 
+// writeOutcome keeps "nothing happened" for the answers that say so: a 4xx
+// from the upstream, or a failure before the request left. Every other
+// failure of a write (5xx, 3xx, 999, an undecodable or oversized 2xx, a
+// timeout or dropped connection after sending) may have moved money.
+func writeOutcome(e *Error) *Error {
+	if e.Kind == KindOutcomeUnknown || e.local || e.unsent {
+		return e
+	}
+	if e.HTTPStatus >= 400 && e.HTTPStatus < 500 {
+		return e
+	}
+	e.Kind = KindOutcomeUnknown
+	if e.Message == "" {
+		e.Message = "no message"
+	}
+	e.Message = "the write was sent but its outcome is not known (" + e.Message + "); it may or may not have taken effect"
+	return e
+}
+
 func (a *api) logCall(c Call, err error) {
 	ev := a.log.Info()
 	if err != nil {
 		ev = a.log.Warn().Str("kind", c.Kind.String()).Str("error", err.Error())
 	}
-	ev.Str("api", c.API).Str("op", c.Op).Str("method", c.Method).Int("status", c.Status).
-		Dur("duration", c.Duration).Int("attempts", c.Attempts).Str("transactionId", c.TransactionID).Msg("upstream call")
+	ev = ev.Str("api", c.API).Str("op", c.Op).Str("method", c.Method).Int("status", c.Status).
+		Dur("duration", c.Duration).Int("attempts", c.Attempts).Str("transactionId", c.TransactionID)
+	if c.Method != http.MethodGet {
+		outcome := "done"
+		if err != nil {
+			outcome = "not done"
+			if c.Kind == KindOutcomeUnknown {
+				outcome = "unknown"
+			}
+		}
+		ev.Str("customer", c.Customer).Str("outcome", outcome).Msg("upstream write")
+		return
+	}
+	ev.Msg("upstream call")
 }
 
 // backoff is exponential with full jitter.
@@ -261,7 +326,7 @@ func (a *api) attempt(ctx context.Context, c call, caller Caller) (*reply, strin
 		case a.sem <- struct{}{}:
 			defer func() { <-a.sem }()
 		case <-ctx.Done():
-			return nil, &Error{Kind: KindUnavailable, Message: "gave up waiting for a free connection slot", Err: ctx.Err()}
+			return nil, &Error{Kind: KindUnavailable, Message: "gave up waiting for a free connection slot", Err: ctx.Err(), unsent: true}
 		}
 		var err error
 		var rep *reply
@@ -269,7 +334,7 @@ func (a *api) attempt(ctx context.Context, c call, caller Caller) (*reply, strin
 		return rep, err
 	})
 	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
-		return nil, "", &Error{Kind: KindUnavailable, Message: "circuit breaker open: the API failed repeatedly", Err: errBreakerOpen}
+		return nil, "", &Error{Kind: KindUnavailable, Message: "circuit breaker open: the API failed repeatedly", Err: errBreakerOpen, unsent: true}
 	}
 	return rep, token, err
 }
@@ -281,7 +346,7 @@ func (a *api) send(ctx context.Context, c call, caller Caller) (*reply, string, 
 	if c.body != nil {
 		b, err := json.Marshal(c.body)
 		if err != nil {
-			return nil, "", &Error{Kind: KindInvalid, Message: "request body could not be encoded", Err: err}
+			return nil, "", &Error{Kind: KindInvalid, Message: "request body could not be encoded", Err: err, local: true}
 		}
 		body = bytes.NewReader(b)
 	}
@@ -291,11 +356,12 @@ func (a *api) send(ctx context.Context, c call, caller Caller) (*reply, string, 
 	}
 	// Writes are never re-sent by us; net/http re-sends only idempotent
 	// methods or requests carrying an Idempotency-Key, which we never set.
-	wrote := false
-	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote = true }})
+	// From the first header byte on, a write may have reached the API.
+	var wrote atomic.Bool
+	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }})
 	req, err := http.NewRequestWithContext(actx, c.method, u, body)
 	if err != nil {
-		return nil, "", &Error{Kind: KindInvalid, Message: "request could not be built", Err: err}
+		return nil, "", &Error{Kind: KindInvalid, Message: "request could not be built", Err: err, local: true}
 	}
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
@@ -314,7 +380,7 @@ func (a *api) send(ctx context.Context, c call, caller Caller) (*reply, string, 
 	}
 	resp, err := a.http.Do(req)
 	if err != nil {
-		return nil, token, a.transportError(ctx, c, wrote, err)
+		return nil, token, a.transportError(ctx, c, wrote.Load(), err)
 	}
 	defer resp.Body.Close()
 	if resp.ContentLength > a.cfg.MaxBodyBytes {
@@ -331,11 +397,7 @@ func (a *api) send(ctx context.Context, c call, caller Caller) (*reply, string, 
 		return nil, token, &Error{Kind: KindBadResponse, HTTPStatus: resp.StatusCode, Message: fmt.Sprintf("response body exceeds the %d-byte limit", a.cfg.MaxBodyBytes)}
 	}
 	if err := CheckResponse(a.name, c.op, resp, raw); err != nil {
-		e := err.(*Error)
-		if c.method != http.MethodGet && (resp.StatusCode == http.StatusGatewayTimeout) {
-			e.Kind, e.Message = KindOutcomeUnknown, "a gateway timed out on a write; it may or may not have taken effect"
-		}
-		return nil, token, e
+		return nil, token, err.(*Error)
 	}
 	return &reply{status: resp.StatusCode, header: resp.Header, body: raw}, token, nil
 }
@@ -352,7 +414,7 @@ func (a *api) transportError(ctx context.Context, c call, wrote bool, err error)
 	if wrote && c.method != http.MethodGet {
 		return &Error{Kind: KindOutcomeUnknown, Message: "the write was sent but no answer came; it may or may not have taken effect", Err: err}
 	}
-	return &Error{Kind: KindUnavailable, Message: msg, Err: err}
+	return &Error{Kind: KindUnavailable, Message: msg, Err: err, unsent: !wrote}
 }
 
 func (a *api) authorize(ctx context.Context, req *http.Request, c call) (string, error) {
@@ -364,14 +426,37 @@ func (a *api) authorize(ctx context.Context, req *http.Request, c call) (string,
 		return "", nil
 	}
 	if a.tokens == nil {
-		return "", &Error{Kind: KindUnauthorized, Message: "this operation needs OAuth2 client credentials, which are not configured"}
+		return "", &Error{Kind: KindUnauthorized, Message: "this operation needs OAuth2 client credentials, which are not configured", local: true}
 	}
 	tok, err := a.tokens.get(ctx)
 	if err != nil {
-		return "", tokenError(a.name, c.op, err)
+		e := tokenError(a.name, c.op, err)
+		e.unsent = true
+		return "", e
 	}
 	req.Header.Set("Authorization", "Bearer "+tok)
 	return tok, nil
+}
+
+// redact replaces every secret in s (of 3 characters or more: a shorter
+// one would garble the message and hide next to nothing).
+func redact(s string, secrets []string) string {
+	for _, v := range secrets {
+		if len(v) >= 3 {
+			s = strings.ReplaceAll(s, v, "[redacted]")
+		}
+	}
+	return s
+}
+
+// noRedirects returns a copy of hc that hands every 3xx back as it is.
+// Following one would re-send a write (a second refill) and could carry the
+// API key, the bearer token and the end user's X-Authorization to another
+// host; the specs declare no redirect, so a 3xx is an upstream fault.
+func noRedirects(hc *http.Client) *http.Client {
+	c := *hc
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &c
 }
 
 // path joins escaped segments.

@@ -44,6 +44,9 @@ type Error struct {
 	TransactionID string        //
 	RetryAfter    time.Duration // from Retry-After on 429/503
 	Err           error         // the cause, for logs; may be nil
+
+	local  bool // found before anything was sent (bad path, no credentials)
+	unsent bool // the request certainly did not leave (breaker, queue, refused connection)
 }
 
 func (e *Error) Error() string {
@@ -60,6 +63,10 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// Local reports whether the error was found before anything was sent: the
+// API never saw the request.
+func (e *Error) Local() bool { return e.local }
 
 // KindOf returns the Kind of an upstream error, or KindUnknown.
 func KindOf(err error) Kind {

@@ -233,7 +233,7 @@ func (s *PlansService) Refill(ctx context.Context, customerID string, r RefillRe
 	h := http.Header{}
 	h.Set("sourceSystemId", s.api.cfg.SourceSystemID)
 	if _, err := s.api.do(ctx, call{op: "plans.refill", method: http.MethodPatch, path: path("customers", customerID, "plans", "refill"),
-		body: r, header: h, auth: authKeyOnly, out: &w}); err != nil {
+		body: r, header: h, auth: authKeyOnly, out: &w, customer: customerID, secrets: []string{r.VoucherActivationCode}}); err != nil {
 		return nil, err
 	}
 	out := &Refill{StatusCode: string(w.StatusCode), StatusMessage: w.StatusMessage, Href: w.Link.Href}
@@ -287,7 +287,7 @@ func (s *PlansService) RequestPremium(ctx context.Context, customerID string, r 
 		Link Link `json:"link"`
 	}
 	rep, err := s.api.do(ctx, call{op: "plans.requestPremium", method: http.MethodPost, path: path("customers", customerID, "plans"),
-		body: r, auth: authKeyOrToken, out: &w})
+		body: r, auth: authKeyOrToken, out: &w, customer: customerID})
 	if err != nil {
 		return nil, err
 	}

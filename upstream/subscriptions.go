@@ -187,14 +187,15 @@ type Subscribed struct {
 // Subscribe is POST /customers/{customerId}/subscriptions. It is never retried.
 func (s *SubscriptionsService) Subscribe(ctx context.Context, customerID string, r SubscribeRequest) (*Subscribed, error) {
 	rep, err := s.api.do(ctx, call{op: "subscriptions.subscribe", method: http.MethodPost, path: path("customers", customerID, "subscriptions"),
-		body: r, auth: authKeyOrToken})
+		body: r, auth: authKeyOrToken, customer: customerID})
 	if err != nil {
 		return nil, err
 	}
 	out := &Subscribed{Location: rep.header.Get("Location")}
 	bad := func(err error) error {
-		return &Error{API: APISubscriptions, Op: "subscriptions.subscribe", Kind: KindBadResponse, HTTPStatus: rep.status,
-			Message: "the subscribe answer is not the JSON the spec describes", Err: err, TransactionID: CallerFrom(ctx).TransactionID}
+		// The API said yes in a body we cannot read: the subscription may exist.
+		return &Error{API: APISubscriptions, Op: "subscriptions.subscribe", Kind: KindOutcomeUnknown, HTTPStatus: rep.status,
+			Message: "the subscribe answer is not the JSON the spec describes; it may or may not have taken effect", Err: err, TransactionID: CallerFrom(ctx).TransactionID}
 	}
 	if rep.status == http.StatusAccepted {
 		var p Provisioning
@@ -247,7 +248,7 @@ type Unsubscribed struct {
 func (s *SubscriptionsService) Unsubscribe(ctx context.Context, customerID, subscriptionID, providerID string) (*Unsubscribed, error) {
 	var out Unsubscribed
 	_, err := s.api.do(ctx, call{op: "subscriptions.unsubscribe", method: http.MethodDelete, path: path("customers", customerID, "subscriptions", subscriptionID),
-		query: url.Values{"subscriptionProviderId": {providerID}}, auth: authKeyOrToken, out: &out})
+		query: url.Values{"subscriptionProviderId": {providerID}}, auth: authKeyOrToken, out: &out, customer: customerID})
 	if err != nil {
 		return nil, err
 	}
@@ -263,7 +264,7 @@ func (s *SubscriptionsService) UnsubscribeAll(ctx context.Context, customerID, p
 	}
 	var out Unsubscribed
 	_, err := s.api.do(ctx, call{op: "subscriptions.unsubscribeAll", method: http.MethodDelete, path: path("customers", customerID, "subscriptions"),
-		query: url.Values{"subscriptionProviderId": {providerID}}, body: body, auth: authKeyOrToken, out: &out})
+		query: url.Values{"subscriptionProviderId": {providerID}}, body: body, auth: authKeyOrToken, out: &out, customer: customerID})
 	if err != nil {
 		return nil, err
 	}

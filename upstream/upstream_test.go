@@ -303,11 +303,21 @@ func TestWritesAreSentExactlyOnce(t *testing.T) {
 		{"500", func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(500)
 			_, _ = w.Write([]byte(`{"statusCode":"5000","statusMessage":"boom"}`))
-		}, upstream.KindUnavailable},
+		}, upstream.KindOutcomeUnknown}, // the API may have committed before failing
 		{"503 with Retry-After", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", "0")
 			w.WriteHeader(503)
-		}, upstream.KindUnavailable},
+		}, upstream.KindOutcomeUnknown},
+		{"400: the API said no", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(400)
+			_, _ = w.Write([]byte(`{"statusCode":"4000","statusMessage":"bad voucher"}`))
+		}, upstream.KindInvalid},
+		{"307 redirect", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Location", "/elsewhere")
+			w.WriteHeader(307)
+		}, upstream.KindOutcomeUnknown},
+		{"999", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(999) }, upstream.KindOutcomeUnknown},
+		{"undecodable 200", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`{"data":`)) }, upstream.KindOutcomeUnknown},
 		{"504 from a gateway", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(504) }, upstream.KindOutcomeUnknown},
 		{"connection dropped after the request", func(w http.ResponseWriter, r *http.Request) {
 			conn, _, _ := w.(http.Hijacker).Hijack()
