@@ -204,9 +204,11 @@ func TestNoSecretInLogsOrMetrics(t *testing.T) {
 	g.query(`{ __typename }`, nil, "Authorization", "Bearer wrong-"+sandbox.APIKey)
 	g.sb.RevokeTokens()
 	g.query(`{ accountholder(id: "27831000001") { status } }`, nil, auth...)
-	resp, err := http.Get(g.url + "/metrics")
-	if err != nil {
-		t.Fatal(err)
+	req, _ := http.NewRequest("GET", g.url+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer client-key-s3cr3t")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("/metrics: %v %v", resp, err)
 	}
 	m, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
@@ -220,6 +222,43 @@ func TestNoSecretInLogsOrMetrics(t *testing.T) {
 		}
 		if strings.Contains(string(m), s) {
 			t.Errorf("metrics hold %q", s)
+		}
+	}
+}
+
+// TestOpsEndpointsNeedAKeyOnThePublicPort: with client keys and no
+// GRAPH_OPS_ADDR, what describes the process needs a key; the probes that
+// load balancers call do not.
+func TestOpsEndpointsNeedAKeyOnThePublicPort(t *testing.T) {
+	g := newTestGraph(t, sandbox.Options{}, func(c *config) {
+		c.clients = []clientKey{{name: "ops", hash: hashKey("ops-k3y")}}
+		c.PProf = true
+	})
+	cases := []struct {
+		path, key string
+		want      int
+	}{
+		{"/healthz", "", 200},
+		{"/readyz", "", 200},
+		{"/metrics", "", 401},
+		{"/metrics", "wrong", 401},
+		{"/metrics", "ops-k3y", 200},
+		{"/debug/pprof/", "", 401},
+		{"/debug/pprof/cmdline", "", 401},
+		{"/debug/pprof/", "ops-k3y", 200},
+	}
+	for _, tc := range cases {
+		req, _ := http.NewRequest("GET", g.url+tc.path, nil)
+		if tc.key != "" {
+			req.Header.Set("Authorization", "Bearer "+tc.key)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("%s with key %q: %d, want %d", tc.path, tc.key, resp.StatusCode, tc.want)
 		}
 	}
 }

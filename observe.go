@@ -170,6 +170,7 @@ func accessLog(log zerolog.Logger, m *metrics.Metrics, next http.Handler) http.H
 // throttle allows one event per key per period.
 type throttle struct {
 	every time.Duration
+	now   func() time.Time // time.Now unless a test sets it
 	mu    sync.Mutex
 	last  map[string]time.Time
 }
@@ -178,6 +179,9 @@ func (t *throttle) allow(key string) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := time.Now()
+	if t.now != nil {
+		now = t.now()
+	}
 	if t.last == nil || len(t.last) > 10000 {
 		t.last = map[string]time.Time{}
 	}

@@ -7,11 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"customergraph/sandbox"
 )
@@ -198,4 +201,90 @@ func TestPlaygroundSwitch(t *testing.T) {
 			t.Errorf("%s: %d %v", tc.name, resp, err)
 		}
 	}
+}
+
+// TestPlaygroundSubscriptionWithClientKeys: with client keys set, the
+// playground sends the Headers editor's Authorization in connection_init, so
+// its subscription tabs run; a wrong key makes graphql-ws give up after one
+// connection (4403 is final for it) instead of reconnecting forever.
+func TestPlaygroundSubscriptionWithClientKeys(t *testing.T) {
+	ctx := newBrowser(t)
+	g := newTestGraph(t, sandbox.Options{}, func(c *config) {
+		c.clients = []clientKey{{name: "analyst", hash: hashKey("playground-k3y")}}
+	})
+	var sockets atomic.Int32
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if _, ok := ev.(*network.EventWebSocketCreated); ok {
+			sockets.Add(1)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	// The tab's first step, StartProvisioning, done here: its statusId is the
+	// one the tab's variables already hold.
+	r := g.query(`mutation { subscribe(input: {customerId: "27831000009", subscriptionId: "21", providerId: "202", name: "MTN Play Video"}) { pending { statusId } } }`,
+		nil, "Authorization", "Bearer playground-k3y")
+	if at(r.Data, "subscribe.pending.statusId") != "st101" {
+		t.Fatalf("subscribe: %+v %v", r.Errors, r.Data)
+	}
+	step(t, ctx, "load the page", chromedp.Navigate(g.url+"/"),
+		chromedp.WaitVisible(chromedp.CSS(".graphiql-container")),
+		chromedp.WaitVisible(chromedp.CSS(".graphiql-execute-button")))
+	poll(t, ctx, `document.querySelectorAll('.graphiql-tab').length >= 6`)
+	// As with the run button, a tab switch before the editors are wired up
+	// does not reach them: switch away and back until the editor follows.
+	tabShown := `document.querySelector('.graphiql-query-editor')?.innerText.includes('FollowProvisioning')`
+	for attempt := 0; attempt < 10; attempt++ {
+		read(t, ctx, chromedp.Evaluate[any](`document.querySelectorAll('.graphiql-tab .graphiql-tab-button')[0].click()`))
+		read(t, ctx, chromedp.Evaluate[any](`document.querySelectorAll('.graphiql-tab .graphiql-tab-button')[4].click()`))
+		if _, err := chromedp.Run(ctx, chromedp.Poll[any](tabShown, chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(3*time.Second))); err == nil {
+			break
+		}
+	}
+	poll(t, ctx, tabShown)
+
+	run := func(authorization, want string) {
+		t.Helper()
+		step(t, ctx, "show the headers", chromedp.Click(chromedp.CSS(`button[data-name="headers"]`)))
+		// The section holds the variables and the headers editor; the one
+		// shown is the one without "hidden".
+		const headers = `[...document.querySelectorAll('section.graphiql-editor-tool .graphiql-editor')].find(e => !e.classList.contains('hidden'))`
+		poll(t, ctx, `document.querySelector('section.graphiql-editor-tool[aria-label="Headers"]') && `+headers+`?.querySelector('textarea')`)
+		read(t, ctx, chromedp.Evaluate[any](headers+`.querySelector('textarea').focus()`))
+		// Empty the editor first: text typed over a selection meets Monaco's
+		// auto-closed quotes and brackets.
+		step(t, ctx, "empty the headers", chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)), chromedp.KeyEvent(kb.Backspace))
+		text := headers + `.querySelector('.view-lines').innerText.replace(/\u00a0/g, ' ').trim()`
+		poll(t, ctx, text+` === ''`)
+		if _, err := chromedp.Call(ctx, input.InsertText, input.InsertTextParams{Text: `{"Authorization": "` + authorization + `"}`}); err != nil {
+			t.Fatal(err)
+		}
+		poll(t, ctx, text+` === '{"Authorization": "`+authorization+`"}'`)
+		// GraphiQL asks which operation to run; a click that lands before its
+		// editors are wired up is ignored, so click until the menu opens.
+		for attempt := 0; attempt < 10; attempt++ {
+			step(t, ctx, "open the run menu", chromedp.Click(chromedp.CSS(".graphiql-execute-button")))
+			if _, err := chromedp.Run(ctx, chromedp.Poll[any](`[...document.querySelectorAll('.graphiql-dropdown-item')].some(e => e.innerText.includes('FollowProvisioning'))`,
+				chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(3*time.Second))); err == nil {
+				break
+			}
+		}
+		read(t, ctx, chromedp.Evaluate[any](`[...document.querySelectorAll('.graphiql-dropdown-item')].find(e => e.innerText.includes('FollowProvisioning')).click()`))
+		poll(t, ctx, `!document.querySelector('.graphiql-response .graphiql-spinner') && (document.querySelector('.graphiql-response') || {}).innerText?.includes('`+want+`')`)
+	}
+
+	run("Bearer playground-k3y", "ACTIVE")
+	if n := sockets.Load(); n != 1 {
+		t.Errorf("%d WebSockets for one subscription", n)
+	}
+	run("Bearer wrong-k3y", "4403 Forbidden")
+	if n := sockets.Load(); n != 2 {
+		t.Errorf("%d WebSockets after a refused key, want 2: the playground must not reconnect on 4403", n)
+	}
+	shot := read(t, ctx, chromedp.CaptureScreenshot())
+	_ = os.MkdirAll("test-output", 0o755)
+	_ = os.WriteFile(filepath.Join("test-output", "playground-refused-key.png"), shot, 0o644)
 }

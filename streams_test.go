@@ -431,40 +431,76 @@ func TestProvisioningErrorEndsTheStream(t *testing.T) {
 }
 
 // TestWebSocketKeyInConnectionInit: browsers cannot set headers on a
-// WebSocket, so a client key may come in the connection_init payload.
+// WebSocket, so a client key may come in the connection_init payload. A
+// missing or wrong key closes with 4403 Forbidden, which graphql-ws clients
+// treat as final (a 1000 close would make them reconnect at once, forever);
+// the ack echoes nothing of the client's payload.
 func TestWebSocketKeyInConnectionInit(t *testing.T) {
 	g := newTestGraph(t, sandbox.Options{}, func(c *config) {
 		c.clients = []clientKey{{name: "web", hash: hashKey("ws-k3y")}}
 	})
-	open := func(payload string) (wsMessage, error) {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	open := func(payload string) (wsMessage, websocket.StatusCode) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(g.url, "http")+"/graphql",
 			&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
 		if err != nil {
-			return wsMessage{}, err
+			t.Fatal(err)
 		}
 		defer conn.CloseNow()
 		_ = conn.Write(ctx, websocket.MessageText, []byte(`{"type":"connection_init","payload":`+payload+`}`))
-		_, b, err := conn.Read(ctx)
-		if err != nil {
-			return wsMessage{}, err
+		var first wsMessage
+		for {
+			_, b, err := conn.Read(ctx)
+			if err != nil {
+				return first, websocket.CloseStatus(err)
+			}
+			var m wsMessage
+			_ = json.Unmarshal(b, &m)
+			if first.Type == "" {
+				first = m
+			}
+			if m.Type == "connection_ack" {
+				return m, -1
+			}
 		}
-		var m wsMessage
-		_ = json.Unmarshal(b, &m)
-		return m, nil
 	}
-	if m, err := open(`{"Authorization":"Bearer ws-k3y"}`); err != nil || m.Type != "connection_ack" {
-		t.Errorf("with the key: %+v %v", m, err)
+	m, _ := open(`{"Authorization":"Bearer ws-k3y"}`)
+	if m.Type != "connection_ack" || len(m.Payload) != 0 {
+		t.Errorf("with the key: %+v %s (the ack must carry no payload)", m, m.Payload)
 	}
-	if m, err := open(`{}`); err == nil && m.Type == "connection_ack" {
-		t.Error("without a key the connection was acknowledged")
+	for _, payload := range []string{`{}`, `{"Authorization":"Bearer wrong"}`, `{"Authorization":"ws-k3y"}`} {
+		if m, code := open(payload); m.Type == "connection_ack" || code != 4403 {
+			t.Errorf("%s: first message %+v, close code %d, want 4403", payload, m, code)
+		}
 	}
-	if m, err := open(`{"Authorization":"Bearer wrong"}`); err == nil && m.Type == "connection_ack" {
-		t.Error("a wrong key was acknowledged")
+	if logs := g.logs.String(); !strings.Contains(logs, `"outcome":"refused"`) || strings.Contains(logs, "ws-k3y") || strings.Contains(logs, "Bearer wrong") {
+		t.Errorf("refusals are not logged as refused, or a key is in the log:\n%s", logs)
 	}
 	// A plain HTTP request without a key is still refused before parsing.
 	if resp, _ := post(t, g.url+"/graphql", `{"query":"{ __typename }"}`); resp.StatusCode != 401 {
 		t.Errorf("HTTP without a key: %d", resp.StatusCode)
+	}
+}
+
+func TestRefusalLogThrottle(t *testing.T) {
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	th := &throttle{every: time.Second, now: func() time.Time { return now }}
+	steps := []struct {
+		advance time.Duration
+		key     string
+		want    bool
+	}{
+		{0, "10.0.0.1", true},
+		{0, "10.0.0.1", false},
+		{999 * time.Millisecond, "10.0.0.1", false},
+		{0, "10.0.0.2", true},
+		{time.Millisecond, "10.0.0.1", true},
+	}
+	for i, s := range steps {
+		now = now.Add(s.advance)
+		if got := th.allow(s.key); got != s.want {
+			t.Errorf("step %d (%s): allow %v, want %v", i, s.key, got, s.want)
+		}
 	}
 }

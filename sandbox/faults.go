@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"net/http/httptest"
 )
@@ -24,6 +26,11 @@ type Fault struct {
 	Drop bool
 	// Hang answers nothing until the caller gives up: a black-holed API.
 	Hang bool
+	// Hold, when set, keeps the call waiting until it is closed (or the
+	// caller gives up, which is recorded as status 499 and commits nothing);
+	// then the call goes on as the other fields say. A test releases it at
+	// the moment it chooses: no timing involved.
+	Hold <-chan struct{}
 	// Times is how many calls the fault affects; 0 is every call.
 	Times int
 }
@@ -63,6 +70,24 @@ func (s *Server) takeFault(op string) *Fault {
 
 // serveFault answers r as f says; h is the operation's real handler.
 func serveFault(w http.ResponseWriter, r *http.Request, f *Fault, api, op string, h http.HandlerFunc) {
+	if f.Hold != nil || f.Hang {
+		// net/http notices a caller hanging up only once the body is read;
+		// keep it for the real handler.
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	if f.Hold != nil {
+		select {
+		case <-f.Hold:
+		case <-r.Context().Done():
+			w.WriteHeader(499)
+			return
+		}
+	}
+	if f.Status == 0 && f.Body == "" && !f.Drop && !f.Hang {
+		h(w, r) // only held: answer as usual
+		return
+	}
 	if f.AfterCommit {
 		h(httptest.NewRecorder(), r)
 	}

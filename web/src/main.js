@@ -41,11 +41,36 @@ function firstVisit() {
   }
 }
 
+// A browser cannot set headers on a WebSocket, so the Authorization of the
+// Headers editor travels in connection_init instead; a new value opens a
+// new socket. A refused key closes with 4403; graphql-ws would retry that
+// five times with backoff ("access might be granted later"), so the
+// playground gives up at once and shows the refusal.
+function keyedFetcher(wsURL) {
+  let client = null;
+  let clientAuth = null;
+  const wsFor = (headers) => {
+    const auth = (headers && (headers.Authorization || headers.authorization)) || '';
+    if (!client || auth !== clientAuth) {
+      if (client) client.dispose();
+      clientAuth = auth;
+      client = createClient({
+        url: wsURL,
+        lazy: true,
+        connectionParams: auth ? { Authorization: auth } : {},
+        shouldRetry: (ev) => !(ev && ev.code === 4403),
+      });
+    }
+    return client;
+  };
+  return (params, opts) => createGraphiQLFetcher({ url: endpoint, wsClient: wsFor(opts && opts.headers) })(params, opts);
+}
+
 settings().then((cfg) => {
   // Subscriptions go over a WebSocket to the same endpoint; lazy, so the
   // socket opens only when a subscription runs.
   const wsURL = endpoint.replace(/^http/, 'ws');
-  const fetcher = createGraphiQLFetcher({ url: endpoint, wsClient: createClient({ url: wsURL, lazy: true }) });
+  const fetcher = keyedFetcher(wsURL);
   const initial = firstVisit() ? { initialQuery: tabs[0].query, initialVariables: tabs[0].variables } : {};
   const graphiql = h(GraphiQL, {
     fetcher,

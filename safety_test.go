@@ -1,0 +1,441 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"customergraph/sandbox"
+)
+
+// The adversarial corpus of money and data safety: each case says what
+// error the client gets and how many upstream writes it may cost (zero, or
+// exactly one), counted by the sandbox.
+
+const refillMutation = `refillAirtime(input: {customerId: "27831000001", type: VOUCHER, voucherActivationCode: "1234"}) { amount }`
+
+// writes counts the money- or service-moving calls the sandbox received.
+func writes(c map[string]int) int {
+	n := 0
+	for _, op := range []string{"plans.refill", "plans.requestPremium", "subscriptions.subscribe", "subscriptions.unsubscribe",
+		"subscriptions.unsubscribeAll", "accountholders.verify"} {
+		n += c[op]
+	}
+	return n
+}
+
+// nestedSpreads builds `mutation { ...F0 } fragment F0 { ...F1 a0: refill }
+// fragment F1 { ...F2 a1: refill } …`, depth fragments deep, one refill each.
+func nestedSpreads(depth int) string {
+	var b strings.Builder
+	b.WriteString("mutation { ...F0 }\n")
+	for i := 0; i < depth; i++ {
+		fmt.Fprintf(&b, "fragment F%d on Mutation { ", i)
+		if i+1 < depth {
+			fmt.Fprintf(&b, "...F%d ", i+1)
+		}
+		fmt.Fprintf(&b, "a%d: %s }\n", i, refillMutation)
+	}
+	return b.String()
+}
+
+// fannedSpreads is the reported bypass: one Outer fragment spreading n
+// fragments, each holding one aliased refill.
+func fannedSpreads(n int) string {
+	var b strings.Builder
+	b.WriteString("mutation { ...Outer }\nfragment Outer on Mutation {")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, " ...F%d", i)
+	}
+	b.WriteString(" }\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "fragment F%d on Mutation { a%d: %s }\n", i, i, refillMutation)
+	}
+	return b.String()
+}
+
+func TestMutationLimitExpandsEveryFragment(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, query string
+		actual      float64 // root fields counted
+	}{
+		{"spreads nested 1 deep, two refills", "mutation { ...F }\nfragment F on Mutation { a: " + refillMutation + " b: " + refillMutation + " }", 2},
+		{"spreads nested 2 deep", nestedSpreads(2), 2},
+		{"spreads nested 30 deep", nestedSpreads(30), 30},
+		{"30 spreads inside one fragment", fannedSpreads(30), 30},
+		{"inline fragments inside fragments", "mutation { ...F }\nfragment F on Mutation { ... on Mutation { a: " + refillMutation + " ... { b: " + refillMutation + " } } }", 2},
+		{"mixed kinds", `mutation { ...F } fragment F on Mutation { ` + refillMutation + `
+			requestPremium(input: {customerId: "27831000001", receivingCustomerId: "27831000009", product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { statusCode }
+			subscribe(input: {customerId: "27831000001", subscriptionId: "9", providerId: "202", name: "n"}) { pending { statusId } } }`, 3},
+		{"unsubscribe and verify count too", `mutation { unsubscribe(customerId: "27831000001", subscriptionId: "4", providerId: "101") { status }
+			... on Mutation { verifyAccountholder(id: "27831000001", input: {identities: [{type: MSISDN, value: "27831000001"}]}) { isValid } } }`, 2},
+		{"the same fragment spread twice", "mutation { ...F ...F }\nfragment F on Mutation { a: " + refillMutation + " }", 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			g := newTestGraph(t, sandbox.Options{}, nil)
+			r := g.query(tc.query, nil)
+			if len(r.Errors) != 1 || r.Errors[0].code() != "QUERY_LIMIT_EXCEEDED" || r.Errors[0].Extensions["limit"] != "mutation" ||
+				r.Errors[0].Extensions["actual"] != tc.actual {
+				t.Fatalf("errors %+v", r.Errors)
+			}
+			if r.Data != nil {
+				t.Errorf("data %v", r.Data)
+			}
+			if n := writes(g.calls()); n != 0 {
+				t.Errorf("%d upstream writes", n)
+			}
+		})
+	}
+	t.Run("one refill behind nested fragments runs once", func(t *testing.T) {
+		t.Parallel()
+		g := newTestGraph(t, sandbox.Options{}, nil)
+		r := g.query(nestedSpreads(1), nil)
+		if len(r.Errors) != 0 || at(r.Data, "a0.amount") != "50.00" {
+			t.Fatalf("%+v %v", r.Errors, r.Data)
+		}
+		if n := g.calls()["plans.refill"]; n != 1 {
+			t.Errorf("%d refills", n)
+		}
+	})
+}
+
+// pathArgument is one id argument that reaches an upstream URL.
+type pathArgument struct {
+	name  string
+	query string // takes $v
+}
+
+var pathArguments = []pathArgument{
+	{"customer.id", `query($v: ID!) { customer(id: $v) { plans { __typename } } }`},
+	{"customers.ids", `query($v: ID!) { customers(ids: ["27831000001", $v]) { plans { __typename } } }`},
+	{"accountholder.id", `query($v: ID!) { accountholder(id: $v) { status } }`},
+	{"customer.plan.productCode", `query($v: String!) { customer(id: "27831000001") { plan(productCode: $v) { __typename } } }`},
+	{"customer.subscriptions.providerId", `query($v: ID!) { customer(id: "27831000001") { subscriptions(providerId: $v) { __typename } } }`},
+	{"customer.subscription.id", `query($v: ID!) { customer(id: "27831000001") { subscription(id: $v, providerId: "101") { id } } }`},
+	{"customer.subscription.providerId", `query($v: ID!) { customer(id: "27831000001") { subscription(id: "4", providerId: $v) { id } } }`},
+	{"subscriptionStatus.customerId", `query($v: ID!) { subscriptionStatus(customerId: $v, subscriptionId: "4", providerId: "101", statusId: "s1") { id } }`},
+	{"subscriptionStatus.subscriptionId", `query($v: ID!) { subscriptionStatus(customerId: "27831000001", subscriptionId: $v, providerId: "101", statusId: "s1") { id } }`},
+	{"subscriptionStatus.providerId", `query($v: ID!) { subscriptionStatus(customerId: "27831000001", subscriptionId: "4", providerId: $v, statusId: "s1") { id } }`},
+	{"subscriptionStatus.statusId", `query($v: ID!) { subscriptionStatus(customerId: "27831000001", subscriptionId: "4", providerId: "101", statusId: $v) { id } }`},
+	{"refillAirtime.customerId", `mutation($v: ID!) { refillAirtime(input: {customerId: $v, type: VOUCHER, voucherActivationCode: "1234"}) { amount } }`},
+	{"requestPremium.customerId", `mutation($v: ID!) { requestPremium(input: {customerId: $v, receivingCustomerId: "27831000009", product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { statusCode } }`},
+	{"requestPremium.receivingCustomerId", `mutation($v: ID!) { requestPremium(input: {customerId: "27831000001", receivingCustomerId: $v, product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { statusCode } }`},
+	{"subscribe.customerId", `mutation($v: ID!) { subscribe(input: {customerId: $v, subscriptionId: "9", providerId: "202", name: "n"}) { pending { statusId } } }`},
+	{"subscribe.subscriptionId", `mutation($v: ID!) { subscribe(input: {customerId: "27831000001", subscriptionId: $v, providerId: "202", name: "n"}) { pending { statusId } } }`},
+	{"subscribe.providerId", `mutation($v: ID!) { subscribe(input: {customerId: "27831000001", subscriptionId: "9", providerId: $v, name: "n"}) { pending { statusId } } }`},
+	{"unsubscribe.customerId", `mutation($v: ID!) { unsubscribe(customerId: $v, subscriptionId: "4", providerId: "101") { status } }`},
+	{"unsubscribe.subscriptionId", `mutation($v: ID!) { unsubscribe(customerId: "27831000001", subscriptionId: $v, providerId: "101") { status } }`},
+	{"unsubscribe.providerId", `mutation($v: ID!) { unsubscribe(customerId: "27831000001", subscriptionId: "4", providerId: $v) { status } }`},
+	{"unsubscribeAll.customerId", `mutation($v: ID!) { unsubscribeAll(customerId: $v, providerId: "101") { requestId } }`},
+	{"unsubscribeAll.providerId", `mutation($v: ID!) { unsubscribeAll(customerId: "27831000001", providerId: $v) { requestId } }`},
+	{"verifyAccountholder.id", `mutation($v: ID!) { verifyAccountholder(id: $v, input: {identities: [{type: MSISDN, value: "27831000001"}]}) { isValid } }`},
+}
+
+var streamPathArguments = []pathArgument{
+	{"subscriptionProvisioning.subscriptionId", `subscription { subscriptionProvisioning(customerId: "27831000001", subscriptionId: %s, providerId: "101", statusId: "s1") { id } }`},
+	{"subscriptionProvisioning.providerId", `subscription { subscriptionProvisioning(customerId: "27831000001", subscriptionId: "4", providerId: %s, statusId: "s1") { id } }`},
+	{"subscriptionProvisioning.statusId", `subscription { subscriptionProvisioning(customerId: "27831000001", subscriptionId: "4", providerId: "101", statusId: %s) { id } }`},
+	{"unsubscribeAllResults.requestId", `subscription { unsubscribeAllResults(requestId: %s) { status } }`},
+}
+
+func hostileIDs(t *testing.T) []string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "adversarial", "path-ids.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct{ IDs []string }
+	if err := json.Unmarshal(raw, &f); err != nil {
+		t.Fatal(err)
+	}
+	return f.IDs
+}
+
+// TestPathArgumentsAreValues: an id that looks like a path is
+// BAD_USER_INPUT in every argument of every operation, before any call.
+func TestPathArgumentsAreValues(t *testing.T) {
+	t.Parallel()
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	ids := hostileIDs(t)
+	for _, arg := range pathArguments {
+		for _, id := range ids {
+			r := g.query(arg.query, map[string]any{"v": id})
+			if len(r.Errors) != 1 || r.Errors[0].code() != "BAD_USER_INPUT" || len(r.Errors[0].Path) == 0 {
+				t.Errorf("%s = %q: errors %+v", arg.name, id, r.Errors)
+			}
+		}
+	}
+	for _, arg := range streamPathArguments {
+		for _, id := range ids {
+			lit, _ := json.Marshal(id)
+			events := sseEvents(t, g.url, fmt.Sprintf(arg.query, lit))
+			if len(events) != 1 || !strings.Contains(events[0], `"BAD_USER_INPUT"`) {
+				t.Errorf("%s = %q: events %v", arg.name, id, events)
+			}
+		}
+	}
+	if c := g.calls(); c["total"] != 0 {
+		t.Errorf("upstream calls: %v", c)
+	}
+}
+
+// otherHost counts what reaches a host the facade was never configured for.
+func otherHost(t *testing.T) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &hits
+}
+
+func TestRedirectsAreNeverFollowed(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{307, 308} {
+		for _, target := range []string{"same host", "another host"} {
+			t.Run(fmt.Sprintf("%d to %s", status, target), func(t *testing.T) {
+				t.Parallel()
+				g := newTestGraph(t, sandbox.Options{}, nil)
+				other, hits := otherHost(t)
+				location := "/plans/v2/customers/27831000001/plans"
+				if target == "another host" {
+					location = other.URL + location
+				}
+				// The fault: plans answers every read and write with a redirect.
+				g.sb.Inject("plans.getPlans", sandbox.Fault{Status: status, Location: location})
+				g.sb.Inject("plans.refill", sandbox.Fault{Status: status, Location: location, AfterCommit: true})
+
+				r := g.query(`{ customer(id: "27831000001") { plans { __typename } } }`, nil)
+				if e := r.errorAt("customer.plans"); e == nil || e.code() != "UPSTREAM_ERROR" {
+					t.Errorf("read: %+v", r.Errors)
+				}
+				r = g.query(`mutation { `+refillMutation+` }`, nil)
+				if e := r.errorAt("refillAirtime"); e == nil || e.code() != "OUTCOME_UNKNOWN" {
+					t.Errorf("write: %+v", r.Errors)
+				}
+				c := g.calls()
+				if c["plans.getPlans"] != 1 || c["plans.refill"] != 1 {
+					t.Errorf("calls %v: each sent once, the redirect not followed", c)
+				}
+				if n := hits.Load(); n != 0 {
+					t.Errorf("the other host received %d requests", n)
+				}
+			})
+		}
+	}
+}
+
+// balance reads the happy customer's airtime.
+func balance(g *testGraph) any {
+	r := g.query(`{ customer(id: "27831000001") { plans { balances { detail { activeValue } } } } }`, nil)
+	return at(r.Data, "customer.plans.balances.0.detail.activeValue")
+}
+
+func TestWriteOutcomesAreHonest(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name      string
+		fault     sandbox.Fault
+		code      string
+		committed bool
+	}{
+		{"500 after commit", sandbox.Fault{Status: 500, AfterCommit: true}, "OUTCOME_UNKNOWN", true},
+		{"503 before commit: the facade cannot know", sandbox.Fault{Status: 503}, "OUTCOME_UNKNOWN", false},
+		{"999 after commit", sandbox.Fault{Status: 999, AfterCommit: true}, "OUTCOME_UNKNOWN", true},
+		{"dropped connection after commit", sandbox.Fault{Drop: true, AfterCommit: true}, "OUTCOME_UNKNOWN", true},
+		{"undecodable 200 after commit", sandbox.Fault{Body: `{"statusCode": "0000", "data": {`, AfterCommit: true}, "OUTCOME_UNKNOWN", true},
+		{"400: the API said no", sandbox.Fault{Status: 400}, "BAD_USER_INPUT", false},
+		{"404: the API said no", sandbox.Fault{Status: 404}, "NOT_FOUND", false},
+		{"429: the API said no", sandbox.Fault{Status: 429}, "UPSTREAM_RATE_LIMITED", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			g := newTestGraph(t, sandbox.Options{}, nil)
+			before := balance(g)
+			g.sb.Inject("plans.refill", tc.fault)
+			r := g.query(`mutation { `+refillMutation+` }`, nil, "transactionId", "txn-safety-1")
+			e := r.errorAt("refillAirtime")
+			if e == nil || e.code() != tc.code {
+				t.Fatalf("errors %+v", r.Errors)
+			}
+			if up, _ := e.Extensions["upstream"].(map[string]any); up["transactionId"] != "txn-safety-1" {
+				t.Errorf("no transactionId to quote: %+v", e.Extensions)
+			}
+			if n := g.calls()["plans.refill"]; n != 1 {
+				t.Errorf("refill sent %d times", n)
+			}
+			want := before
+			if tc.committed {
+				want = "318.61"
+			}
+			if got := balance(g); got != want {
+				t.Errorf("balance %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// TestWriteOutlivesItsClient: a client that hangs up after the refill was
+// sent does not cancel it: the refill completes upstream and its outcome is
+// logged with its transaction id and customer.
+func TestWriteOutlivesItsClient(t *testing.T) {
+	t.Parallel()
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	hold := make(chan struct{})
+	// The fault: the refill waits at the API until the test releases it.
+	g.sb.Inject("plans.refill", sandbox.Fault{Hold: hold})
+	clientGone := make(chan struct{})
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		go func() { <-r.Context().Done(); close(clientGone) }()
+		g.app.handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+
+	ctx, hangUp := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		body := `{"query": "mutation { refillAirtime(input: {customerId: \"27831000001\", type: VOUCHER, voucherActivationCode: \"1234\"}) { amount } }"}`
+		req, _ := http.NewRequestWithContext(ctx, "POST", front.URL+"/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("transactionId", "txn-hangup-1")
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	waitFor(t, "the refill to reach the API", func() bool { return g.calls()["plans.refill"] == 1 })
+	hangUp()
+	<-done
+	<-clientGone // the facade saw the client go
+	close(hold)
+	waitFor(t, "the refill's outcome in the log", func() bool {
+		return strings.Contains(g.logs.String(), `"transactionId":"txn-hangup-1","customer":"27831000001","outcome":"done","message":"upstream write"`)
+	})
+	if got := balance(g); got != "318.61" {
+		t.Errorf("balance %v: the refill did not complete", got)
+	}
+}
+
+// waitFor polls cond until it holds; the bound only catches a hang.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestRevokedTokenCostsOneWriteAndOneFetch(t *testing.T) {
+	t.Parallel()
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	verify := `mutation { verifyAccountholder(id: "27831000001", input: {identities: [{type: MSISDN, value: "27831000001"}]}) { isValid } }`
+	if r := g.query(verify, nil); len(r.Errors) != 0 {
+		t.Fatalf("%+v", r.Errors)
+	}
+	fetches := g.sb.Calls()["oauth.token"]
+	g.sb.RevokeTokens()
+	r := g.query(verify, nil)
+	if e := r.errorAt("verifyAccountholder"); e == nil || e.code() != "UPSTREAM_UNAUTHORIZED" {
+		t.Fatalf("first write after revocation: %+v", r.Errors)
+	}
+	if n := g.calls()["accountholders.verify"]; n != 2 {
+		t.Errorf("verify sent %d times in all, want 2: the refused one is not re-sent", n)
+	}
+	if r := g.query(verify, nil); len(r.Errors) != 0 || at(r.Data, "verifyAccountholder.isValid") != true {
+		t.Fatalf("next write: %+v", r.Errors)
+	}
+	if n := g.sb.Calls()["oauth.token"] - fetches; n != 1 {
+		t.Errorf("%d token fetches after revocation, want 1", n)
+	}
+}
+
+func TestBlackHoledTokenEndpoint(t *testing.T) {
+	t.Parallel()
+	g := newTestGraph(t, sandbox.Options{}, func(c *config) {
+		c.Upstream.Timeout = 200 * time.Millisecond
+		c.RequestTimeout = 5 * time.Minute // what bounds the wait must be MTN_TIMEOUT
+	})
+	// The fault: the token endpoint accepts the connection and never answers.
+	g.sb.Inject("oauth.token", sandbox.Fault{Hang: true})
+	r := g.query(`{ accountholder(id: "27831000001") { status } }`, nil)
+	e := r.errorAt("accountholder")
+	if e == nil || e.code() != "UPSTREAM_UNAVAILABLE" || !strings.Contains(g.logs.String(), "the token endpoint did not answer in time") {
+		t.Fatalf("errors %+v", r.Errors)
+	}
+	if n := g.calls()["accountholders.get"]; n != 0 {
+		t.Errorf("%d calls without a token", n)
+	}
+	if r := g.query(`{ __typename }`, nil); at(r.Data, "__typename") != "Query" {
+		t.Error("server stuck")
+	}
+}
+
+// TestNoSecretInAnyLog sends a known voucher code through every error path
+// and looks for it in every log line.
+func TestNoSecretInAnyLog(t *testing.T) {
+	t.Parallel()
+	const voucher = "VOUCHER-PIN-7340"
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	refill := `mutation($v: String) { refillAirtime(input: {customerId: "27831000001", type: VOUCHER, voucherActivationCode: $v}) { amount } }`
+	raw := []string{
+		`{"query": 0, "variables": {"v": "` + voucher + `"}}`,
+		`{"query": "` + refill + `", "variables": "` + voucher + `"}`,
+		`{"query": "` + refill + `", "variables": {"v": "` + voucher + `"}, "operationName": 7}`,
+		`{"query": "` + refill + `", "variables": {"v": "` + voucher + `"`,
+		`{"query": "mutation { refillAirtime(input: {voucherActivationCode: \"` + voucher + `\"}) }"}`,
+		`{"query": "` + refill + `", "variables": {"v": ["` + voucher + `"]}}`,
+		`[{"query": "` + refill + `", "variables": {"v": "` + voucher + `"}}]`,
+	}
+	for _, body := range raw {
+		req, _ := http.NewRequest("POST", g.url+"/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	for _, fault := range []sandbox.Fault{{Status: 400}, {Status: 500}, {Drop: true}, {Body: `{"statusMessage": "voucher ` + voucher + ` is not valid"}`, Status: 400}} {
+		g.sb.Inject("plans.refill", fault)
+		g.query(refill, map[string]any{"v": voucher})
+	}
+	if strings.Contains(g.logs.String(), voucher) || strings.Contains(g.logs.String(), "7340") {
+		t.Errorf("the voucher code is in the log:\n%s", g.logs.String())
+	}
+	if n := g.calls()["plans.refill"]; n != 4 {
+		t.Errorf("%d refills sent, want one per fault", n)
+	}
+}
+
+// TestOnlySubscriptionsLiveLikeStreams: a query sent with Accept:
+// text/event-stream keeps GRAPH_REQUEST_TIMEOUT.
+func TestOnlySubscriptionsLiveLikeStreams(t *testing.T) {
+	t.Parallel()
+	hold := make(chan struct{})
+	t.Cleanup(func() { close(hold) })
+	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.RequestTimeout = 300 * time.Millisecond })
+	// The fault: plans never answers during this test.
+	g.sb.Inject("plans.getPlans", sandbox.Fault{Hold: hold})
+	events := sseEvents(t, g.url, `{ customer(id: "27831000001") { plans { __typename } } }`)
+	if len(events) != 1 || !strings.Contains(events[0], `"UPSTREAM_UNAVAILABLE"`) {
+		t.Errorf("events %v", events)
+	}
+}
