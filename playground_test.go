@@ -273,7 +273,7 @@ func TestPlaygroundSubscriptionWithClientKeys(t *testing.T) {
 			}
 		}
 		read(t, ctx, chromedp.Evaluate[any](`[...document.querySelectorAll('.graphiql-dropdown-item')].find(e => e.innerText.includes('FollowProvisioning')).click()`))
-		poll(t, ctx, `!document.querySelector('.graphiql-response .graphiql-spinner') && (document.querySelector('.graphiql-response') || {}).innerText?.includes('`+want+`')`)
+		poll(t, ctx, `!document.querySelector('.graphiql-response .graphiql-spinner') && (document.querySelector('.graphiql-response') || {}).innerText?.replace(/\u00a0/g, ' ').includes('`+want+`')`)
 	}
 
 	run("Bearer playground-k3y", "ACTIVE")
