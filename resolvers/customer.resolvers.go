@@ -15,7 +15,7 @@ import (
 
 // ProfileURL is the resolver for the profileUrl field.
 func (r *customerResolver) ProfileURL(ctx context.Context, obj *model.Customer) (*string, error) {
-	p, err := loaders.For(ctx).Profile.Load(ctx, loaders.ProfileKey{ID: obj.ID})()
+	p, err := loaders.For(ctx).Profile.Load(ctx, loaders.ProfileKey{ID: obj.ID, Full: needsFullProfile(ctx)})()
 	if err != nil || p.Href == "" {
 		return nil, err
 	}
