@@ -188,9 +188,18 @@ func TestPartialAnswersAreValues(t *testing.T) {
 }
 
 func TestKinds(t *testing.T) {
-	f := newFixture(t, sandbox.Options{SlowDelay: 500 * time.Millisecond, HugeBodyBytes: 6 << 20}, func(c *upstream.Config) {
-		c.Timeout = 150 * time.Millisecond
+	// No case depends on the machine's speed: the huge body is four times
+	// the cap (it is refused at the cap, not by a slow read), and the slow
+	// scenarios never answer, so only the client's timeout can end them.
+	f := newFixture(t, sandbox.Options{HugeBodyBytes: 1 << 20}, func(c *upstream.Config) {
+		c.Timeout = 30 * time.Second
+		c.MaxBodyBytes = 256 << 10
 		c.MaxRetryAfter = 10 * time.Millisecond // so the always-429 customer is not retried
+		c.BreakerFailures = 100
+	})
+	slow := newFixture(t, sandbox.Options{SlowDelay: time.Hour}, func(c *upstream.Config) {
+		c.Timeout = 100 * time.Millisecond
+		c.MaxRetries = 0
 		c.BreakerFailures = 100
 	})
 	ctx := ctxWith("kinds-test-1")
@@ -210,7 +219,7 @@ func TestKinds(t *testing.T) {
 			return err
 		}, upstream.KindRateLimited},
 		{"unavailable 500", func() error { _, err := c.Plans.Get(ctx, sandbox.PlansDownCustomer, upstream.PlansQuery{}); return err }, upstream.KindUnavailable},
-		{"unavailable timeout", func() error { _, err := c.Subscriptions.List(ctx, sandbox.SlowCustomer, ""); return err }, upstream.KindUnavailable},
+		{"unavailable timeout", func() error { _, err := slow.client.Subscriptions.List(ctx, sandbox.SlowCustomer, ""); return err }, upstream.KindUnavailable},
 		{"bad response truncated", func() error {
 			_, err := c.Profiles.Get(ctx, sandbox.TruncatedCustomer, upstream.PropsetFull)
 			return err
@@ -220,7 +229,7 @@ func TestKinds(t *testing.T) {
 			return err
 		}, upstream.KindBadResponse},
 		{"outcome unknown", func() error {
-			_, err := c.Plans.Refill(ctx, sandbox.SlowRefillCustomer, upstream.RefillRequest{RefillType: "voucher", VoucherActivationCode: "1"})
+			_, err := slow.client.Plans.Refill(ctx, sandbox.SlowRefillCustomer, upstream.RefillRequest{RefillType: "voucher", VoucherActivationCode: "1"})
 			return err
 		}, upstream.KindOutcomeUnknown},
 	}
