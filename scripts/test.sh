@@ -32,7 +32,14 @@ echo "== go vet"
 go vet ./...
 
 echo "== go test -race"
-go test -race -count=1 ./...
+# -json feeds the totals line; testsum prints the output as go test would.
+go build -o "$tmp/testsum" ./scripts/testsum
+set +e
+go test -race -count=1 -json ./... 2>&1 | "$tmp/testsum" | tee "$tmp/totals.log"
+status=${PIPESTATUS[0]}${PIPESTATUS[1]}
+set -e
+totals=$(tail -2 "$tmp/totals.log")
+[ "$status" = "00" ] || { echo "$totals"; exit 1; }
 
 echo "== graphql-http audit"
 npm ci --prefix scripts/audit --no-audit --no-fund --silent
@@ -49,3 +56,5 @@ node scripts/audit/audit.mjs "$url/graphql"
 
 echo "== bench smoke (every measurement, briefly; figures are not checked, correctness is)"
 go run ./bench -smoke
+
+echo "$totals"
