@@ -166,7 +166,8 @@ func TestUnsubscribeAllResultsOverWebSocket(t *testing.T) {
 	// An unknown request id is NOT_FOUND at once.
 	ws.subscribe("8", `subscription { unsubscribeAllResults(requestId: "feedface") { status } }`, nil)
 	m := ws.read()
-	if m.Type != "error" && !strings.Contains(string(m.Payload), "NOT_FOUND") {
+	if m.ID != "8" || (m.Type != "next" && m.Type != "error") || !strings.Contains(string(m.Payload), `"path":["unsubscribeAllResults"]`) ||
+		!strings.Contains(string(m.Payload), `"code":"NOT_FOUND"`) {
 		t.Errorf("unknown request: %+v", m)
 	}
 }
@@ -423,7 +424,7 @@ func TestProvisioningErrorEndsTheStream(t *testing.T) {
 		if m.ID != "1" {
 			continue
 		}
-		if m.Type != "error" || !strings.Contains(string(m.Payload), "NOT_FOUND") {
+		if m.Type != "error" || !strings.Contains(string(m.Payload), `"code":"NOT_FOUND"`) || !strings.Contains(string(m.Payload), `"path":["subscriptionProvisioning"]`) {
 			t.Errorf("expected an error event with NOT_FOUND, got %s %s", m.Type, m.Payload)
 		}
 		break
