@@ -12,8 +12,10 @@ import (
 // TestEveryOperationIsReachable runs one real GraphQL query per upstream
 // operation and checks the sandbox saw exactly that operation once.
 func TestEveryOperationIsReachable(t *testing.T) {
-	g := newTestGraph(t, sandbox.Options{}, nil)
 	h := sandbox.HappyCustomer
+	// Operations on subscription 9 need it to exist: each such subtest
+	// subscribes first, in its own sandbox.
+	const subscribe9 = `mutation { subscribe(input: {customerId: "27831000001", subscriptionId: "9", providerId: "202", name: "MTN Play Music", type: RECURRING, autoRenew: true}) { subscription { id } } }`
 	cases := []struct {
 		op, query string
 		vars      map[string]any
@@ -39,8 +41,16 @@ func TestEveryOperationIsReachable(t *testing.T) {
 		{"accountholders.validate", `query { customer(id: "27831000008") { accountholder { validation { isValid } } } }`, nil, "customer.accountholder.validation.isValid", false},
 		{"accountholders.verify", `mutation { verifyAccountholder(id: "27831000001", input: {identities: [{type: MSISDN, value: "27831000001"}]}) { isValid } }`, nil, "verifyAccountholder.isValid", true},
 	}
+	setup := map[string]string{"subscriptions.get": subscribe9, "subscriptions.unsubscribe": subscribe9}
 	for _, tc := range cases {
 		t.Run(tc.op, func(t *testing.T) {
+			t.Parallel()
+			g := newTestGraph(t, sandbox.Options{}, nil)
+			if q := setup[tc.op]; q != "" {
+				if r := g.query(q, nil); len(r.Errors) > 0 {
+					t.Fatalf("setup: %+v", r.Errors)
+				}
+			}
 			before := g.calls()
 			r := g.query(tc.query, tc.vars)
 			if len(r.Errors) > 0 {
@@ -57,6 +67,8 @@ func TestEveryOperationIsReachable(t *testing.T) {
 	}
 
 	t.Run("subscriptions.status", func(t *testing.T) {
+		t.Parallel()
+		g := newTestGraph(t, sandbox.Options{}, nil)
 		r := g.query(`mutation { subscribe(input: {customerId: "27831000009", subscriptionId: "11", providerId: "202", name: "MTN Play Video"}) {
 			subscription { id } pending { customerId subscriptionId providerId statusId status } } }`, nil)
 		if len(r.Errors) > 0 || at(r.Data, "subscribe.subscription") != nil || at(r.Data, "subscribe.pending.status") != "PENDING" {
