@@ -78,6 +78,7 @@ func newTestGraph(t *testing.T, sbOpts sandbox.Options, tweak func(*config)) *te
 
 type gqlError struct {
 	Message    string         `json:"message"`
+	Locations  []any          `json:"locations,omitempty"`
 	Path       []any          `json:"path"`
 	Extensions map[string]any `json:"extensions"`
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -73,9 +74,25 @@ func TestREADMEExamples(t *testing.T) {
 			if a, b := normalize(got), normalize(&want); a != b {
 				t.Errorf("the server answers\n%s\nthe README shows\n%s", a, b)
 			}
+			// "This costs five upstream calls", "two profile calls": the
+			// README's stated costs hold too.
+			for _, m := range statedCalls.FindAllStringSubmatch(sec, -1) {
+				n, op := numbers[m[1]], "total"
+				if m[2] == "profile" {
+					op = "profiles.getCustomer"
+				}
+				if got := g.calls()[op]; got != n {
+					t.Errorf("the README says %q; the query made %d", m[0], got)
+				}
+			}
 		})
 	}
 }
+
+var (
+	statedCalls = regexp.MustCompile(`\b(one|two|three|four|five|six|seven|eight|nine|ten) (upstream|profile) calls?\b`)
+	numbers     = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+)
 
 // normalize renders a response without generated transaction ids, with
 // errors sorted by path.
