@@ -108,8 +108,6 @@ func TestContract(t *testing.T) {
 	sb := sandbox.New(sandbox.Options{})
 	srv := httptest.NewServer(sb)
 	defer srv.Close()
-	token := fetchToken(t, srv.URL)
-
 	specs := map[string]routers.Router{
 		"profiles":       loadSpec(t, "customer-profiles.v1.yaml", srv.URL+"/profiles/v1"),
 		"plans":          loadSpec(t, "customer-plans.v2.yaml", srv.URL+"/plans/v2"),
@@ -159,8 +157,27 @@ func TestContract(t *testing.T) {
 		{"accountholders", "GET", "/accountholders/" + h, "", "key", txn, 401},
 		{"accountholders", "GET", "/accountholders/" + sandbox.NotFoundCustomer, "", "token", txn, 404},
 	}
+	// Cases that act on what an earlier write made make it first: each
+	// subtest starts from a fresh sandbox state, so it passes alone.
+	setup := map[string]string{
+		"/customers/" + h + "/subscriptions/9?subscriptionProviderId=202": `{"subscriptionId":"9","subscriptionProviderId":"202","subscriptionName":"MTN Play Music"}`,
+		"/customers/" + sandbox.AsyncCustomer + "/subscriptions/11/status/st101?subscriptionProviderId=202": `{"subscriptionId":"11","subscriptionProviderId":"202","subscriptionName":"MTN Play Video"}`,
+	}
 	for _, tc := range cases {
 		t.Run(tc.method+" "+tc.spec+tc.path, func(t *testing.T) {
+			sb.Reset()
+			token := fetchToken(t, srv.URL)
+			if body, ok := setup[tc.path]; ok {
+				customer := strings.SplitN(strings.TrimPrefix(tc.path, "/customers/"), "/", 2)[0]
+				req, _ := http.NewRequest("POST", srv.URL+"/subscriptions/v2/customers/"+customer+"/subscriptions", strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-API-Key", sandbox.APIKey)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil || resp.StatusCode >= 300 {
+					t.Fatalf("setup: %v %v", resp, err)
+				}
+				resp.Body.Close()
+			}
 			root := map[string]string{"profiles": "/profiles/v1", "plans": "/plans/v2", "subscriptions": "/subscriptions/v2", "accountholders": "/accountholders/v1"}[tc.spec]
 			req, _ := http.NewRequest(tc.method, srv.URL+root+tc.path, strings.NewReader(tc.body))
 			if tc.body != "" {
