@@ -1,6 +1,9 @@
 package main
 
 import (
+	"flag"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -144,7 +147,32 @@ func TestPartialFailureContract(t *testing.T) {
 			if tc.check != nil {
 				tc.check(t, r)
 			}
+			// And the whole body: every error's op and httpStatus, every value.
+			golden(t, filepath.Join("testdata", "partial", strings.ReplaceAll(tc.name, " ", "-")+".json"), normalize(r))
 		})
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/ from the server's answers")
+
+// golden compares got with the file at path (or writes it, with -update).
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
+	}
+	if strings.TrimSpace(string(want)) != got {
+		t.Errorf("the body differs from %s (go test -update rewrites it; review the diff):\n%s", path, got)
 	}
 }
 
