@@ -160,7 +160,7 @@ func TestContract(t *testing.T) {
 	// Cases that act on what an earlier write made make it first: each
 	// subtest starts from a fresh sandbox state, so it passes alone.
 	setup := map[string]string{
-		"/customers/" + h + "/subscriptions/9?subscriptionProviderId=202": `{"subscriptionId":"9","subscriptionProviderId":"202","subscriptionName":"MTN Play Music"}`,
+		"/customers/" + h + "/subscriptions/9?subscriptionProviderId=202":                                   `{"subscriptionId":"9","subscriptionProviderId":"202","subscriptionName":"MTN Play Music"}`,
 		"/customers/" + sandbox.AsyncCustomer + "/subscriptions/11/status/st101?subscriptionProviderId=202": `{"subscriptionId":"11","subscriptionProviderId":"202","subscriptionName":"MTN Play Video"}`,
 	}
 	for _, tc := range cases {
