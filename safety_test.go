@@ -439,3 +439,28 @@ func TestOnlySubscriptionsLiveLikeStreams(t *testing.T) {
 		t.Errorf("events %v", events)
 	}
 }
+
+// TestQueriesOverSSEHoldAStreamSlot: Accept: text/event-stream is no way
+// around the stream limits.
+func TestQueriesOverSSEHoldAStreamSlot(t *testing.T) {
+	t.Parallel()
+	hold := make(chan struct{})
+	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.MaxStreamsPerClient = 1 })
+	// The fault: plans waits until the test releases it, so the first
+	// query is still streaming when the second arrives.
+	g.sb.Inject("plans.getPlans", sandbox.Fault{Hold: hold})
+	first := make(chan []string, 1)
+	go func() { first <- sseEvents(t, g.url, `{ customer(id: "27831000001") { plans { tariffPlan } } }`) }()
+	waitFor(t, "the first query to reach plans", func() bool { return g.calls()["plans.getPlans"] == 1 })
+	second := sseEvents(t, g.url, `{ __typename }`)
+	close(hold)
+	if len(second) != 1 || !strings.Contains(second[0], "too many live subscriptions") {
+		t.Errorf("second stream: %v", second)
+	}
+	if ev := <-first; len(ev) != 1 || !strings.Contains(ev[0], "MTN Prepaid Flexi") {
+		t.Errorf("first stream: %v", ev)
+	}
+	if r := g.query(`{ __typename }`, nil); at(r.Data, "__typename") != "Query" {
+		t.Error("a plain POST is no stream and is not limited")
+	}
+}
