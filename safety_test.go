@@ -464,3 +464,32 @@ func TestQueriesOverSSEHoldAStreamSlot(t *testing.T) {
 		t.Error("a plain POST is no stream and is not limited")
 	}
 }
+
+// TestOneCustomerCannotBlackOutAnAPI: the reported outage, one query with
+// two aliased subscription lists for a customer whose subscriptions always
+// fail, repeated: other customers keep their subscriptions, and their calls
+// reach the API.
+func TestOneCustomerCannotBlackOutAnAPI(t *testing.T) {
+	t.Parallel()
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	// The fault: every subscriptions list answers 500 — but only this one
+	// customer is ever asked for.
+	g.sb.Inject("subscriptions.list", sandbox.Fault{Status: 500})
+	for range 20 {
+		r := g.query(`{ customer(id: "27831000001") { a: subscriptions { providerId } b: subscriptions(providerId: "101") { providerId } } }`, nil)
+		if e := r.errorAt("customer.a"); e == nil || e.code() != "UPSTREAM_UNAVAILABLE" {
+			t.Fatalf("%+v", r.Errors)
+		}
+	}
+	g.sb.Clear("subscriptions.list")
+	before := g.calls()["subscriptions.list"]
+	for i := range 5 {
+		r := g.query(`query($id: ID!) { customer(id: $id) { subscriptions { providerId } } }`, map[string]any{"id": sandbox.Ordinary(i)})
+		if len(r.Errors) != 0 {
+			t.Errorf("customer %s: %+v", sandbox.Ordinary(i), r.Errors)
+		}
+	}
+	if n := g.calls()["subscriptions.list"] - before; n != 5 {
+		t.Errorf("%d of 5 other customers' calls reached the API", n)
+	}
+}

@@ -84,24 +84,13 @@ func New(cfg Config, opts Options) (*Client, error) {
 	mk := func(name, base string) *api {
 		a := &api{name: name, base: strings.TrimRight(base, "/"), cfg: cfg, http: hc, tokens: tok,
 			sem: make(chan struct{}, cfg.MaxConcurrency), log: opts.Logger, onCall: opts.OnCall}
-		a.breaker = gobreaker.NewCircuitBreaker[*reply](gobreaker.Settings{
-			Name:        name,
-			MaxRequests: 1,
-			Timeout:     cfg.BreakerOpenFor,
-			ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= cfg.BreakerFailures },
-			IsSuccessful: func(err error) bool {
-				k := KindOf(err)
-				return err == nil || (k != KindUnavailable && k != KindOutcomeUnknown)
-			},
-			// A caller who gave up says nothing about the upstream's health.
-			IsExcluded: func(err error) bool { return errors.Is(err, context.Canceled) },
-			OnStateChange: func(name string, _, to gobreaker.State) {
-				opts.Logger.Warn().Str("api", name).Str("breaker", to.String()).Msg("upstream circuit breaker changed state")
-				if opts.OnBreaker != nil {
-					opts.OnBreaker(name, to)
-				}
-			},
-		})
+		a.failing = &failingCustomers{window: cfg.BreakerWindow}
+		a.breaker = gobreaker.NewCircuitBreaker[*reply](breakerSettings(name, cfg, a.failing, func(name string, to gobreaker.State) {
+			opts.Logger.Warn().Str("api", name).Str("breaker", to.String()).Msg("upstream circuit breaker changed state")
+			if opts.OnBreaker != nil {
+				opts.OnBreaker(name, to)
+			}
+		}))
 		return a
 	}
 	c := &Client{}
@@ -136,6 +125,7 @@ type api struct {
 	http    *http.Client
 	tokens  *tokens
 	breaker *gobreaker.CircuitBreaker[*reply]
+	failing *failingCustomers
 	sem     chan struct{}
 	log     zerolog.Logger
 	onCall  func(context.Context, Call)
@@ -183,14 +173,36 @@ func (a *api) do(ctx context.Context, c call) (*reply, error) {
 			return nil, &Error{API: a.name, Op: c.op, Kind: KindUnavailable, Message: "the request was cancelled before the write was sent", Err: err, TransactionID: caller.TransactionID}
 		}
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), a.cfg.Timeout)
+		// A little longer than the attempt's own timeout, which is what
+		// should end a slow write (and count against the API).
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), a.cfg.Timeout+time.Second)
 		defer cancel()
 	}
-	attempts, refreshed := 0, false
+	attempts := 0
+	// The breaker sees the operation, retries included, once.
+	rep, err := a.breaker.Execute(func() (*reply, error) {
+		rep, err := a.attempts(ctx, c, caller, write, &attempts)
+		if err != nil && countsAgainst(err) && !excludedFromBreaker(err) {
+			a.failing.add(customerOf(c.path), time.Now())
+		}
+		return rep, err
+	})
+	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
+		err = &Error{Kind: KindUnavailable, Message: "circuit breaker open: the API failed for many customers", Err: errBreakerOpen, unsent: true}
+	}
+	if write && err != nil {
+		err = writeOutcome(err.(*Error))
+	}
+	return a.finish(ctx, c, caller, start, attempts, rep, err)
+}
+
+// attempts sends c, retrying a read as the configuration allows.
+func (a *api) attempts(ctx context.Context, c call, caller Caller, write bool, attempts *int) (*reply, error) {
+	refreshed := false
 	var rep *reply
 	var err error
 	for {
-		attempts++
+		*attempts++
 		var token string
 		rep, token, err = a.attempt(ctx, c, caller)
 		if err == nil {
@@ -210,10 +222,10 @@ func (a *api) do(ctx context.Context, c call) (*reply, error) {
 				continue
 			}
 		}
-		if write || attempts > a.cfg.MaxRetries || !(e.Kind == KindUnavailable || e.Kind == KindRateLimited) || errors.Is(e, errBreakerOpen) {
+		if write || *attempts > a.cfg.MaxRetries || !(e.Kind == KindUnavailable || e.Kind == KindRateLimited) || e.callerGone {
 			break
 		}
-		wait := a.backoff(attempts)
+		wait := a.backoff(*attempts)
 		if e.RetryAfter > 0 {
 			if e.RetryAfter > a.cfg.MaxRetryAfter {
 				break
@@ -227,9 +239,14 @@ func (a *api) do(ctx context.Context, c call) (*reply, error) {
 			break
 		}
 	}
-	if write && err != nil {
-		err = writeOutcome(err.(*Error))
+	if err != nil {
+		return nil, err
 	}
+	return rep, nil
+}
+
+// finish records and logs a finished operation.
+func (a *api) finish(ctx context.Context, c call, caller Caller, start time.Time, attempts int, rep *reply, err error) (*reply, error) {
 	status := 0
 	if rep != nil {
 		status = rep.status
@@ -245,7 +262,7 @@ func (a *api) do(ctx context.Context, c call) (*reply, error) {
 		kind = e.Kind
 	}
 	rec := Call{API: a.name, Op: c.op, Method: c.method, Status: status, Kind: kind, Duration: time.Since(start), Attempts: attempts, TransactionID: caller.TransactionID}
-	if write {
+	if c.method != http.MethodGet {
 		rec.Customer = c.customer
 	}
 	a.logCall(rec, err)
@@ -317,26 +334,16 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 
 var errBreakerOpen = errors.New("circuit breaker open")
 
-// attempt sends c once through the breaker and the concurrency bound. It
-// returns the bearer token it used, if any.
+// attempt sends c once through the concurrency bound. It returns the
+// bearer token it used, if any.
 func (a *api) attempt(ctx context.Context, c call, caller Caller) (*reply, string, error) {
-	var token string
-	rep, err := a.breaker.Execute(func() (*reply, error) {
-		select {
-		case a.sem <- struct{}{}:
-			defer func() { <-a.sem }()
-		case <-ctx.Done():
-			return nil, &Error{Kind: KindUnavailable, Message: "gave up waiting for a free connection slot", Err: ctx.Err(), unsent: true}
-		}
-		var err error
-		var rep *reply
-		rep, token, err = a.send(ctx, c, caller)
-		return rep, err
-	})
-	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
-		return nil, "", &Error{Kind: KindUnavailable, Message: "circuit breaker open: the API failed repeatedly", Err: errBreakerOpen, unsent: true}
+	select {
+	case a.sem <- struct{}{}:
+		defer func() { <-a.sem }()
+	case <-ctx.Done():
+		return nil, "", &Error{Kind: KindUnavailable, Message: "gave up waiting for a free connection slot", Err: ctx.Err(), unsent: true, callerGone: true}
 	}
-	return rep, token, err
+	return a.send(ctx, c, caller)
 }
 
 func (a *api) send(ctx context.Context, c call, caller Caller) (*reply, string, error) {
@@ -407,14 +414,15 @@ func (a *api) transportError(ctx context.Context, c call, wrote bool, err error)
 	if errors.Is(err, context.DeadlineExceeded) {
 		msg = "the API did not answer in time"
 	}
-	if ctx.Err() != nil {
+	callerGone := ctx.Err() != nil
+	if callerGone {
 		msg = "the request was cancelled or ran out of time"
 		err = fmt.Errorf("%w: %w", ctx.Err(), err)
 	}
 	if wrote && c.method != http.MethodGet {
-		return &Error{Kind: KindOutcomeUnknown, Message: "the write was sent but no answer came; it may or may not have taken effect", Err: err}
+		return &Error{Kind: KindOutcomeUnknown, Message: "the write was sent but no answer came; it may or may not have taken effect", Err: err, callerGone: callerGone}
 	}
-	return &Error{Kind: KindUnavailable, Message: msg, Err: err, unsent: !wrote}
+	return &Error{Kind: KindUnavailable, Message: msg, Err: err, unsent: !wrote, callerGone: callerGone}
 }
 
 func (a *api) authorize(ctx context.Context, req *http.Request, c call) (string, error) {

@@ -26,15 +26,22 @@ type Config struct {
 
 	SourceSystemID string `env:"MTN_SOURCE_SYSTEM_ID" envDefault:"customer-graph"`
 
-	Timeout          time.Duration `env:"MTN_TIMEOUT" envDefault:"10s"`         // per attempt
-	MaxRetries       int           `env:"MTN_MAX_RETRIES" envDefault:"2"`       // GETs only
-	RetryBackoff     time.Duration `env:"MTN_RETRY_BACKOFF" envDefault:"100ms"` // first backoff, doubled, jittered
-	MaxRetryAfter    time.Duration `env:"MTN_MAX_RETRY_AFTER" envDefault:"2s"`  // longest Retry-After honoured
-	MaxBodyBytes     int64         `env:"MTN_MAX_BODY_BYTES" envDefault:"4194304"`
-	MaxConcurrency   int           `env:"MTN_MAX_CONCURRENCY" envDefault:"128"`  // in-flight calls per API
-	BreakerFailures  uint32        `env:"MTN_BREAKER_FAILURES" envDefault:"5"`   // consecutive failures that open it
-	BreakerOpenFor   time.Duration `env:"MTN_BREAKER_OPEN_FOR" envDefault:"10s"` // before a trial call
-	MaxIdleConnsHost int           `env:"MTN_MAX_IDLE_CONNS_PER_HOST" envDefault:"128"`
+	Timeout        time.Duration `env:"MTN_TIMEOUT" envDefault:"10s"`         // per attempt
+	MaxRetries     int           `env:"MTN_MAX_RETRIES" envDefault:"2"`       // GETs only
+	RetryBackoff   time.Duration `env:"MTN_RETRY_BACKOFF" envDefault:"100ms"` // first backoff, doubled, jittered
+	MaxRetryAfter  time.Duration `env:"MTN_MAX_RETRY_AFTER" envDefault:"2s"`  // longest Retry-After honoured
+	MaxBodyBytes   int64         `env:"MTN_MAX_BODY_BYTES" envDefault:"4194304"`
+	MaxConcurrency int           `env:"MTN_MAX_CONCURRENCY" envDefault:"128"` // in-flight calls per API
+	// An API's breaker opens when, over BreakerWindow, it saw at least
+	// BreakerMinCalls operations, BreakerFailureRatio of them failed, and the
+	// failures came from at least BreakerMinCustomers distinct customers.
+	BreakerWindow       time.Duration `env:"MTN_BREAKER_WINDOW" envDefault:"10s"`
+	BreakerMinCalls     uint32        `env:"MTN_BREAKER_MIN_CALLS" envDefault:"20"`
+	BreakerFailureRatio float64       `env:"MTN_BREAKER_FAILURE_RATIO" envDefault:"0.5"`
+	BreakerMinCustomers int           `env:"MTN_BREAKER_MIN_CUSTOMERS" envDefault:"5"`
+	BreakerOpenFor      time.Duration `env:"MTN_BREAKER_OPEN_FOR" envDefault:"10s"` // before trial calls
+	BreakerTrials       uint32        `env:"MTN_BREAKER_TRIALS" envDefault:"3"`     // trial calls while half-open
+	MaxIdleConnsHost    int           `env:"MTN_MAX_IDLE_CONNS_PER_HOST" envDefault:"128"`
 }
 
 // ConfigFromEnv reads Config with getenv (os.Getenv in production).
@@ -56,7 +63,8 @@ var envNames = []string{
 	"MTN_PROFILES_URL", "MTN_PLANS_URL", "MTN_SUBSCRIPTIONS_URL", "MTN_ACCOUNTHOLDERS_URL",
 	"MTN_API_KEY", "MTN_CLIENT_ID", "MTN_CLIENT_SECRET", "MTN_TOKEN_URL", "MTN_PREFER_OAUTH", "MTN_SOURCE_SYSTEM_ID",
 	"MTN_TIMEOUT", "MTN_MAX_RETRIES", "MTN_RETRY_BACKOFF", "MTN_MAX_RETRY_AFTER", "MTN_MAX_BODY_BYTES",
-	"MTN_MAX_CONCURRENCY", "MTN_BREAKER_FAILURES", "MTN_BREAKER_OPEN_FOR", "MTN_MAX_IDLE_CONNS_PER_HOST",
+	"MTN_MAX_CONCURRENCY", "MTN_BREAKER_WINDOW", "MTN_BREAKER_MIN_CALLS", "MTN_BREAKER_FAILURE_RATIO", "MTN_BREAKER_MIN_CUSTOMERS",
+	"MTN_BREAKER_OPEN_FOR", "MTN_BREAKER_TRIALS", "MTN_MAX_IDLE_CONNS_PER_HOST",
 }
 
 // Configured reports whether any API URL is set; with none, the server runs
@@ -83,6 +91,9 @@ func (c Config) Validate() error {
 	}
 	if c.APIKey == "" && !c.PreferOAuth {
 		return fmt.Errorf("MTN_API_KEY is not set (or set MTN_PREFER_OAUTH=true)")
+	}
+	if c.BreakerWindow <= 0 || c.BreakerOpenFor <= 0 || c.BreakerTrials == 0 || c.BreakerFailureRatio <= 0 || c.BreakerFailureRatio > 1 {
+		return fmt.Errorf("MTN_BREAKER_WINDOW, MTN_BREAKER_OPEN_FOR and MTN_BREAKER_TRIALS must be positive, MTN_BREAKER_FAILURE_RATIO in (0, 1]")
 	}
 	if c.Timeout <= 0 || c.MaxBodyBytes <= 0 || c.MaxConcurrency <= 0 || c.MaxRetries < 0 {
 		return fmt.Errorf("MTN_TIMEOUT, MTN_MAX_BODY_BYTES and MTN_MAX_CONCURRENCY must be positive, MTN_MAX_RETRIES ≥ 0")

