@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/pprof"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +22,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"customergraph/admission"
 	"customergraph/callbacks"
 	"customergraph/graph"
 	"customergraph/limits"
@@ -40,9 +43,12 @@ type app struct {
 	metrics   *metrics.Metrics
 	callbacks *callbacks.Registry
 	streams   *resolvers.StreamLimiter
+	admission *admission.Limiter
 }
 
-func newApp(cfg config, log zerolog.Logger) (*app, error) {
+// newApp builds the facade; ctx bounds its background work (the admission
+// controller).
+func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 	if err := cfg.Upstream.Validate(); err != nil {
 		return nil, err
 	}
@@ -85,25 +91,39 @@ func newApp(cfg config, log zerolog.Logger) (*app, error) {
 	gql.AroundResponses(collectResponse)
 	// Loaders live for one operation: a WebSocket carries many, and none may
 	// see another's cached answers.
+	lim := admission.New(admission.Options{MaxRequests: cfg.MaxInFlight, MaxWeight: cfg.MaxInFlightCost,
+		MinRequests: cfg.MinInFlight, Wait: cfg.AdmissionWait, TargetDelay: cfg.AdmissionDelay})
+	go lim.Run(ctx, admissionWindow, admission.NewSchedulingDelay(admissionQuantile).Sample)
+	m.Admission(lim.Stats)
 	gql.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		ctx, refused := operationBounds(ctx, cfg, streams, log)
 		if refused != nil {
 			return graphql.OneShot(refused)
 		}
-		return next(loaders.With(ctx, loaders.New(client, m.Batch)))
+		return admit(ctx, lim, log, func(ctx context.Context) graphql.ResponseHandler {
+			return next(loaders.With(ctx, loaders.New(client, m.Batch)))
+		})
 	})
 	gql.SetErrorPresenter(resolvers.ErrorPresenter(log))
 	gql.SetRecoverFunc(resolvers.Recover(log))
-	return &app{cfg: cfg, log: log, client: client, gql: gql, metrics: m, callbacks: cb, streams: streams}, nil
+	return &app{cfg: cfg, log: log, client: client, gql: gql, metrics: m, callbacks: cb, streams: streams, admission: lim}, nil
 }
+
+// The admission controller reads the scheduler's delay at this quantile
+// over windows of this length.
+const (
+	admissionWindow   = 100 * time.Millisecond
+	admissionQuantile = 0.99
+)
 
 func (a *app) handler() http.Handler {
 	mux := http.NewServeMux()
 	graphqlHandler := accessLog(a.log, a.metrics,
 		authenticate(a.cfg.clients,
-			guardBody(a.cfg.MaxBodyBytes,
-				httpStatuses(
-					a.perRequest(a.gql)))))
+			shedEarly(a.admission,
+				guardBody(a.cfg.MaxBodyBytes,
+					httpStatuses(
+						a.perRequest(a.gql))))))
 	mux.Handle("/graphql", graphqlHandler)
 	// The Subscription Management API posts unsubscribe-all results here; it
 	// holds no client key, so the unguessable request id (and the optional
@@ -165,22 +185,33 @@ func (a *app) mountOps(mux *http.ServeMux, keys []clientKey) {
 	}
 }
 
-// ready is 200 while at least one API's circuit breaker is not open.
+// ready is 200 while at least one API's circuit breaker is not open; its
+// body names each API's breaker state, for whoever is looking at why.
 func (a *app) ready(w http.ResponseWriter, _ *http.Request) {
 	states := a.client.BreakerStates()
+	apis := make([]string, 0, len(states))
 	open := 0
-	for _, s := range states {
+	for api, s := range states {
+		apis = append(apis, api)
 		if s == "open" {
 			open++
 		}
 	}
+	slices.Sort(apis)
+	var b strings.Builder
+	if open == len(states) {
+		b.WriteString("not ready: every upstream circuit breaker is open\n")
+	} else {
+		b.WriteString("ready\n")
+	}
+	for _, api := range apis {
+		fmt.Fprintf(&b, "%s breaker: %s\n", api, states[api])
+	}
 	w.Header().Set("Content-Type", "text/plain")
 	if open == len(states) {
 		w.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = w.Write([]byte("not ready: every upstream circuit breaker is open\n"))
-		return
 	}
-	_, _ = w.Write([]byte("ready\n"))
+	_, _ = w.Write([]byte(b.String()))
 }
 
 // perRequest gives each GraphQL request its transaction id (the client's

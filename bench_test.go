@@ -56,7 +56,7 @@ func benchGraph(b *testing.B) http.Handler {
 	}
 	cfg.useSandbox("http://sandbox.invalid")
 	cfg.upstreamHTTP = &http.Client{Transport: &cannedTransport{sb: sandbox.New(sandbox.Options{}), m: map[string]*httptest.ResponseRecorder{}}}
-	a, err := newApp(cfg, zerolog.New(io.Discard))
+	a, err := newApp(b.Context(), cfg, zerolog.New(io.Discard))
 	if err != nil {
 		b.Fatal(err)
 	}

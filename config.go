@@ -56,6 +56,21 @@ type config struct {
 	MaxStreams          int           `env:"GRAPH_MAX_STREAMS" envDefault:"1000"`
 	MaxStreamsPerClient int           `env:"GRAPH_MAX_STREAMS_PER_CLIENT" envDefault:"10"`
 
+	// Admission control: at most MaxInFlight queries and mutations at once,
+	// and at most MaxInFlightCost of summed cost (the cost GRAPH_MAX_COST
+	// bounds per operation), a limit that falls while the Go scheduler's
+	// delay exceeds AdmissionDelay. Below MinInFlight operations in flight,
+	// any operation is admitted. An operation that does not fit waits
+	// AdmissionWait at most, then is refused with 503 OVERLOADED.
+	MaxInFlight     int           `env:"GRAPH_MAX_INFLIGHT" envDefault:"512"`
+	MaxInFlightCost int           `env:"GRAPH_MAX_INFLIGHT_COST" envDefault:"100000"`
+	MinInFlight     int           `env:"GRAPH_MIN_INFLIGHT" envDefault:"16"`
+	AdmissionWait   time.Duration `env:"GRAPH_ADMISSION_WAIT" envDefault:"5ms"`
+	AdmissionDelay  time.Duration `env:"GRAPH_ADMISSION_DELAY" envDefault:"5ms"`
+	// MemoryLimitMiB sets the Go runtime's soft memory limit unless
+	// GOMEMLIMIT is set; 0 leaves it off.
+	MemoryLimitMiB int64 `env:"GRAPH_MEMORY_LIMIT_MIB" envDefault:"512"`
+
 	sandbox bool
 	clients []clientKey
 	// upstreamHTTP replaces the upstream transport (benchmarks).
@@ -71,7 +86,8 @@ var graphEnv = []string{"GRAPH_REQUEST_TIMEOUT", "GRAPH_SHUTDOWN_TIMEOUT", "GRAP
 	"GRAPH_MAX_DEPTH", "GRAPH_MAX_ALIASES", "GRAPH_MAX_FIELDS", "GRAPH_MAX_COST", "GRAPH_MAX_MUTATIONS", "GRAPH_QUERY_CACHE",
 	"GRAPH_INTROSPECTION", "GRAPH_FIELD_SUGGESTIONS", "GRAPH_PLAYGROUND", "GRAPH_ALLOW_ANONYMOUS", "GRAPH_CLIENT_KEYS",
 	"GRAPH_CORS_ORIGINS", "GRAPH_CORS_CREDENTIALS", "GRAPH_PPROF", "GRAPH_OPS_ADDR", "GRAPH_CALLBACK_SECRET", "GRAPH_STREAM_TIMEOUT",
-	"GRAPH_POLL_INTERVAL", "GRAPH_MAX_STREAMS", "GRAPH_MAX_STREAMS_PER_CLIENT"}
+	"GRAPH_POLL_INTERVAL", "GRAPH_MAX_STREAMS", "GRAPH_MAX_STREAMS_PER_CLIENT", "GRAPH_MAX_INFLIGHT", "GRAPH_MAX_INFLIGHT_COST",
+	"GRAPH_MIN_INFLIGHT", "GRAPH_ADMISSION_WAIT", "GRAPH_ADMISSION_DELAY", "GRAPH_MEMORY_LIMIT_MIB"}
 
 func loadConfig(getenv func(string) string) (config, error) {
 	up, err := upstream.ConfigFromEnv(getenv)
@@ -104,6 +120,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.MaxBodyBytes <= 0 || c.RequestTimeout <= 0 || c.StreamTimeout <= 0 || c.PollInterval <= 0 || c.MaxStreams <= 0 || c.MaxStreamsPerClient <= 0 {
 		return config{}, fmt.Errorf("GRAPH_MAX_BODY_BYTES, GRAPH_REQUEST_TIMEOUT, GRAPH_STREAM_TIMEOUT, GRAPH_POLL_INTERVAL and GRAPH_MAX_STREAMS* must be positive")
+	}
+	if c.MaxInFlight <= 0 || c.MaxInFlightCost <= 0 || c.MinInFlight < 0 || c.AdmissionWait < 0 || c.AdmissionDelay < 0 || c.MemoryLimitMiB < 0 {
+		return config{}, fmt.Errorf("GRAPH_MAX_INFLIGHT and GRAPH_MAX_INFLIGHT_COST must be positive; GRAPH_MIN_INFLIGHT, GRAPH_ADMISSION_WAIT, GRAPH_ADMISSION_DELAY and GRAPH_MEMORY_LIMIT_MIB may not be negative")
 	}
 	return c, nil
 }

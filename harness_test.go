@@ -64,7 +64,7 @@ func newTestGraph(t *testing.T, sbOpts sandbox.Options, tweak func(*config)) *te
 		tweak(&cfg)
 	}
 	logs := newSyncBuffer()
-	a, err := newApp(cfg, zerolog.New(logs))
+	a, err := newApp(t.Context(), cfg, zerolog.New(logs))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -181,13 +182,24 @@ const closeForbidden = 4403
 // for application/graphql-response+json, which gqlgen already does).
 func httpStatuses(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(&statusFix{ResponseWriter: w, get: r.Method == http.MethodGet}, r)
+		o := &overloaded{}
+		ctx := context.WithValue(r.Context(), overloadedKey{}, o)
+		next.ServeHTTP(&statusFix{ResponseWriter: w, get: r.Method == http.MethodGet, overloaded: o}, r.WithContext(ctx))
 	})
 }
 
 type statusFix struct {
 	http.ResponseWriter
-	get bool
+	get         bool
+	overloaded  *overloaded
+	wroteHeader bool
+}
+
+func (s *statusFix) Write(b []byte) (int, error) {
+	if !s.wroteHeader {
+		s.WriteHeader(http.StatusOK)
+	}
+	return s.ResponseWriter.Write(b)
 }
 
 func (s *statusFix) Unwrap() http.ResponseWriter { return s.ResponseWriter }
@@ -199,7 +211,14 @@ func (s *statusFix) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 }
 
 func (s *statusFix) WriteHeader(code int) {
+	if s.wroteHeader {
+		return
+	}
+	s.wroteHeader = true
 	switch {
+	case s.overloaded.isSet() && code < 300 && s.Header().Get("Content-Type") != "text/event-stream":
+		s.Header().Set("Retry-After", strconv.Itoa(resolvers.RetryAfterSeconds))
+		code = http.StatusServiceUnavailable
 	case code == http.StatusNotAcceptable && s.get:
 		s.Header().Set("Allow", "POST")
 		code = http.StatusMethodNotAllowed

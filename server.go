@@ -72,7 +72,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		cfg.useSandbox(url)
 		log.Info().Str("sandbox", url).Msg("no MTN_*_URL is set: serving the embedded sandbox of the four APIs")
 	}
-	app, err := newApp(cfg, log)
+	if getenv("GOMEMLIMIT") == "" && cfg.MemoryLimitMiB > 0 {
+		// A soft limit: the collector works harder as the heap nears it, so
+		// a burst the admission limit let through cannot grow the process
+		// without bound. Admission, not the heap, is what should give way.
+		debug.SetMemoryLimit(cfg.MemoryLimitMiB << 20)
+	}
+	app, err := newApp(ctx, cfg, log)
 	if err != nil {
 		return err
 	}

@@ -41,17 +41,30 @@ type settings struct {
 	workers    int
 	leg        time.Duration // upstream latency of the latency runs
 	slow       time.Duration // the slow Plans API of the isolation run
+	// The overload runs:
+	capStep     int           // capacity search step, req/s
+	capDuration time.Duration // per capacity step
+	overload    time.Duration // per overload run
+	failingRate int           // queries/s for the failing customer
+	slowRate    int           // full views/s waiting on the slow API
+	only        string
+	watch       bool
 }
 
 func main() {
 	smoke := flag.Bool("smoke", false, "run every measurement briefly, as CI does")
+	watch := flag.Bool("watch", false, "print the facade's admission state to stderr every 500 ms")
+	only := flag.String("only", "", "run only the overload runs (overload) or only the rest (classic)")
 	flag.Parse()
 	s := settings{duration: 10 * time.Second, rates: []int{100, 500}, listRates: []int{5, 20},
-		throughput: 10 * time.Second, workers: 32, leg: 50 * time.Millisecond, slow: 3 * time.Second}
+		throughput: 10 * time.Second, workers: 32, leg: 50 * time.Millisecond, slow: 3 * time.Second,
+		capStep: 50, capDuration: 3 * time.Second, overload: 15 * time.Second, failingRate: 50, slowRate: 40}
 	if *smoke {
 		s = settings{smoke: true, duration: time.Second, rates: []int{20}, listRates: []int{2},
-			throughput: time.Second, workers: 8, leg: 50 * time.Millisecond, slow: 300 * time.Millisecond}
+			throughput: time.Second, workers: 8, leg: 50 * time.Millisecond, slow: 300 * time.Millisecond,
+			capStep: 100, capDuration: 500 * time.Millisecond, overload: time.Second, failingRate: 10, slowRate: 10}
 	}
+	s.only, s.watch = *only, *watch
 	if err := run(s, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -105,8 +118,7 @@ func start() (*env, error) {
 		"MTN_SUBSCRIPTIONS_URL="+sbURL+"/subscriptions/v2", "MTN_ACCOUNTHOLDERS_URL="+sbURL+"/accountholders/v1",
 		"MTN_TOKEN_URL="+sbURL+"/oauth/token", "MTN_API_KEY="+sandbox.APIKey,
 		"MTN_CLIENT_ID="+sandbox.ClientID, "MTN_CLIENT_SECRET="+sandbox.ClientSecret,
-		"MTN_MAX_CONCURRENCY=1024", "MTN_MAX_IDLE_CONNS_PER_HOST=512",
-		"GRAPH_ALLOW_ANONYMOUS=true", "GRAPH_REQUEST_TIMEOUT=30s")
+		"GRAPH_ALLOW_ANONYMOUS=true")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -196,10 +208,35 @@ func run(s settings, out io.Writer) error {
 	}
 	defer e.shutdown()
 	qs := suite(root)
+	if s.watch {
+		go func() {
+			for range time.Tick(500 * time.Millisecond) {
+				fmt.Fprintf(os.Stderr, "limit %.0f cost %.0f inflight %.0f queued %.0f delay %.2fms refused %.0f\n",
+					e.memstat("graph_admission_limit"), e.memstat("graph_admission_inflight_cost"), e.memstat("graph_admission_inflight"),
+					e.memstat("graph_admission_queued"), e.memstat("graph_admission_sched_delay_seconds")*1000, e.memstat("graph_admission_refused_total"))
+			}
+		}()
+	}
 	var failures []string
 	fail := func(f string, a ...any) { failures = append(failures, fmt.Sprintf(f, a...)) }
 
 	fmt.Fprintf(out, "# customer graph bench (%s, %d CPUs, %s)\n\n", time.Now().UTC().Format("2006-01-02"), runtime.NumCPU(), runtime.Version())
+	if s.only != "overload" {
+		if err := classic(e, s, qs, out, fail); err != nil {
+			return err
+		}
+	}
+	if s.only != "classic" {
+		overloadRuns(e, s, qs[0], qs[1], out, fail)
+	}
+	if len(failures) > 0 {
+		return fmt.Errorf("%d checks failed:\n  %s", len(failures), strings.Join(failures, "\n  "))
+	}
+	return nil
+}
+
+// classic runs the calls, latency, isolation and throughput measurements.
+func classic(e *env, s settings, qs []query, out io.Writer, fail func(string, ...any)) error {
 
 	// 1. Upstream calls against the minimum.
 	fmt.Fprintf(out, "## Upstream calls per query\n\n| query | calls | minimum | ratio |\n|---|---:|---:|---:|\n")
@@ -278,9 +315,21 @@ func run(s settings, out io.Writer) error {
 	}
 	cur, peak := e.rss()
 	fmt.Fprintf(out, "\nFacade process memory: RSS %.1f MiB now, %.1f MiB at peak.\n", cur, peak)
-
-	if len(failures) > 0 {
-		return fmt.Errorf("%d checks failed:\n  %s", len(failures), strings.Join(failures, "\n  "))
-	}
 	return nil
+}
+
+// breaker reads one API's breaker state from the facade's /readyz.
+func (e *env) breaker(api string) string {
+	resp, err := http.Get(strings.TrimSuffix(e.metrics, "/metrics") + "/readyz")
+	if err != nil {
+		return "unknown"
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, api+" breaker: "); ok {
+			return v
+		}
+	}
+	return "unknown"
 }

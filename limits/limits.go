@@ -223,11 +223,19 @@ func (c *Complexity) Validate(s graphql.ExecutableSchema) error {
 
 // MutateOperationContext runs after validation, before execution.
 func (c *Complexity) MutateOperationContext(ctx context.Context, op *graphql.OperationContext) *gqlerror.Error {
-	if c.Max <= 0 {
-		return nil
-	}
-	if n := calculate(ctx, c.schema, op); n > c.Max {
+	n := calculate(ctx, c.schema, op)
+	op.Stats.SetExtension(costStat, n)
+	if c.Max > 0 && n > c.Max {
 		return Error("cost", c.Max, n)
 	}
 	return nil
+}
+
+const costStat = "cost"
+
+// Cost is the operation's computed cost, once Complexity has run; admission
+// control weighs an operation by it.
+func Cost(op *graphql.OperationContext) int {
+	n, _ := op.Stats.GetExtension(costStat).(int)
+	return n
 }

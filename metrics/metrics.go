@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/sony/gobreaker/v2"
 
+	"customergraph/admission"
 	"customergraph/upstream"
 )
 
@@ -120,4 +121,20 @@ func (m *Metrics) operationLabel(name string) string {
 	}
 	m.names[name] = true
 	return name
+}
+
+// Admission exports the admission limiter's state, read at scrape time.
+func (m *Metrics) Admission(stats func() admission.Stats) {
+	gauge := func(name, help string, v func(admission.Stats) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 { return v(stats()) })
+	}
+	m.reg.MustRegister(
+		gauge("graph_admission_limit", "Current bound on the summed cost of operations in flight.", func(s admission.Stats) float64 { return float64(s.Limit) }),
+		gauge("graph_admission_inflight_cost", "Summed cost of the operations in flight.", func(s admission.Stats) float64 { return float64(s.Weight) }),
+		gauge("graph_admission_inflight", "Queries and mutations in flight.", func(s admission.Stats) float64 { return float64(s.Requests) }),
+		gauge("graph_admission_sched_delay_seconds", "The Go scheduler's delay (the quantile admission control watches) over the last window.", func(s admission.Stats) float64 { return s.Delay.Seconds() }),
+		gauge("graph_admission_queued", "Operations waiting for admission.", func(s admission.Stats) float64 { return float64(s.Queued) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "graph_admission_refused_total",
+			Help: "Operations refused with OVERLOADED."}, func() float64 { return float64(stats().Refused) }),
+	)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"customergraph/admission"
 	"customergraph/scalar"
 	"customergraph/upstream"
 )
@@ -28,7 +29,13 @@ const (
 	CodeOutcomeUnknown        = "OUTCOME_UNKNOWN"
 	CodeInternal              = "INTERNAL_SERVER_ERROR"
 	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"
+	// CodeOverloaded: the facade refused the work to stay responsive;
+	// nothing was sent upstream, so retrying after Retry-After is safe.
+	CodeOverloaded = "OVERLOADED"
 )
+
+// RetryAfterSeconds is what an OVERLOADED answer tells the client to wait.
+const RetryAfterSeconds = 1
 
 // InputError is a client mistake found before any upstream call.
 type InputError struct {
@@ -71,6 +78,7 @@ var kindCodes = map[upstream.Kind]string{
 	upstream.KindUnavailable:    CodeUpstreamUnavailable,
 	upstream.KindBadResponse:    CodeUpstreamError,
 	upstream.KindOutcomeUnknown: CodeOutcomeUnknown,
+	upstream.KindOverloaded:     CodeOverloaded,
 }
 
 // upstreamMessage is what a client reads: written here, never the
@@ -111,9 +119,15 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 		var se *scalar.InputError
 		var nf *NotFoundError
 		switch {
+		case errors.Is(err, admission.ErrOverloaded):
+			out.Message = "the facade is at capacity and refused this operation before doing any of it; retry after " + itoa(RetryAfterSeconds) + " s"
+			out.Extensions = map[string]any{"code": CodeOverloaded, "retryAfter": RetryAfterSeconds}
 		case errors.As(err, &ue) && ue.Local():
 			out.Message = ue.Message
 			out.Extensions = map[string]any{"code": kindCodes[ue.Kind]}
+			if ue.Kind == upstream.KindOverloaded {
+				out.Extensions["retryAfter"] = RetryAfterSeconds
+			}
 		case errors.As(err, &ue):
 			up := map[string]any{"api": ue.API, "op": ue.Op, "httpStatus": ue.HTTPStatus, "transactionId": ue.TransactionID}
 			if ue.RetryAfter > 0 {

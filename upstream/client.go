@@ -204,7 +204,9 @@ func (a *api) attempts(ctx context.Context, c call, caller Caller, write bool, a
 	for {
 		*attempts++
 		var token string
+		began := time.Now()
 		rep, token, err = a.attempt(ctx, c, caller)
+		took := time.Since(began)
 		if err == nil {
 			if c.out != nil && len(rep.body) > 0 {
 				if jerr := json.Unmarshal(rep.body, c.out); jerr != nil {
@@ -232,8 +234,11 @@ func (a *api) attempts(ctx context.Context, c call, caller Caller, write bool, a
 			}
 			wait = e.RetryAfter
 		}
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-			break // a retry could not finish inside the caller's deadline
+		// The failed attempt is the best guess of how long the next takes:
+		// a retry that could not finish inside the caller's deadline would
+		// only hold the request longer and add load to a struggling API.
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait+took {
+			break
 		}
 		if !sleepCtx(ctx, wait) {
 			break
@@ -337,13 +342,33 @@ var errBreakerOpen = errors.New("circuit breaker open")
 // attempt sends c once through the concurrency bound. It returns the
 // bearer token it used, if any.
 func (a *api) attempt(ctx context.Context, c call, caller Caller) (*reply, string, error) {
+	if err := a.slot(ctx); err != nil {
+		return nil, "", err
+	}
+	defer func() { <-a.sem }()
+	return a.send(ctx, c, caller)
+}
+
+// slot takes one of the API's MTN_MAX_CONCURRENCY slots, waiting at most
+// MTN_QUEUE_WAIT: when an API is slow, its calls pile up against the bound
+// and the fields that need it fail fast, instead of holding their requests
+// (and the admission capacity they weigh) until the deadline.
+func (a *api) slot(ctx context.Context) *Error {
 	select {
 	case a.sem <- struct{}{}:
-		defer func() { <-a.sem }()
-	case <-ctx.Done():
-		return nil, "", &Error{Kind: KindUnavailable, Message: "gave up waiting for a free connection slot", Err: ctx.Err(), unsent: true, callerGone: true}
+		return nil
+	default:
 	}
-	return a.send(ctx, c, caller)
+	t := time.NewTimer(a.cfg.QueueWait)
+	defer t.Stop()
+	select {
+	case a.sem <- struct{}{}:
+		return nil
+	case <-t.C:
+		return &Error{Kind: KindOverloaded, Message: fmt.Sprintf("the facade already has %d calls in flight to the %s API (MTN_MAX_CONCURRENCY); retry later", cap(a.sem), a.name), unsent: true, local: true}
+	case <-ctx.Done():
+		return &Error{Kind: KindUnavailable, Message: "gave up waiting for a free connection slot", Err: ctx.Err(), unsent: true, callerGone: true}
+	}
 }
 
 func (a *api) send(ctx context.Context, c call, caller Caller) (*reply, string, error) {

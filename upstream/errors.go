@@ -22,11 +22,13 @@ const (
 	KindUnavailable         // 5xx, timeout, connection refused, breaker open: nothing happened
 	KindBadResponse         // undecodable or oversized body, or status 999
 	KindOutcomeUnknown      // a write was sent and its answer never came
+	KindOverloaded          // the facade's own bound on calls in flight to the API was full: nothing was sent
 )
 
 var kindNames = map[Kind]string{
 	KindUnknown: "Unknown", KindNotFound: "NotFound", KindInvalid: "Invalid", KindUnauthorized: "Unauthorized",
 	KindRateLimited: "RateLimited", KindUnavailable: "Unavailable", KindBadResponse: "BadResponse", KindOutcomeUnknown: "OutcomeUnknown",
+	KindOverloaded: "Overloaded",
 }
 
 func (k Kind) String() string { return kindNames[k] }

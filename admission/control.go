@@ -1,0 +1,45 @@
+package admission
+
+import (
+	"context"
+	"time"
+)
+
+// Adjust closes one control window in which the scheduler's delay was
+// delay. Past the target, the limit falls to 90% of what was actually in
+// flight (not of a limit the load never reached, or the fall would take
+// many windows); under it, a limit that held an operation back grows by
+// 10%. A limit nobody pressed against stays where it is.
+func (l *Limiter) Adjust(delay time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.delay = delay
+	if l.opts.TargetDelay > 0 {
+		switch {
+		case delay > l.opts.TargetDelay:
+			l.limit = max(1, min(l.limit, l.peak)*9/10)
+		case l.pressed:
+			l.limit = min(l.opts.MaxWeight, l.limit+max(1, l.limit/10))
+		}
+	}
+	l.peak, l.pressed = l.weight, false
+	l.wake()
+}
+
+// Run adjusts the limit every interval, from delay's reading of the
+// window, until ctx ends. With no TargetDelay it does nothing.
+func (l *Limiter) Run(ctx context.Context, interval time.Duration, delay func() time.Duration) {
+	if l.opts.TargetDelay <= 0 {
+		return
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			l.Adjust(delay())
+		}
+	}
+}
