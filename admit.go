@@ -69,15 +69,16 @@ func (o *overloaded) isSet() bool {
 	return o.set
 }
 
-// shedEarly refuses a request before its body is read when the limiter
-// already holds GRAPH_MAX_INFLIGHT operations: past that, even parsing
-// the request is work the facade cannot afford.
+// shedEarly refuses a request before its body is read when the limiter is
+// saturated: under overload, even parsing the request is work the facade
+// cannot afford, and the refusal should come back at once.
 func shedEarly(lim *admission.Limiter, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !isStream(r) && lim.Full() {
+		if !isStream(r) && lim.RefuseEarly() {
 			w.Header().Set("Retry-After", strconv.Itoa(resolvers.RetryAfterSeconds))
-			writeError(w, http.StatusServiceUnavailable, resolvers.CodeOverloaded,
-				"the facade is at capacity and refused this request before doing any of it; retry after "+strconv.Itoa(resolvers.RetryAfterSeconds)+" s")
+			writeErrorWith(w, http.StatusServiceUnavailable,
+				"the facade is at capacity and refused this request before doing any of it; retry after "+strconv.Itoa(resolvers.RetryAfterSeconds)+" s",
+				map[string]any{"code": resolvers.CodeOverloaded, "retryAfter": resolvers.RetryAfterSeconds})
 			return
 		}
 		next.ServeHTTP(w, r)

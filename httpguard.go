@@ -23,9 +23,20 @@ import (
 // writeError answers a request that never reaches GraphQL execution with a
 // GraphQL-shaped error, so clients parse every failure the same way.
 func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeErrorWith(w, status, msg, map[string]any{"code": code})
+}
+
+// writeErrorWith is writeError with more extensions than the code.
+func writeErrorWith(w http.ResponseWriter, status int, msg string, extensions map[string]any) {
+	type gqlError struct {
+		Message    string         `json:"message"`
+		Extensions map[string]any `json:"extensions"`
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"message": msg, "extensions": map[string]any{"code": code}}}})
+	_ = json.NewEncoder(w).Encode(struct {
+		Errors []gqlError `json:"errors"`
+	}{[]gqlError{{msg, extensions}}})
 }
 
 // guardBody bounds and checks a POST body before gqlgen sees it: too large is

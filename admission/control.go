@@ -9,7 +9,8 @@ import (
 // delay. Past the target, the limit falls to 90% of what was actually in
 // flight (not of a limit the load never reached, or the fall would take
 // many windows); under it, a limit that held an operation back grows by
-// 10%. A limit nobody pressed against stays where it is.
+// 10%. Under a quarter of the target, it grows by 50% when pressed and is
+// kept at no less than twice the weight in flight.
 func (l *Limiter) Adjust(delay time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -18,6 +19,16 @@ func (l *Limiter) Adjust(delay time.Duration) {
 		switch {
 		case delay > l.opts.TargetDelay:
 			l.limit = max(1, min(l.limit, l.peak)*9/10)
+		case delay <= l.opts.TargetDelay/4:
+			// Far from overload, the limit keeps twice the load in flight
+			// as headroom, and a pressed one grows by half: operations
+			// piling up behind a slow API while the CPU idles are demand
+			// the facade can carry, not overload.
+			grown := l.limit
+			if l.pressed {
+				grown += max(1, l.limit/2)
+			}
+			l.limit = min(l.opts.MaxWeight, max(grown, 2*l.peak))
 		case l.pressed:
 			l.limit = min(l.opts.MaxWeight, l.limit+max(1, l.limit/10))
 		}

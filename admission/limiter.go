@@ -166,10 +166,19 @@ func (l *Limiter) Stats() Stats {
 	return Stats{Limit: l.limit, Weight: l.weight, Requests: l.requests, Queued: l.waiters.Len(), Refused: l.refused.Load(), Delay: l.delay}
 }
 
-// Full reports whether MaxRequests operations are in flight: a new one
-// would be refused whatever its weight.
-func (l *Limiter) Full() bool {
+// RefuseEarly reports, and counts as a refusal, whether a new operation
+// would have to wait whatever its weight: MaxRequests are in flight,
+// others are already queued, or the limit is used up. The HTTP layer
+// refuses such a request before it reads the body, so that shedding costs
+// next to nothing.
+func (l *Limiter) RefuseEarly() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.requests >= l.opts.MaxRequests
+	if l.requests >= l.opts.MaxRequests || l.waiters.Len() > 0 ||
+		(l.requests >= l.opts.MinRequests && l.weight >= l.limit) {
+		l.pressed = true
+		l.refused.Add(1)
+		return true
+	}
+	return false
 }

@@ -13,6 +13,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -137,7 +138,14 @@ func start() (*env, error) {
 				break
 			}
 		}
-		_, _ = io.Copy(io.Discard, stdout) // the facade logs every request; keep draining
+		// The facade logs every request; keep draining, and note how long
+		// the facade itself took to answer each refusal.
+		for sc.Scan() {
+			if b := sc.Bytes(); bytes.Contains(b, []byte(`"status":503`)) {
+				refusals.note(b)
+			}
+		}
+		_, _ = io.Copy(io.Discard, stdout)
 	}()
 	var base string
 	select {
