@@ -77,6 +77,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		// a burst the admission limit let through cannot grow the process
 		// without bound. Admission, not the heap, is what should give way.
 		debug.SetMemoryLimit(cfg.MemoryLimitMiB << 20)
+		log.Info().Int64("memoryLimitMiB", cfg.MemoryLimitMiB).Msg("Go memory limit set from GRAPH_MEMORY_LIMIT_MIB")
 	}
 	app, err := newApp(ctx, cfg, log)
 	if err != nil {

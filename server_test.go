@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -160,5 +162,32 @@ func TestOpsAddrMovesOperatorEndpoints(t *testing.T) {
 	public, _ := httpGet(base + "/metrics")
 	if ops != 200 || public != 404 {
 		t.Errorf("/metrics: %d on the ops address, %d on the public one", ops, public)
+	}
+}
+
+// TestMemoryLimitFromConfig: the Go runtime's soft memory limit follows
+// GRAPH_MEMORY_LIMIT_MIB, and an explicit GOMEMLIMIT wins.
+func TestMemoryLimitFromConfig(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(before) })
+	for _, c := range []struct {
+		name string
+		env  map[string]string
+		want int64
+	}{
+		{"default", map[string]string{}, 512 << 20},
+		{"configured", map[string]string{"GRAPH_MEMORY_LIMIT_MIB": "300"}, 300 << 20},
+		{"GOMEMLIMIT wins", map[string]string{"GRAPH_MEMORY_LIMIT_MIB": "300", "GOMEMLIMIT": "1GiB"}, math.MaxInt64},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			debug.SetMemoryLimit(math.MaxInt64)
+			base, _ := startRun(t, []string{"-addr", "127.0.0.1:0"}, c.env)
+			if got := debug.SetMemoryLimit(-1); got != c.want {
+				t.Errorf("memory limit %d, want %d", got, c.want)
+			}
+			if status, err := httpGet(base + "/healthz"); err != nil || status != 200 {
+				t.Errorf("healthz: %d %v", status, err)
+			}
+		})
 	}
 }

@@ -393,6 +393,25 @@ func TestReadsAreRetried(t *testing.T) {
 	})
 }
 
+// TestRetriesFitTheDeadline: a retry is only sent when the time left could
+// hold another attempt as long as the failed one, so a slow, failing API
+// costs one attempt, not a second cut off by the deadline.
+func TestRetriesFitTheDeadline(t *testing.T) {
+	f := newFixture(t, sandbox.Options{}, nil)
+	// The fault: plans takes 100 ms, then answers 503, on every call.
+	f.sb.SetLatency(sandbox.Plans, 100*time.Millisecond)
+	f.sb.Inject("plans.getPlans", sandbox.Fault{Status: 503})
+	ctx, cancel := context.WithTimeout(ctxWith("budget-test-1"), 150*time.Millisecond)
+	defer cancel()
+	_, err := f.client.Plans.Get(ctx, sandbox.HappyCustomer, upstream.PlansQuery{})
+	if kindOf(t, err) != upstream.KindUnavailable {
+		t.Errorf("%v", err)
+	}
+	if n := f.sb.Calls()["plans.getPlans"]; n != 1 {
+		t.Errorf("%d attempts; 50 ms left could not fit a 100 ms one", n)
+	}
+}
+
 func TestTokens(t *testing.T) {
 	t.Run("concurrent calls share one token fetch", func(t *testing.T) {
 		f := newFixture(t, sandbox.Options{}, nil)
