@@ -43,13 +43,14 @@ type settings struct {
 	leg        time.Duration // upstream latency of the latency runs
 	slow       time.Duration // the slow Plans API of the isolation run
 	// The overload runs:
-	capStep     int           // capacity search step, req/s
-	capDuration time.Duration // per capacity step
-	overload    time.Duration // per overload run
-	failingRate int           // queries/s for the failing customer
-	slowRate    int           // full views/s waiting on the slow API
-	only        string
-	watch       bool
+	capStep      int           // capacity search step, req/s
+	capDuration  time.Duration // per capacity step
+	overload     time.Duration // per overload run
+	failingRate  int           // queries/s for the failing customer
+	slowRate     int           // full views/s waiting on the slow API
+	listOverload []int         // rates of the 100-id list
+	only         string
+	watch        bool
 }
 
 func main() {
@@ -59,11 +60,11 @@ func main() {
 	flag.Parse()
 	s := settings{duration: 10 * time.Second, rates: []int{100, 500}, listRates: []int{5, 20},
 		throughput: 10 * time.Second, workers: 32, leg: 50 * time.Millisecond, slow: 3 * time.Second,
-		capStep: 50, capDuration: 3 * time.Second, overload: 15 * time.Second, failingRate: 50, slowRate: 40}
+		capStep: 50, capDuration: 3 * time.Second, overload: 15 * time.Second, failingRate: 50, slowRate: 40, listOverload: []int{20, 40}}
 	if *smoke {
 		s = settings{smoke: true, duration: time.Second, rates: []int{20}, listRates: []int{2},
 			throughput: time.Second, workers: 8, leg: 50 * time.Millisecond, slow: 300 * time.Millisecond,
-			capStep: 100, capDuration: 500 * time.Millisecond, overload: time.Second, failingRate: 10, slowRate: 10}
+			capStep: 100, capDuration: 500 * time.Millisecond, overload: time.Second, failingRate: 10, slowRate: 10, listOverload: []int{5}}
 	}
 	s.only, s.watch = *only, *watch
 	if err := run(s, os.Stdout); err != nil {
@@ -235,7 +236,7 @@ func run(s settings, out io.Writer) error {
 		}
 	}
 	if s.only != "classic" {
-		overloadRuns(e, s, qs[0], qs[1], out, fail)
+		overloadRuns(e, s, qs[0], qs[1], qs[2], out, fail)
 	}
 	if len(failures) > 0 {
 		return fmt.Errorf("%d checks failed:\n  %s", len(failures), strings.Join(failures, "\n  "))
