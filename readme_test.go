@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"customergraph/sandbox"
+	"customergraph/upstream"
 )
 
 // TestREADMEListsScenarios keeps the README's scenario table honest.
@@ -106,4 +107,18 @@ func normalize(r *gqlResponse) string {
 	}
 	out, _ := json.MarshalIndent(map[string]any{"data": r.Data, "errors": errs}, "", "  ")
 	return string(out)
+}
+
+// TestREADMEDocumentsEveryVariable: each environment variable the facade
+// reads has a row in the README's configuration table.
+func TestREADMEDocumentsEveryVariable(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range append(upstream.EnvNames(), graphEnv...) {
+		if !strings.Contains(string(b), "| `"+name+"`") && !strings.Contains(string(b), "`"+name+"`, `") && !strings.Contains(string(b), ", `"+name+"` |") {
+			t.Errorf("README's configuration table has no row for %s", name)
+		}
+	}
 }

@@ -101,3 +101,6 @@ func (c Config) Validate() error {
 	}
 	return nil
 }
+
+// EnvNames lists the variables Config reads (the README documents each).
+func EnvNames() []string { return append([]string(nil), envNames...) }
