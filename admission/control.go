@@ -6,7 +6,8 @@ import (
 )
 
 // Adjust closes one control window in which the scheduler's delay was
-// delay. Past the target, the limit falls to 90% of what was actually in
+// delay. Past the target (two windows in a row, or one by more than 4×),
+// the limit falls to 90% of what was actually in
 // flight (not of a limit the load never reached, or the fall would take
 // many windows); under it, a limit that held an operation back grows by
 // 10%. Under a quarter of the target, it grows by 50% when pressed and is
@@ -14,12 +15,18 @@ import (
 func (l *Limiter) Adjust(delay time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	target := l.opts.TargetDelay
+	// One window over the target is often a GC cycle or a neighbour's
+	// burst, not overload: the limit falls after two in a row, or one far
+	// over it.
+	overloaded := delay > target && (l.delay > target || delay > 4*target)
 	l.delay = delay
-	if l.opts.TargetDelay > 0 {
+	if target > 0 {
 		switch {
-		case delay > l.opts.TargetDelay:
+		case overloaded:
 			l.limit = max(1, min(l.limit, l.peak)*9/10)
-		case delay <= l.opts.TargetDelay/4:
+		case delay > target: // one window over: hold
+		case delay <= target/4:
 			// Far from overload, the limit keeps twice the load in flight
 			// as headroom, and a pressed one grows by half: operations
 			// piling up behind a slow API while the CPU idles are demand

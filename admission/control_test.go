@@ -13,17 +13,20 @@ func TestAdjust(t *testing.T) {
 		limit   int           // at the start of the window
 		flight  []int         // weights admitted during the window (and kept)
 		pressed bool          // an operation was refused during the window
+		prev    time.Duration // the previous window's scheduling delay
 		delay   time.Duration // the window's scheduling delay
 		want    int
 	}{
-		{"overloaded: 90% of what was in flight", 1000, []int{200, 200}, false, 10 * time.Millisecond, 360},
-		{"overloaded, limit below the load: 90% of the limit", 300, []int{200, 200}, false, 5 * time.Millisecond, 270},
-		{"overloaded and idle: never below 1", 1000, nil, false, 10 * time.Millisecond, 1},
-		{"near the target, pressed: +10%", 1000, []int{500, 500}, true, 3 * time.Millisecond, 1100},
-		{"near the target, not pressed: unchanged", 1000, []int{100}, false, 3 * time.Millisecond, 1000},
-		{"far under the target, pressed: +50%", 1000, []int{300, 300}, true, time.Millisecond, 1500},
-		{"far under the target: at least twice the load", 1000, []int{400, 400}, false, time.Millisecond, 1600},
-		{"growth stops at MaxWeight", 9000, []int{4000, 4000}, true, time.Millisecond, 10000},
+		{"overloaded two windows: 90% of what was in flight", 1000, []int{200, 200}, false, 5 * time.Millisecond, 10 * time.Millisecond, 360},
+		{"overloaded, limit below the load: 90% of the limit", 300, []int{200, 200}, false, 5 * time.Millisecond, 5 * time.Millisecond, 270},
+		{"one window far over the target: cut at once", 1000, []int{200, 200}, false, 0, 17 * time.Millisecond, 360},
+		{"one window a little over: held", 1000, []int{500, 500}, true, 0, 10 * time.Millisecond, 1000},
+		{"overloaded and idle: never below 1", 1000, nil, false, 10 * time.Millisecond, 10 * time.Millisecond, 1},
+		{"near the target, pressed: +10%", 1000, []int{500, 500}, true, 0, 3 * time.Millisecond, 1100},
+		{"near the target, not pressed: unchanged", 1000, []int{100}, false, 0, 3 * time.Millisecond, 1000},
+		{"far under the target, pressed: +50%", 1000, []int{300, 300}, true, 0, time.Millisecond, 1500},
+		{"far under the target: at least twice the load", 1000, []int{400, 400}, false, 0, time.Millisecond, 1600},
+		{"growth stops at MaxWeight", 9000, []int{4000, 4000}, true, 0, time.Millisecond, 10000},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			l := New(Options{MaxRequests: 100, MaxWeight: 10000, MinRequests: 100, TargetDelay: target})
@@ -34,6 +37,7 @@ func TestAdjust(t *testing.T) {
 			if c.pressed {
 				l.pressed = true
 			}
+			l.delay = c.prev
 			l.Adjust(c.delay)
 			if s := l.Stats(); s.Limit != c.want || s.Delay != c.delay {
 				t.Errorf("limit %d, want %d (%+v)", s.Limit, c.want, s)
@@ -73,7 +77,13 @@ func TestRunStopsWithItsContext(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		l.Run(ctx, time.Millisecond, func() time.Duration { samples <- struct{}{}; return time.Hour })
+		l.Run(ctx, time.Millisecond, func() time.Duration {
+			select {
+			case samples <- struct{}{}:
+			default:
+			}
+			return time.Hour
+		})
 	}()
 	<-samples
 	cancel()

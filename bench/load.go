@@ -57,6 +57,9 @@ var client = &http.Client{
 	}(),
 }
 
+// errShed is a 503 OVERLOADED: the facade refused the request at once.
+var errShed = errors.New("shed")
+
 // send performs one request and fails on a non-200 answer or GraphQL errors.
 func send(t target) error {
 	var body io.Reader
@@ -76,6 +79,9 @@ func send(t target) error {
 	if err != nil {
 		return err
 	}
+	if resp.StatusCode == http.StatusServiceUnavailable && bytes.Contains(b, []byte(`"OVERLOADED"`)) {
+		return errShed
+	}
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("status %d: %.200s", resp.StatusCode, b)
 	}
@@ -86,9 +92,10 @@ func send(t target) error {
 }
 
 // closedLoop runs workers that each send as fast as answers come, and
-// returns completed requests per second.
-func closedLoop(t target, workers int, d time.Duration) (float64, error) {
-	var done atomic.Int64
+// returns served requests per second and the share shed (a shed request is
+// sent again at once, as a careless client would).
+func closedLoop(t target, workers int, d time.Duration) (rps, shed float64, err error) {
+	var done, refused atomic.Int64
 	var firstErr error
 	var once sync.Once
 	stop := time.Now().Add(d)
@@ -99,14 +106,19 @@ func closedLoop(t target, workers int, d time.Duration) (float64, error) {
 		go func() {
 			defer wg.Done()
 			for time.Now().Before(stop) {
-				if err := send(t); err != nil {
+				switch err := send(t); {
+				case err == errShed:
+					refused.Add(1)
+				case err != nil:
 					once.Do(func() { firstErr = err })
 					return
+				default:
+					done.Add(1)
 				}
-				done.Add(1)
 			}
 		}()
 	}
 	wg.Wait()
-	return float64(done.Load()) / time.Since(start).Seconds(), firstErr
+	n := float64(done.Load())
+	return n / time.Since(start).Seconds(), float64(refused.Load()) / max(n+float64(refused.Load()), 1), firstErr
 }

@@ -305,22 +305,22 @@ func classic(e *env, s settings, qs []query, out io.Writer, fail func(string, ..
 
 	// 4. Throughput at zero latency, and memory.
 	e.sb.SetLatency("all", 0)
-	fmt.Fprintf(out, "\n## Throughput at zero upstream latency, %d concurrent clients\n\n| query | facade | floor | ratio | facade allocs/query | facade KiB/query |\n|---|---:|---:|---:|---:|---:|\n", s.workers)
+	fmt.Fprintf(out, "\n## Throughput at zero upstream latency, %d concurrent clients\n\n| query | facade | floor | ratio | facade shed | facade allocs/query | facade KiB/query |\n|---|---:|---:|---:|---:|---:|---:|\n", s.workers)
 	for _, q := range qs {
 		mallocs, bytes := e.memstat("go_memstats_mallocs_total"), e.memstat("go_memstats_alloc_bytes_total")
 		before := time.Now()
-		frps, err := closedLoop(e.graphqlTarget(q), s.workers, s.throughput)
+		frps, shed, err := closedLoop(e.graphqlTarget(q), s.workers, s.throughput)
 		if err != nil {
 			fail("%s throughput: %v", q.name, err)
 		}
 		n := frps * time.Since(before).Seconds()
 		allocs := (e.memstat("go_memstats_mallocs_total") - mallocs) / n
 		kib := (e.memstat("go_memstats_alloc_bytes_total") - bytes) / n / 1024
-		lrps, err := closedLoop(e.floorTarget(q), s.workers, s.throughput)
+		lrps, _, err := closedLoop(e.floorTarget(q), s.workers, s.throughput)
 		if err != nil {
 			fail("%s floor: %v", q.name, err)
 		}
-		fmt.Fprintf(out, "| %s | %.0f/s | %.0f/s | %.2f× | %.0f | %.1f |\n", q.name, frps, lrps, frps/lrps, allocs, kib)
+		fmt.Fprintf(out, "| %s | %.0f/s | %.0f/s | %.2f× | %.1f%% | %.0f | %.1f |\n", q.name, frps, lrps, frps/lrps, shed*100, allocs, kib)
 	}
 	cur, peak := e.rss()
 	fmt.Fprintf(out, "\nFacade process memory: RSS %.1f MiB now, %.1f MiB at peak.\n", cur, peak)
