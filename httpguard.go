@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -10,9 +9,8 @@ import (
 	"errors"
 	"io"
 	"mime"
-	"net"
 	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -43,6 +41,12 @@ func writeErrorWith(w http.ResponseWriter, status int, msg string, extensions ma
 // 413, a media type other than JSON is 415, malformed JSON is 400.
 func guardBody(max int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			if msg := checkQueryString(r.URL.RawQuery); msg != "" {
+				writeError(w, http.StatusBadRequest, "BAD_REQUEST", msg)
+				return
+			}
+		}
 		if r.Method != http.MethodPost {
 			next.ServeHTTP(w, r)
 			return
@@ -117,6 +121,26 @@ func checkEnvelope(body []byte) string {
 	return ""
 }
 
+// checkQueryString checks the parameters of a GET request, which gqlgen
+// would otherwise answer with Go's own error text or no code.
+func checkQueryString(raw string) string {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return "the query string could not be parsed: encode each parameter with URL encoding and separate them with &"
+	}
+	for _, name := range []string{"variables", "extensions"} {
+		v := q.Get(name)
+		if v == "" {
+			continue
+		}
+		var obj map[string]json.RawMessage
+		if json.Unmarshal([]byte(v), &obj) != nil {
+			return "\"" + name + "\" must be a JSON object"
+		}
+	}
+	return ""
+}
+
 // authenticate admits a request whose "Authorization: Bearer <key>" hashes
 // to a configured client key; keys are stored as SHA-256 and compared in
 // constant time. With no keys configured every request is admitted.
@@ -186,58 +210,6 @@ func wsInit(keys []clientKey) transport.WebsocketInitFunc {
 // closeForbidden is graphql-transport-ws's close code for a refused
 // connection_init.
 const closeForbidden = 4403
-
-// httpStatuses aligns gqlgen's status codes with the GraphQL-over-HTTP
-// spec: a mutation sent by GET is 405 (gqlgen says 406), and a request error
-// answered as application/json is 200 (gqlgen says 422; the spec keeps 4xx
-// for application/graphql-response+json, which gqlgen already does).
-func httpStatuses(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		o := &overloaded{}
-		ctx := context.WithValue(r.Context(), overloadedKey{}, o)
-		next.ServeHTTP(&statusFix{ResponseWriter: w, get: r.Method == http.MethodGet, overloaded: o}, r.WithContext(ctx))
-	})
-}
-
-type statusFix struct {
-	http.ResponseWriter
-	get         bool
-	overloaded  *overloaded
-	wroteHeader bool
-}
-
-func (s *statusFix) Write(b []byte) (int, error) {
-	if !s.wroteHeader {
-		s.WriteHeader(http.StatusOK)
-	}
-	return s.ResponseWriter.Write(b)
-}
-
-func (s *statusFix) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
-func (s *statusFix) Flush() { _ = http.NewResponseController(s.ResponseWriter).Flush() }
-
-func (s *statusFix) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	return http.NewResponseController(s.ResponseWriter).Hijack()
-}
-
-func (s *statusFix) WriteHeader(code int) {
-	if s.wroteHeader {
-		return
-	}
-	s.wroteHeader = true
-	switch {
-	case s.overloaded.isSet() && code < 300 && s.Header().Get("Content-Type") != "text/event-stream":
-		s.Header().Set("Retry-After", strconv.Itoa(resolvers.RetryAfterSeconds))
-		code = http.StatusServiceUnavailable
-	case code == http.StatusNotAcceptable && s.get:
-		s.Header().Set("Allow", "POST")
-		code = http.StatusMethodNotAllowed
-	case code == http.StatusUnprocessableEntity && strings.HasPrefix(s.Header().Get("Content-Type"), "application/json"):
-		code = http.StatusOK
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
 
 func itoa(n int64) string {
 	b, _ := json.Marshal(n)
