@@ -223,3 +223,22 @@ func sseEvents(t *testing.T, base, q string, headers ...string) []string {
 	}
 	return out
 }
+
+// raw posts q and returns the status and the whole body, for tests that
+// pin it; headers are optional name/value pairs.
+func (g *testGraph) raw(q string, headers ...string) (int, string) {
+	g.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": q})
+	req, _ := http.NewRequest("POST", g.url+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, strings.TrimSpace(string(b))
+}

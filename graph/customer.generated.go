@@ -2304,10 +2304,6 @@ func (ec *executionContext) marshalNAccount2customergraphᚋupstreamᚐAccount(c
 	return ec._Account(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNCustomer2customergraphᚋgraphᚋmodelᚐCustomer(ctx context.Context, sel ast.SelectionSet, v model.Customer) graphql.Marshaler {
-	return ec._Customer(ctx, sel, &v)
-}
-
 func (ec *executionContext) marshalNDeviceUsage2customergraphᚋupstreamᚐDeviceUsage(ctx context.Context, sel ast.SelectionSet, v upstream.DeviceUsage) graphql.Marshaler {
 	return ec._DeviceUsage(ctx, sel, &v)
 }
@@ -2374,21 +2370,15 @@ func (ec *executionContext) marshalOBillingType2customergraphᚋenumᚐBillingTy
 	return v
 }
 
-func (ec *executionContext) marshalOCustomer2ᚕcustomergraphᚋgraphᚋmodelᚐCustomerᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Customer) graphql.Marshaler {
+func (ec *executionContext) marshalOCustomer2ᚕᚖcustomergraphᚋgraphᚋmodelᚐCustomer(ctx context.Context, sel ast.SelectionSet, v []*model.Customer) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCustomer2customergraphᚋgraphᚋmodelᚐCustomer(ctx, sel, v[i])
+		return ec.marshalOCustomer2ᚖcustomergraphᚋgraphᚋmodelᚐCustomer(ctx, sel, v[i])
 	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
 
 	return ret
 }

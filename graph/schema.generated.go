@@ -28,7 +28,7 @@ type MutationResolver interface {
 }
 type QueryResolver interface {
 	Customer(ctx context.Context, id string) (*model.Customer, error)
-	Customers(ctx context.Context, ids []string) ([]model.Customer, error)
+	Customers(ctx context.Context, ids []string) ([]*model.Customer, error)
 	Accountholder(ctx context.Context, id string, includeOffnet *bool) (*upstream.Accountholder, error)
 	SubscriptionStatus(ctx context.Context, customerID string, subscriptionID string, providerID string, statusID string) (*upstream.Subscription, error)
 }
@@ -636,8 +636,8 @@ func (ec *executionContext) _Query_customers(ctx context.Context, field graphql.
 			return ec.Resolvers.Query().Customers(ctx, fc.Args["ids"].([]string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Customer) graphql.Marshaler {
-			return ec.marshalOCustomer2ᚕcustomergraphᚋgraphᚋmodelᚐCustomerᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Customer) graphql.Marshaler {
+			return ec.marshalOCustomer2ᚕᚖcustomergraphᚋgraphᚋmodelᚐCustomer(ctx, selections, v)
 		},
 		true,
 		false,

@@ -87,11 +87,7 @@ func (r *customerResolver) TransactionSummary(ctx context.Context, obj *model.Cu
 
 // Plans is the resolver for the plans field.
 func (r *customerResolver) Plans(ctx context.Context, obj *model.Customer, typeArg *model.PlanType, momo *bool, includeReservations *bool, quoteID *string, fixedLine *string) (*upstream.Plans, error) {
-	q := upstream.PlansQuery{Momo: upstream.FlagOf(momo), IncludeReservations: upstream.FlagOf(includeReservations),
-		QuoteID: deref(quoteID), FixedLine: deref(fixedLine)}
-	if typeArg != nil {
-		q.Plan = string(*typeArg)
-	}
+	q := plansQuery(typeArg, momo, includeReservations, quoteID, fixedLine)
 	return loaders.For(ctx).Plans.Load(ctx, loaders.PlansKey{ID: obj.ID, Query: q})()
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"customergraph/graph/model"
 	"customergraph/loaders"
 	"customergraph/upstream"
 )
@@ -65,6 +66,17 @@ func loadAccountholder(ctx context.Context, id string, includeOffnet bool) (*ups
 		}
 	}
 	return l.Accountholder.Load(ctx, loaders.AccountholderKey{ID: id, IncludeOffnet: includeOffnet})()
+}
+
+// plansQuery is the Plans API query of a plans field; startLoads builds
+// the same one.
+func plansQuery(typeArg *model.PlanType, momo, includeReservations *bool, quoteID, fixedLine *string) upstream.PlansQuery {
+	q := upstream.PlansQuery{Momo: upstream.FlagOf(momo), IncludeReservations: upstream.FlagOf(includeReservations),
+		QuoteID: deref(quoteID), FixedLine: deref(fixedLine)}
+	if typeArg != nil {
+		q.Plan = string(*typeArg)
+	}
+	return q
 }
 
 func deref[T any](p *T) T {

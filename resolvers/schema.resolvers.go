@@ -120,21 +120,37 @@ func (r *queryResolver) Customer(ctx context.Context, id string) (*model.Custome
 	if err != nil {
 		return nil, err
 	}
+	if err := startLoads(ctx, norm, customerFields(ctx))(); notFound(err) {
+		return nil, err
+	}
 	return &model.Customer{ID: norm}, nil
 }
 
 // Customers is the resolver for the customers field.
-func (r *queryResolver) Customers(ctx context.Context, ids []string) ([]model.Customer, error) {
+func (r *queryResolver) Customers(ctx context.Context, ids []string) ([]*model.Customer, error) {
 	if len(ids) > MaxCustomerIDs {
 		return nil, inputErrorf("customers takes at most %d ids; %d were given", MaxCustomerIDs, len(ids))
 	}
-	out := make([]model.Customer, len(ids))
+	fields := customerFields(ctx)
+	out := make([]*model.Customer, len(ids))
+	waits := make([]func() error, len(ids))
 	for i, id := range ids {
 		norm, err := NormalizeMSISDN(id)
 		if err != nil {
-			return nil, inputErrorf("ids[%d]: %s", i, err)
+			addErrorAt(ctx, i, err)
+			continue
 		}
-		out[i] = model.Customer{ID: norm}
+		out[i] = &model.Customer{ID: norm}
+		waits[i] = startLoads(ctx, norm, fields)
+	}
+	for i, wait := range waits {
+		if wait == nil {
+			continue
+		}
+		if err := wait(); notFound(err) {
+			out[i] = nil
+			addErrorAt(ctx, i, err)
+		}
 	}
 	return out, nil
 }

@@ -1,0 +1,103 @@
+package resolvers
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"customergraph/graph/model"
+	"customergraph/loaders"
+	"customergraph/upstream"
+)
+
+// A customer exists when the Profiles API knows it, so customer(id) and
+// customers(ids:) wait for the profile before answering. Every other load
+// the customer's selection will make is started first, with the same keys
+// its field resolvers use: the check then adds no leg of latency, and it
+// costs one basic profile call only when nothing selected reads the
+// profile.
+
+// startLoads starts the upstream loads the selected fields of customer id
+// will make, and returns a wait for its profile.
+func startLoads(ctx context.Context, id string, fields []graphql.CollectedField) func() error {
+	l := loaders.For(ctx)
+	vars := graphql.GetOperationContext(ctx).Variables
+	full := false
+	for _, f := range fields {
+		full = full || fullProfileFields[f.Name]
+		args := f.ArgumentMap(vars)
+		switch f.Name {
+		case "plans":
+			var typeArg *model.PlanType
+			if s, ok := args["type"].(string); ok {
+				t := model.PlanType(s)
+				typeArg = &t
+			}
+			q := plansQuery(typeArg, arg[bool](args, "momo"), arg[bool](args, "includeReservations"), arg[string](args, "quoteId"), arg[string](args, "fixedLine"))
+			l.Plans.Load(ctx, loaders.PlansKey{ID: id, Query: q})
+		case "plan":
+			if code := deref(arg[string](args, "productCode")); checkIDs("productCode", code) == nil {
+				l.Product.Load(ctx, loaders.ProductKey{ID: id, ProductCode: code})
+			}
+		case "subscriptions":
+			// As the field's resolver: absent is every provider; given, it
+			// must be a valid id (an empty one is not absent).
+			provider := arg[string](args, "providerId")
+			if provider == nil || checkIDs("providerId", *provider) == nil {
+				l.Subscriptions.Load(ctx, loaders.SubscriptionsKey{ID: id, ProviderID: deref(provider)})
+			}
+		case "subscription":
+			sub, provider := deref(arg[string](args, "id")), deref(arg[string](args, "providerId"))
+			if checkIDs("id", sub, "providerId", provider) == nil {
+				l.Subscription.Load(ctx, loaders.SubscriptionKey{ID: id, SubscriptionID: sub, ProviderID: provider})
+			}
+		case "subscriptionProviders":
+			l.Providers.Load(ctx, id)
+		case "accountholder":
+			l.Accountholder.Load(ctx, loaders.AccountholderKey{ID: id, IncludeOffnet: deref(arg[bool](args, "includeOffnet"))})
+			for _, sub := range graphql.CollectFields(graphql.GetOperationContext(ctx), f.Selections, []string{"Accountholder"}) {
+				if sub.Name == "validation" {
+					l.Validation.Load(ctx, id)
+				}
+			}
+		}
+	}
+	profile := l.Profile.Load(ctx, loaders.ProfileKey{ID: id, Full: full})
+	return func() error {
+		_, err := profile()
+		return err
+	}
+}
+
+// arg reads an optional argument; an absent or null one is nil.
+func arg[T any](args map[string]any, name string) *T {
+	if v, ok := args[name].(T); ok {
+		return &v
+	}
+	return nil
+}
+
+// notFound reports whether the profile load said the customer does not
+// exist. Any other failure leaves existence open: the customer is
+// answered, and each field reports what it met.
+func notFound(err error) bool {
+	return err != nil && upstream.KindOf(err) == upstream.KindNotFound
+}
+
+// customerFields are the fields selected on the Customer being resolved.
+func customerFields(ctx context.Context) []graphql.CollectedField {
+	return graphql.CollectFieldsCtx(ctx, []string{"Customer"})
+}
+
+// addErrorAt reports err at index i of the current list field, located
+// at the field as gqlgen locates a resolver's own errors.
+func addErrorAt(ctx context.Context, i int, err error) {
+	path := append(ast.Path{}, graphql.GetPath(ctx)...)
+	e := gqlerror.WrapPath(append(path, ast.PathIndex(i)), err)
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil && fc.Field.Position != nil {
+		e.Locations = []gqlerror.Location{{Line: fc.Field.Position.Line, Column: fc.Field.Position.Column}}
+	}
+	graphql.AddError(ctx, e)
+}
