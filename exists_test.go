@@ -37,8 +37,8 @@ func TestCustomerExistence(t *testing.T) {
 		{
 			name:  "a list: each entry stands alone",
 			query: `{ customers(ids: ["27831000001", "27831000004", "../x", "27831000001"]) { id } }`,
-			want: `{"errors":[{"message":"customer id \"../x\" is not an MSISDN: only digits, spaces, '-', '.', '(', ')' and a leading '+' are allowed","path":["customers",2],"extensions":{"code":"BAD_USER_INPUT"}},` +
-				`{"message":"not found by the profiles API","path":["customers",1],"extensions":{"code":"NOT_FOUND","upstream":{"api":"profiles","httpStatus":404,"op":"profiles.getCustomer","transactionId":"exists-test-1"}}}],` +
+			want: `{"errors":[{"message":"customer id \"../x\" is not an MSISDN: only digits, spaces, '-', '.', '(', ')' and a leading '+' are allowed","path":["customers",2],"locations":[{"line":1,"column":3}],"extensions":{"code":"BAD_USER_INPUT"}},` +
+				`{"message":"not found by the profiles API","path":["customers",1],"locations":[{"line":1,"column":3}],"extensions":{"code":"NOT_FOUND","upstream":{"api":"profiles","httpStatus":404,"op":"profiles.getCustomer","transactionId":"exists-test-1"}}}],` +
 				`"data":{"customers":[{"id":"27831000001"},null,null,{"id":"27831000001"}]}}`,
 			calls: map[string]int{"profiles.getCustomer": 2},
 		},
