@@ -121,3 +121,41 @@ func TestTheCallersOwnDeadlineNeverCounts(t *testing.T) {
 		t.Errorf("breaker %s after the callers' own deadlines", s)
 	}
 }
+
+// TestTheFacadesOwnBoundNeverCounts: calls refused because the facade's
+// own calls in flight to the API are at MTN_MAX_CONCURRENCY were never
+// sent: they say nothing about the API.
+func TestTheFacadesOwnBoundNeverCounts(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	h := &counting{count: map[string]int{}, h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-release
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"data": {}}`))
+	})}
+	c, _ := newClientFor(t, h, func(c *upstream.Config) { c.MaxConcurrency, c.QueueWait, c.Timeout = 1, time.Millisecond, 30*time.Second })
+	held := make(chan error, 1)
+	go func() {
+		_, err := c.Profiles.Get(ctxWith("breaker-own-2"), customer(99), upstream.PropsetBasic)
+		held <- err
+	}()
+	for h.get("GET /profiles/v1/customers/"+customer(99)) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	for i := range 40 {
+		_, err := c.Profiles.Get(ctxWith("breaker-own-2"), customer(i%10), upstream.PropsetBasic)
+		if kindOf(t, err) != upstream.KindOverloaded {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	close(release)
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	if s := c.BreakerStates()["profiles"]; s != "closed" {
+		t.Errorf("breaker %s after the facade's own refusals", s)
+	}
+	if _, err := c.Profiles.Get(ctxWith("breaker-own-2"), customer(1), upstream.PropsetBasic); err != nil {
+		t.Errorf("after: %v", err)
+	}
+}
