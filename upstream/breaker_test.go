@@ -133,7 +133,9 @@ func TestTheFacadesOwnBoundNeverCounts(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"data": {}}`))
 	})}
-	c, _ := newClientFor(t, h, func(c *upstream.Config) { c.MaxConcurrency, c.QueueWait, c.Timeout = 1, time.Millisecond, 30*time.Second })
+	c, _ := newClientFor(t, h, func(c *upstream.Config) {
+		c.MaxConcurrency, c.QueueWait, c.Timeout = 1, time.Millisecond, 30*time.Second
+	})
 	held := make(chan error, 1)
 	go func() {
 		_, err := c.Profiles.Get(ctxWith("breaker-own-2"), customer(99), upstream.PropsetBasic)
