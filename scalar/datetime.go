@@ -30,6 +30,7 @@ const (
 type DateTime struct {
 	t    time.Time
 	prec Precision
+	frac int // digits of the fraction of a second as sent: ".810" is 3, and stays 3
 }
 
 var layouts = []struct {
@@ -50,6 +51,28 @@ var layouts = []struct {
 // ParseDateTime reads any of the formats above.
 func ParseDateTime(s string) (DateTime, error) {
 	s = strings.TrimSpace(s)
+	d, err := parseDateTime(s)
+	d.frac = fractionDigits(s)
+	return d, err
+}
+
+// fractionDigits counts the digits after the seconds' decimal point.
+func fractionDigits(s string) int {
+	i := strings.IndexByte(s, '.')
+	if i < 0 || !strings.ContainsRune(s[:i], ':') {
+		return 0
+	}
+	n := 0
+	for _, c := range s[i+1:] {
+		if c < '0' || c > '9' {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+func parseDateTime(s string) (DateTime, error) {
 	// The common shapes first, by length, without trying every layout.
 	switch {
 	case len(s) == 4:
@@ -87,11 +110,19 @@ func (d DateTime) String() string {
 	case PrecisionDay:
 		return d.t.Format("2006-01-02")
 	case PrecisionLocalTime:
-		return d.t.Format("2006-01-02T15:04:05.999999999")
+		return d.t.Format("2006-01-02T15:04:05" + d.fraction())
 	case PrecisionTime:
-		return d.t.Format(time.RFC3339Nano)
+		return d.t.Format("2006-01-02T15:04:05" + d.fraction() + "Z07:00")
 	}
 	return ""
+}
+
+// fraction is the layout of the seconds' fraction with the digits sent.
+func (d DateTime) fraction() string {
+	if d.frac == 0 {
+		return ""
+	}
+	return "." + strings.Repeat("0", min(d.frac, 9))
 }
 
 // UnmarshalJSON never fails on a string: unknown formats decode as absent
