@@ -119,6 +119,17 @@ func (r *gqlResponse) errorAt(p string) *gqlError {
 // query posts a GraphQL request; headers are optional name/value pairs.
 func (g *testGraph) query(q string, vars map[string]any, headers ...string) *gqlResponse {
 	g.t.Helper()
+	resp, raw := g.send(q, vars, headers...)
+	out := &gqlResponse{status: resp.StatusCode, header: resp.Header}
+	if err := json.Unmarshal(raw, out); err != nil {
+		g.t.Fatalf("response is not JSON (%d): %s", resp.StatusCode, raw)
+	}
+	return out
+}
+
+// send posts q and returns the answer and its whole body.
+func (g *testGraph) send(q string, vars map[string]any, headers ...string) (*http.Response, []byte) {
+	g.t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
 	req, _ := http.NewRequest("POST", g.url+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -131,11 +142,7 @@ func (g *testGraph) query(q string, vars map[string]any, headers ...string) *gql
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	out := &gqlResponse{status: resp.StatusCode, header: resp.Header}
-	if err := json.Unmarshal(raw, out); err != nil {
-		g.t.Fatalf("response is not JSON (%d): %s", resp.StatusCode, raw)
-	}
-	return out
+	return resp, raw
 }
 
 func fixture(t *testing.T, name string) string {
@@ -228,17 +235,6 @@ func sseEvents(t *testing.T, base, q string, headers ...string) []string {
 // pin it; headers are optional name/value pairs.
 func (g *testGraph) raw(q string, headers ...string) (int, string) {
 	g.t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": q})
-	req, _ := http.NewRequest("POST", g.url+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		g.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	resp, b := g.send(q, nil, headers...)
 	return resp.StatusCode, strings.TrimSpace(string(b))
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -23,13 +22,7 @@ func fixedAdmission(requests, cost, floor int) func(*config) {
 // postQuery sends q and returns the status, Retry-After and the whole body.
 func postQuery(t *testing.T, g *testGraph, q string) (int, string, string) {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": q})
-	resp, err := http.Post(g.url+"/graphql", "application/json", strings.NewReader(string(body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	resp, b := g.send(q, nil)
 	return resp.StatusCode, resp.Header.Get("Retry-After"), strings.TrimSpace(string(b))
 }
 
