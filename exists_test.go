@@ -117,3 +117,16 @@ func equalCounts(got, want map[string]int) bool {
 	}
 	return true
 }
+
+// TestEmptyIsNotNull: a customer with no subscription providers has
+// subscriptions [], not null.
+func TestEmptyIsNotNull(t *testing.T) {
+	t.Parallel()
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	// The fault: the services map is empty.
+	g.sb.Inject("subscriptions.list", sandbox.Fault{Body: `{"customerId": "27831000001", "services": {}}`})
+	if status, body := g.raw(`{ customer(id: "27831000001") { subscriptions { providerId } } }`); status != 200 ||
+		body != `{"data":{"customer":{"subscriptions":[]}}}` {
+		t.Errorf("%d %s", status, body)
+	}
+}

@@ -54,7 +54,12 @@ type SubscriptionList struct {
 // decodeServices reads the provider-keyed services map. The spec's example
 // puts _links beside the provider keys; such non-object members are skipped.
 func decodeServices(raw map[string]json.RawMessage, partial bool) ([]ProviderSubscriptions, error) {
+	// An empty map is no providers, [] for clients; only an absent one is
+	// null.
 	var out []ProviderSubscriptions
+	if raw != nil {
+		out = []ProviderSubscriptions{}
+	}
 	for id, v := range raw {
 		if strings.HasPrefix(id, "_") || isNull(v) && !partial {
 			continue
