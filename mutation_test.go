@@ -103,3 +103,28 @@ func TestWritesChangeWhatReadsSee(t *testing.T) {
 		t.Errorf("duplicate subscribe: %+v", r.Errors)
 	}
 }
+
+// TestPremiumPartial: a 207 to requestPremium, which its spec declares, is a
+// partial answer: what came is there, the missing part is null with
+// UPSTREAM_PARTIAL, and the write is logged as done.
+func TestPremiumPartial(t *testing.T) {
+	t.Parallel()
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	// The fault: the Plans API answers 207 without the loyalty information.
+	g.sb.Inject("plans.requestPremium", sandbox.Fault{Status: 207,
+		Body: `{"originReferenceId": "r-207", "statusCode": "0000", "data": {"message": "premium computed", "premium": {"type": "CURRENCY", "value": "5.00", "unit": "ZAR"}}}`})
+	status, body := g.raw(`mutation { requestPremium(input: {customerId: "27831000001", receivingCustomerId: "27831000009", product: "p", transactionType: "t",
+		amount: {value: "100", type: CURRENCY, unit: "ZAR"}}) { originReferenceId message premium { value unit } loyalty { newBalance { value } } } }`, "X-Request-ID", "premium-207")
+	want := `{"errors":[{"message":"the plans API answered without the loyalty information (HTTP 207 partial result)","path":["requestPremium","loyalty"],"locations":[{"line":2,"column":108}],` +
+		`"extensions":{"code":"UPSTREAM_PARTIAL","upstream":{"api":"plans","httpStatus":207,"op":"plans.requestPremium","transactionId":"premium-207"}}}],` +
+		`"data":{"requestPremium":{"originReferenceId":"r-207","message":"premium computed","premium":{"value":"5.00","unit":"ZAR"},"loyalty":null}}}`
+	if status != 200 || body != want {
+		t.Errorf("got %d %s\nwant %s", status, body, want)
+	}
+	if n := g.sb.Calls()["plans.requestPremium"]; n != 1 {
+		t.Errorf("%d premium requests", n)
+	}
+	if logs := g.logs.String(); !strings.Contains(logs, `"op":"plans.requestPremium"`) || !strings.Contains(logs, `"outcome":"done"`) {
+		t.Errorf("write log: %s", logs)
+	}
+}

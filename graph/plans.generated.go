@@ -21,6 +21,10 @@ import (
 type PlansResolver interface {
 	Balances(ctx context.Context, obj *upstream.Plans) ([]upstream.Balance, error)
 }
+type PremiumResolver interface {
+	Premium(ctx context.Context, obj *upstream.Premium) (*upstream.Amount, error)
+	Loyalty(ctx context.Context, obj *upstream.Premium) (*upstream.Loyalty, error)
+}
 
 // endregion ************************** generated!.gotpl **************************
 
@@ -1250,7 +1254,7 @@ func (ec *executionContext) _Premium_premium(ctx context.Context, field graphql.
 			return ec.fieldContext_Premium_premium(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Premium, nil
+			return ec.Resolvers.Premium().Premium(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Amount) graphql.Marshaler {
@@ -1264,8 +1268,8 @@ func (ec *executionContext) fieldContext_Premium_premium(_ context.Context, fiel
 	fc = &graphql.FieldContext{
 		Object:     "Premium",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Amount(ctx, field)
 		},
@@ -1282,7 +1286,7 @@ func (ec *executionContext) _Premium_loyalty(ctx context.Context, field graphql.
 			return ec.fieldContext_Premium_loyalty(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Loyalty, nil
+			return ec.Resolvers.Premium().Loyalty(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Loyalty) graphql.Marshaler {
@@ -1296,8 +1300,8 @@ func (ec *executionContext) fieldContext_Premium_loyalty(_ context.Context, fiel
 	fc = &graphql.FieldContext{
 		Object:     "Premium",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Loyalty(ctx, field)
 		},
@@ -2117,28 +2121,30 @@ func (ec *executionContext) _Premium(ctx context.Context, sel ast.SelectionSet, 
 		case "originReferenceId":
 			out.Values[i] = ec._Premium_originReferenceId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "statusCode":
 			out.Values[i] = ec._Premium_statusCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "message":
 			out.Values[i] = ec._Premium_message(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "premium":
-			out.Values[i] = ec._Premium_premium(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Premium_premium(ctx, field, obj)
+				})
 		case "loyalty":
-			out.Values[i] = ec._Premium_loyalty(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Premium_loyalty(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -27,6 +27,7 @@ type ResolverRoot interface {
 	Customer() CustomerResolver
 	Mutation() MutationResolver
 	Plans() PlansResolver
+	Premium() PremiumResolver
 	ProviderSubscriptions() ProviderSubscriptionsResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver

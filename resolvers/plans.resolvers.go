@@ -19,7 +19,29 @@ func (r *plansResolver) Balances(ctx context.Context, obj *upstream.Plans) ([]up
 	return obj.Balances, nil
 }
 
+// Premium is the resolver for the premium field.
+func (r *premiumResolver) Premium(ctx context.Context, obj *upstream.Premium) (*upstream.Amount, error) {
+	if obj.Premium == nil && obj.Partial {
+		return nil, partial(ctx, upstream.APIPlans, "plans.requestPremium", "the premium")
+	}
+	return obj.Premium, nil
+}
+
+// Loyalty is the resolver for the loyalty field.
+func (r *premiumResolver) Loyalty(ctx context.Context, obj *upstream.Premium) (*upstream.Loyalty, error) {
+	if obj.Loyalty == nil && obj.Partial {
+		return nil, partial(ctx, upstream.APIPlans, "plans.requestPremium", "the loyalty information")
+	}
+	return obj.Loyalty, nil
+}
+
 // Plans returns graph.PlansResolver implementation.
 func (r *Resolver) Plans() graph.PlansResolver { return &plansResolver{r} }
 
-type plansResolver struct{ *Resolver }
+// Premium returns graph.PremiumResolver implementation.
+func (r *Resolver) Premium() graph.PremiumResolver { return &premiumResolver{r} }
+
+type (
+	plansResolver   struct{ *Resolver }
+	premiumResolver struct{ *Resolver }
+)
