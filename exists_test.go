@@ -130,3 +130,20 @@ func TestEmptyIsNotNull(t *testing.T) {
 		t.Errorf("%d %s", status, body)
 	}
 }
+
+// TestNullStaysNull: a JSON null from upstream is null to the client, an
+// empty string is "", and an absent member is null.
+func TestNullStaysNull(t *testing.T) {
+	t.Parallel()
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	// The fault: one provider's subscriptions with null, empty and absent members.
+	g.sb.Inject("subscriptions.list", sandbox.Fault{Body: `{"customerId": "27831000001", "services": {"101": {"statusCode": "0000", "data": {"subscriptions": [
+		{"subscriptionId": "1", "email": null, "beneficiaryId": null},
+		{"subscriptionId": "2", "email": "", "beneficiaryId": "27831000009"},
+		{"subscriptionId": "3"}]}}}}`})
+	status, body := g.raw(`{ customer(id: "27831000001") { subscriptions { subscriptions { id email beneficiaryId } } } }`)
+	want := `{"data":{"customer":{"subscriptions":[{"subscriptions":[{"id":"1","email":null,"beneficiaryId":null},{"id":"2","email":"","beneficiaryId":"27831000009"},{"id":"3","email":null,"beneficiaryId":null}]}]}}}`
+	if status != 200 || body != want {
+		t.Errorf("got %d %s\nwant %s", status, body, want)
+	}
+}

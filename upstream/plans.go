@@ -77,7 +77,7 @@ type BalanceDetail struct {
 	ActiveValue scalar.Decimal `json:"activeValue"`
 	ActiveUnit  string         `json:"activeUnit"`
 	UnusedValue scalar.Decimal `json:"unusedValue"`
-	UnusedUnit  string         `json:"unusedUnit"`
+	UnusedUnit  *string        `json:"unusedUnit"` // a JSON null stays null
 }
 
 // Wallet is one wallet behind a balance.

@@ -29,9 +29,9 @@ type Subscription struct {
 	EndDate             scalar.DateTime         `json:"endDate"`
 	PaymentSource       enum.PaymentSource      `json:"subscriptionPaymentSource"`
 	SendSmsNotification *bool                   `json:"sendSMSNotification"`
-	BeneficiaryID       string                  `json:"beneficiaryId"`
+	BeneficiaryID       *string                 `json:"beneficiaryId"` // a JSON null stays null
 	AutoRenew           *bool                   `json:"auto-renew"`
-	Email               string                  `json:"email"`
+	Email               *string                 `json:"email"`
 	Links               Link                    `json:"_links"`
 }
 
