@@ -25,7 +25,7 @@ func TestMalformedRequests(t *testing.T) {
 			want: `{"errors":[{"message":"send GraphQL requests with POST (or GET, for queries)","extensions":{"code":"METHOD_NOT_ALLOWED"}}]}`},
 		{name: "DELETE", method: "DELETE", status: 405, allow: "GET, POST",
 			want: `{"errors":[{"message":"send GraphQL requests with POST (or GET, for queries)","extensions":{"code":"METHOD_NOT_ALLOWED"}}]}`},
-		{name: "a mutation by GET", method: "GET", query: "query=mutation%7Bunsubscribe(customerId:%2227831000001%22,subscriptionId:%224%22,providerId:%22101%22)%7Bstatus%7D%7D", status: 405, allow: "POST",
+		{name: "a mutation by GET", method: "GET", query: "query=mutation%7Bunsubscribe(input:%7BcustomerId:%2227831000001%22,subscriptionId:%224%22,providerId:%22101%22%7D)%7Bresult%7Bstatus%7D%7D%7D", status: 405, allow: "POST",
 			want: `{"errors":[{"message":"a mutation must be sent with POST; GET carries queries only","extensions":{"code":"METHOD_NOT_ALLOWED"}}]}`},
 		{name: "GET with variables that are not an object", method: "GET", query: "query=%7B__typename%7D&variables=%5B1%5D", status: 400,
 			want: `{"errors":[{"message":"\"variables\" must be a JSON object","extensions":{"code":"BAD_REQUEST"}}]}`},

@@ -14,18 +14,18 @@ import (
 func TestMutationInputsAreCheckedFirst(t *testing.T) {
 	g := newTestGraph(t, sandbox.Options{}, nil)
 	cases := []struct{ name, query, want string }{
-		{"voucher without code", `mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHER}) { amount } }`, "voucherActivationCode must not be empty"},
-		{"voucherless without amount", `mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHERLESS, refillProfileId: "P1"}) { amount } }`, "amount is required"},
-		{"negative amount", `mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHERLESS, refillProfileId: "P1", amount: "-5"}) { amount } }`, "positive decimal"},
-		{"zero amount", `mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHERLESS, refillProfileId: "P1", amount: "0.00"}) { amount } }`, "positive decimal"},
-		{"float amount", `mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHERLESS, refillProfileId: "P1", amount: 12.5}) { amount } }`, `give decimals as strings (e.g. "12.5")`},
-		{"bad customer id", `mutation { refillAirtime(input: {customerId: "083 100 0001", type: VOUCHER, voucherActivationCode: "1"}) { amount } }`, "country code"},
-		{"premium bad beneficiary", `mutation { requestPremium(input: {customerId: "27831000001", receivingCustomerId: "x", product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { statusCode } }`, "receivingCustomerId"},
+		{"voucher without code", `mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHER}) { refill { amount } } }`, "voucherActivationCode must not be empty"},
+		{"voucherless without amount", `mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHERLESS, refillProfileId: "P1"}) { refill { amount } } }`, "amount is required"},
+		{"negative amount", `mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHERLESS, refillProfileId: "P1", amount: "-5"}) { refill { amount } } }`, "positive decimal"},
+		{"zero amount", `mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHERLESS, refillProfileId: "P1", amount: "0.00"}) { refill { amount } } }`, "positive decimal"},
+		{"float amount", `mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHERLESS, refillProfileId: "P1", amount: 12.5}) { refill { amount } } }`, `give decimals as strings (e.g. "12.5")`},
+		{"bad customer id", `mutation { refillAirtime(input: {customerId: "083 100 0001", type: VOUCHER, voucherActivationCode: "1"}) { refill { amount } } }`, "country code"},
+		{"premium bad beneficiary", `mutation { requestPremium(input: {customerId: "27831000001", receivingCustomerId: "x", product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { quote { statusCode } } }`, "receivingCustomerId"},
 		{"subscribe bad email", `mutation { subscribe(input: {customerId: "27831000001", subscriptionId: "9", providerId: "202", name: "n", email: "nope"}) { pending { statusId } } }`, "e-mail"},
 		{"subscribe dates reversed", `mutation { subscribe(input: {customerId: "27831000001", subscriptionId: "9", providerId: "202", name: "n", startDate: "2026-12-01", endDate: "2026-11-01"}) { pending { statusId } } }`, "endDate is before startDate"},
 		{"subscribe bad date", `mutation { subscribe(input: {customerId: "27831000001", subscriptionId: "9", providerId: "202", name: "n", startDate: "tomorrow"}) { pending { statusId } } }`, "not a date"},
-		{"unsubscribe empty id", `mutation { unsubscribe(customerId: "27831000001", subscriptionId: " ", providerId: "202") { status } }`, `subscriptionId " " has a character outside`},
-		{"verify without identities", `mutation { verifyAccountholder(id: "27831000001", input: {identities: []}) { isValid } }`, "1 to 20"},
+		{"unsubscribe empty id", `mutation { unsubscribe(input: {customerId: "27831000001", subscriptionId: " ", providerId: "202"}) { result { status } } }`, `subscriptionId " " has a character outside`},
+		{"verify without identities", `mutation { verifyAccountholder(input: {id: "27831000001", identities: []}) { validation { isValid } } }`, "1 to 20"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -60,7 +60,7 @@ func TestRefillOutcomeUnknown(t *testing.T) {
 		return at(r.Data, "customer.plans.balances.0.detail.activeValue")
 	}
 	before, _ := airtime().(string)
-	r := g.query(`mutation { refillAirtime(input: {customerId: "27831000010", type: VOUCHER, voucherActivationCode: "1234"}) { amount } }`, nil)
+	r := g.query(`mutation { refillAirtime(input: {customerId: "27831000010", type: VOUCHER, voucherActivationCode: "1234"}) { refill { amount } } }`, nil)
 	e := r.errorAt("refillAirtime")
 	if e == nil || e.code() != "OUTCOME_UNKNOWN" || !strings.Contains(e.Message, "may or may not have taken effect") {
 		t.Fatalf("%+v", r.Errors)
@@ -91,16 +91,18 @@ func TestWritesChangeWhatReadsSee(t *testing.T) {
 	if v := airtime(); v != "268.61" {
 		t.Fatalf("airtime %v", v)
 	}
-	r := g.query(`mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHER, voucherActivationCode: "1234"}) { amount currency } }`, nil)
-	if at(r.Data, "refillAirtime.amount") != "50.00" {
+	r := g.query(`mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHER, voucherActivationCode: "1234"}) { refill { amount currency } } }`, nil)
+	if at(r.Data, "refillAirtime.refill.amount") != "50.00" {
 		t.Fatalf("%+v %v", r.Errors, r.Data)
 	}
 	if v := airtime(); v != "318.61" {
 		t.Errorf("airtime after refill %v", v)
 	}
-	r = g.query(`mutation { subscribe(input: {customerId: "27831000001", subscriptionId: "4", providerId: "101", name: "again"}) { subscription { id } } }`, nil)
-	if e := r.errorAt("subscribe"); e == nil || e.code() != "BAD_USER_INPUT" || !strings.Contains(e.Message, "already has this subscription") {
-		t.Errorf("duplicate subscribe: %+v", r.Errors)
+	// The API's rejection is the payload's userErrors, not a fault.
+	status, body := g.raw(`mutation { subscribe(input: {customerId: "27831000001", subscriptionId: "4", providerId: "101", name: "again"}) { subscription { id } userErrors { code message field } } }`)
+	want := `{"data":{"subscribe":{"subscription":null,"userErrors":[{"code":"INVALID","message":"the subscriptions API rejected the request: the customer already has this subscription","field":null}]}}}`
+	if status != 200 || body != want {
+		t.Errorf("duplicate subscribe: %d %s\nwant %s", status, body, want)
 	}
 }
 
@@ -114,10 +116,10 @@ func TestPremiumPartial(t *testing.T) {
 	g.sb.Inject("plans.requestPremium", sandbox.Fault{Status: 207,
 		Body: `{"originReferenceId": "r-207", "statusCode": "0000", "data": {"message": "premium computed", "premium": {"type": "CURRENCY", "value": "5.00", "unit": "ZAR"}}}`})
 	status, body := g.raw(`mutation { requestPremium(input: {customerId: "27831000001", receivingCustomerId: "27831000009", product: "p", transactionType: "t",
-		amount: {value: "100", type: CURRENCY, unit: "ZAR"}}) { originReferenceId message premium { value unit } loyalty { newBalance { value } } } }`, "X-Request-ID", "premium-207")
-	want := `{"errors":[{"message":"the plans API answered without the loyalty information (HTTP 207 partial result)","path":["requestPremium","loyalty"],"locations":[{"line":2,"column":108}],` +
+		amount: {value: "100", type: CURRENCY, unit: "ZAR"}}) { quote { originReferenceId message premium { value unit } loyalty { newBalance { value } } } } }`, "X-Request-ID", "premium-207")
+	want := `{"errors":[{"message":"the plans API answered without the loyalty information (HTTP 207 partial result)","path":["requestPremium","quote","loyalty"],"locations":[{"line":2,"column":116}],` +
 		`"extensions":{"code":"UPSTREAM_PARTIAL","upstream":{"api":"plans","httpStatus":207,"op":"plans.requestPremium","transactionId":"premium-207"}}}],` +
-		`"data":{"requestPremium":{"originReferenceId":"r-207","message":"premium computed","premium":{"value":"5.00","unit":"ZAR"},"loyalty":null}}}`
+		`"data":{"requestPremium":{"quote":{"originReferenceId":"r-207","message":"premium computed","premium":{"value":"5.00","unit":"ZAR"},"loyalty":null}}}}`
 	if status != 200 || body != want {
 		t.Errorf("got %d %s\nwant %s", status, body, want)
 	}
@@ -126,5 +128,43 @@ func TestPremiumPartial(t *testing.T) {
 	}
 	if logs := g.logs.String(); !strings.Contains(logs, `"op":"plans.requestPremium"`) || !strings.Contains(logs, `"outcome":"done"`) {
 		t.Errorf("write log: %s", logs)
+	}
+}
+
+// TestEveryMutationStatesRejectionsInUserErrors: a 4xx the API sends to
+// any write is the payload's userErrors, with the result null, no
+// top-level error, and the write sent once.
+func TestEveryMutationStatesRejectionsInUserErrors(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		op, mutation, result string
+		status               int
+		code                 string
+	}{
+		{"plans.refill", `refillAirtime(input: {customerId: "27831000001", type: VOUCHER, voucherActivationCode: "1234"})`, "refill", 400, "INVALID"},
+		{"plans.requestPremium", `requestPremium(input: {customerId: "27831000001", receivingCustomerId: "27831000009", product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}})`, "quote", 404, "NOT_FOUND"},
+		{"subscriptions.subscribe", `subscribe(input: {customerId: "27831000001", subscriptionId: "9", providerId: "202", name: "n"})`, "subscription", 409, "CONFLICT"},
+		{"subscriptions.unsubscribe", `unsubscribe(input: {customerId: "27831000001", subscriptionId: "4", providerId: "101"})`, "result", 404, "NOT_FOUND"},
+		{"subscriptions.unsubscribeAll", `unsubscribeAll(input: {customerId: "27831000001", providerId: "101"})`, "result", 400, "INVALID"},
+		{"accountholders.verify", `verifyAccountholder(input: {id: "27831000001", identities: [{type: MSISDN, value: "27831000001"}]})`, "validation", 422, "INVALID"},
+	} {
+		t.Run(c.op, func(t *testing.T) {
+			t.Parallel()
+			g := newTestGraph(t, sandbox.Options{}, nil)
+			// The fault: the API refuses the write.
+			g.sb.Inject(c.op, sandbox.Fault{Status: c.status})
+			name := c.mutation[:strings.IndexByte(c.mutation, '(')]
+			r := g.query(`mutation { `+c.mutation+` { `+c.result+` { __typename } userErrors { code message field } } }`, nil)
+			if len(r.Errors) != 0 {
+				t.Fatalf("top-level errors %+v", r.Errors)
+			}
+			if at(r.Data, name+"."+c.result) != nil || at(r.Data, name+".userErrors.0.code") != c.code ||
+				at(r.Data, name+".userErrors.0.message") == "" || at(r.Data, name+".userErrors.0.field") != nil || at(r.Data, name+".userErrors.1") != nil {
+				t.Errorf("data %v", r.Data)
+			}
+			if n := g.calls()[c.op]; n != 1 {
+				t.Errorf("%s sent %d times", c.op, n)
+			}
+		})
 	}
 }

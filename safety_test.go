@@ -20,7 +20,7 @@ import (
 // error the client gets and how many upstream writes it may cost (zero, or
 // exactly one), counted by the sandbox.
 
-const refillMutation = `refillAirtime(input: {customerId: "27831000001", type: VOUCHER, voucherActivationCode: "1234"}) { amount }`
+const refillMutation = `refillAirtime(input: {customerId: "27831000001", type: VOUCHER, voucherActivationCode: "1234"}) { refill { amount } userErrors { code } }`
 
 // writes counts the money- or service-moving calls the sandbox received.
 func writes(c map[string]int) int {
@@ -74,10 +74,10 @@ func TestMutationLimitExpandsEveryFragment(t *testing.T) {
 		{"30 spreads inside one fragment", fannedSpreads(30), 30},
 		{"inline fragments inside fragments", "mutation { ...F }\nfragment F on Mutation { ... on Mutation { a: " + refillMutation + " ... { b: " + refillMutation + " } } }", 2},
 		{"mixed kinds", `mutation { ...F } fragment F on Mutation { ` + refillMutation + `
-			requestPremium(input: {customerId: "27831000001", receivingCustomerId: "27831000009", product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { statusCode }
+			requestPremium(input: {customerId: "27831000001", receivingCustomerId: "27831000009", product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { quote { statusCode } }
 			subscribe(input: {customerId: "27831000001", subscriptionId: "9", providerId: "202", name: "n"}) { pending { statusId } } }`, 3},
-		{"unsubscribe and verify count too", `mutation { unsubscribe(customerId: "27831000001", subscriptionId: "4", providerId: "101") { status }
-			... on Mutation { verifyAccountholder(id: "27831000001", input: {identities: [{type: MSISDN, value: "27831000001"}]}) { isValid } } }`, 2},
+		{"unsubscribe and verify count too", `mutation { unsubscribe(input: {customerId: "27831000001", subscriptionId: "4", providerId: "101"}) { result { status } }
+			... on Mutation { verifyAccountholder(input: {id: "27831000001", identities: [{type: MSISDN, value: "27831000001"}]}) { validation { isValid } } } }`, 2},
 		{"the same fragment spread twice", "mutation { ...F ...F }\nfragment F on Mutation { a: " + refillMutation + " }", 2},
 	}
 	for _, tc := range cases {
@@ -101,7 +101,7 @@ func TestMutationLimitExpandsEveryFragment(t *testing.T) {
 		t.Parallel()
 		g := newTestGraph(t, sandbox.Options{}, nil)
 		r := g.query(nestedSpreads(1), nil)
-		if len(r.Errors) != 0 || at(r.Data, "a0.amount") != "50.00" {
+		if len(r.Errors) != 0 || at(r.Data, "a0.refill.amount") != "50.00" {
 			t.Fatalf("%+v %v", r.Errors, r.Data)
 		}
 		if n := g.calls()["plans.refill"]; n != 1 {
@@ -128,18 +128,18 @@ var pathArguments = []pathArgument{
 	{"subscriptionStatus.subscriptionId", `query($v: ID!) { subscriptionStatus(customerId: "27831000001", subscriptionId: $v, providerId: "101", statusId: "s1") { id } }`},
 	{"subscriptionStatus.providerId", `query($v: ID!) { subscriptionStatus(customerId: "27831000001", subscriptionId: "4", providerId: $v, statusId: "s1") { id } }`},
 	{"subscriptionStatus.statusId", `query($v: ID!) { subscriptionStatus(customerId: "27831000001", subscriptionId: "4", providerId: "101", statusId: $v) { id } }`},
-	{"refillAirtime.customerId", `mutation($v: ID!) { refillAirtime(input: {customerId: $v, type: VOUCHER, voucherActivationCode: "1234"}) { amount } }`},
-	{"requestPremium.customerId", `mutation($v: ID!) { requestPremium(input: {customerId: $v, receivingCustomerId: "27831000009", product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { statusCode } }`},
-	{"requestPremium.receivingCustomerId", `mutation($v: ID!) { requestPremium(input: {customerId: "27831000001", receivingCustomerId: $v, product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { statusCode } }`},
+	{"refillAirtime.customerId", `mutation($v: ID!) { refillAirtime(input: {customerId: $v, type: VOUCHER, voucherActivationCode: "1234"}) { refill { amount } } }`},
+	{"requestPremium.customerId", `mutation($v: ID!) { requestPremium(input: {customerId: $v, receivingCustomerId: "27831000009", product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { quote { statusCode } } }`},
+	{"requestPremium.receivingCustomerId", `mutation($v: ID!) { requestPremium(input: {customerId: "27831000001", receivingCustomerId: $v, product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { quote { statusCode } } }`},
 	{"subscribe.customerId", `mutation($v: ID!) { subscribe(input: {customerId: $v, subscriptionId: "9", providerId: "202", name: "n"}) { pending { statusId } } }`},
 	{"subscribe.subscriptionId", `mutation($v: ID!) { subscribe(input: {customerId: "27831000001", subscriptionId: $v, providerId: "202", name: "n"}) { pending { statusId } } }`},
 	{"subscribe.providerId", `mutation($v: ID!) { subscribe(input: {customerId: "27831000001", subscriptionId: "9", providerId: $v, name: "n"}) { pending { statusId } } }`},
-	{"unsubscribe.customerId", `mutation($v: ID!) { unsubscribe(customerId: $v, subscriptionId: "4", providerId: "101") { status } }`},
-	{"unsubscribe.subscriptionId", `mutation($v: ID!) { unsubscribe(customerId: "27831000001", subscriptionId: $v, providerId: "101") { status } }`},
-	{"unsubscribe.providerId", `mutation($v: ID!) { unsubscribe(customerId: "27831000001", subscriptionId: "4", providerId: $v) { status } }`},
-	{"unsubscribeAll.customerId", `mutation($v: ID!) { unsubscribeAll(customerId: $v, providerId: "101") { requestId } }`},
-	{"unsubscribeAll.providerId", `mutation($v: ID!) { unsubscribeAll(customerId: "27831000001", providerId: $v) { requestId } }`},
-	{"verifyAccountholder.id", `mutation($v: ID!) { verifyAccountholder(id: $v, input: {identities: [{type: MSISDN, value: "27831000001"}]}) { isValid } }`},
+	{"unsubscribe.customerId", `mutation($v: ID!) { unsubscribe(input: {customerId: $v, subscriptionId: "4", providerId: "101"}) { result { status } } }`},
+	{"unsubscribe.subscriptionId", `mutation($v: ID!) { unsubscribe(input: {customerId: "27831000001", subscriptionId: $v, providerId: "101"}) { result { status } } }`},
+	{"unsubscribe.providerId", `mutation($v: ID!) { unsubscribe(input: {customerId: "27831000001", subscriptionId: "4", providerId: $v}) { result { status } } }`},
+	{"unsubscribeAll.customerId", `mutation($v: ID!) { unsubscribeAll(input: {customerId: $v, providerId: "101"}) { requestId } }`},
+	{"unsubscribeAll.providerId", `mutation($v: ID!) { unsubscribeAll(input: {customerId: "27831000001", providerId: $v}) { requestId } }`},
+	{"verifyAccountholder.id", `mutation($v: ID!) { verifyAccountholder(input: {id: $v, identities: [{type: MSISDN, value: "27831000001"}]}) { validation { isValid } } }`},
 }
 
 var streamPathArguments = []pathArgument{
@@ -269,8 +269,9 @@ func TestWriteOutcomesAreHonest(t *testing.T) {
 		{"999 after commit", sandbox.Fault{Status: 999, AfterCommit: true}, "OUTCOME_UNKNOWN", true},
 		{"dropped connection after commit", sandbox.Fault{Drop: true, AfterCommit: true}, "OUTCOME_UNKNOWN", true},
 		{"undecodable 200 after commit", sandbox.Fault{Body: `{"statusCode": "0000", "data": {`, AfterCommit: true}, "OUTCOME_UNKNOWN", true},
-		{"400: the API said no", sandbox.Fault{Status: 400}, "BAD_USER_INPUT", false},
-		{"404: the API said no", sandbox.Fault{Status: 404}, "NOT_FOUND", false},
+		// A rejection the API stated is the payload's userErrors.
+		{"400: the API said no", sandbox.Fault{Status: 400}, "user error INVALID", false},
+		{"404: the API said no", sandbox.Fault{Status: 404}, "user error NOT_FOUND", false},
 		{"429: the API said no", sandbox.Fault{Status: 429}, "UPSTREAM_RATE_LIMITED", false},
 	}
 	for _, tc := range cases {
@@ -280,12 +281,18 @@ func TestWriteOutcomesAreHonest(t *testing.T) {
 			before := balance(g)
 			g.sb.Inject("plans.refill", tc.fault)
 			r := g.query(`mutation { `+refillMutation+` }`, nil, "transactionId", "txn-safety-1")
-			e := r.errorAt("refillAirtime")
-			if e == nil || e.code() != tc.code {
-				t.Fatalf("errors %+v", r.Errors)
-			}
-			if up, _ := e.Extensions["upstream"].(map[string]any); up["transactionId"] != "txn-safety-1" {
-				t.Errorf("no transactionId to quote: %+v", e.Extensions)
+			if code, ok := strings.CutPrefix(tc.code, "user error "); ok {
+				if len(r.Errors) != 0 || at(r.Data, "refillAirtime.userErrors.0.code") != code || at(r.Data, "refillAirtime.refill") != nil {
+					t.Errorf("errors %+v, data %v", r.Errors, r.Data)
+				}
+			} else {
+				e := r.errorAt("refillAirtime")
+				if e == nil || e.code() != tc.code {
+					t.Fatalf("errors %+v", r.Errors)
+				}
+				if up, _ := e.Extensions["upstream"].(map[string]any); up["transactionId"] != "txn-safety-1" {
+					t.Errorf("no transactionId to quote: %+v", e.Extensions)
+				}
 			}
 			if n := g.calls()["plans.refill"]; n != 1 {
 				t.Errorf("refill sent %d times", n)
@@ -320,7 +327,7 @@ func TestWriteOutlivesItsClient(t *testing.T) {
 	ctx, hangUp := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		body := `{"query": "mutation { refillAirtime(input: {customerId: \"27831000001\", type: VOUCHER, voucherActivationCode: \"1234\"}) { amount } }"}`
+		body := `{"query": "mutation { refillAirtime(input: {customerId: \"27831000001\", type: VOUCHER, voucherActivationCode: \"1234\"}) { refill { amount } } }"}`
 		req, _ := http.NewRequestWithContext(ctx, "POST", front.URL+"/graphql", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("transactionId", "txn-hangup-1")
@@ -358,7 +365,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func TestRevokedTokenCostsOneWriteAndOneFetch(t *testing.T) {
 	t.Parallel()
 	g := newTestGraph(t, sandbox.Options{}, nil)
-	verify := `mutation { verifyAccountholder(id: "27831000001", input: {identities: [{type: MSISDN, value: "27831000001"}]}) { isValid } }`
+	verify := `mutation { verifyAccountholder(input: {id: "27831000001", identities: [{type: MSISDN, value: "27831000001"}]}) { validation { isValid } } }`
 	if r := g.query(verify, nil); len(r.Errors) != 0 {
 		t.Fatalf("%+v", r.Errors)
 	}
@@ -371,7 +378,7 @@ func TestRevokedTokenCostsOneWriteAndOneFetch(t *testing.T) {
 	if n := g.calls()["accountholders.verify"]; n != 2 {
 		t.Errorf("verify sent %d times in all, want 2: the refused one is not re-sent", n)
 	}
-	if r := g.query(verify, nil); len(r.Errors) != 0 || at(r.Data, "verifyAccountholder.isValid") != true {
+	if r := g.query(verify, nil); len(r.Errors) != 0 || at(r.Data, "verifyAccountholder.validation.isValid") != true {
 		t.Fatalf("next write: %+v", r.Errors)
 	}
 	if n := g.sb.Calls()["oauth.token"] - fetches; n != 1 {
@@ -406,7 +413,7 @@ func TestNoSecretInAnyLog(t *testing.T) {
 	t.Parallel()
 	const voucher = "VOUCHER-PIN-7340"
 	g := newTestGraph(t, sandbox.Options{}, nil)
-	refill := `mutation($v: String) { refillAirtime(input: {customerId: "27831000001", type: VOUCHER, voucherActivationCode: $v}) { amount } }`
+	refill := `mutation($v: String) { refillAirtime(input: {customerId: "27831000001", type: VOUCHER, voucherActivationCode: $v}) { refill { amount } } }`
 	raw := []string{
 		`{"query": 0, "variables": {"v": "` + voucher + `"}}`,
 		`{"query": "` + refill + `", "variables": "` + voucher + `"}`,

@@ -145,7 +145,7 @@ func TestUnsubscribeAllResultsOverWebSocket(t *testing.T) {
 	if r := g.query(`mutation { subscribe(input: {customerId: "27831000001", subscriptionId: "9", providerId: "202", name: "MTN Play Music"}) { subscription { id } } }`, nil); len(r.Errors) > 0 {
 		t.Fatal(r.Errors)
 	}
-	r := g.query(`mutation { unsubscribeAll(customerId: "27831000001", providerId: "202") { result { status } requestId expectedResults } }`, nil)
+	r := g.query(`mutation { unsubscribeAll(input: {customerId: "27831000001", providerId: "202"}) { result { status } requestId expectedResults } }`, nil)
 	reqID, _ := at(r.Data, "unsubscribeAll.requestId").(string)
 	if len(r.Errors) > 0 || reqID == "" || at(r.Data, "unsubscribeAll.expectedResults") != float64(2) {
 		t.Fatalf("unsubscribeAll: %+v %v", r.Errors, r.Data)
@@ -298,7 +298,7 @@ func postCallback(t *testing.T, target, body, secretHeader string) int {
 func TestBadCallbacksAreRefused(t *testing.T) {
 	rec := &callbackRecorder{}
 	g := newTestGraph(t, sandbox.Options{CallbackClient: &http.Client{Transport: rec}}, func(c *config) { c.CallbackSecret = "cb-s3cret" })
-	r := g.query(`mutation { unsubscribeAll(customerId: "27831000001", providerId: "101") { requestId } }`, nil)
+	r := g.query(`mutation { unsubscribeAll(input: {customerId: "27831000001", providerId: "101"}) { requestId } }`, nil)
 	reqID, _ := at(r.Data, "unsubscribeAll.requestId").(string)
 	if reqID == "" {
 		t.Fatalf("%+v", r)
@@ -340,7 +340,7 @@ func TestBadCallbacksAreRefused(t *testing.T) {
 // token is refused, and the results the client receives are the API's.
 func TestForgedCallbacksChangeNothing(t *testing.T) {
 	g := newTestGraph(t, sandbox.Options{}, nil)
-	r := g.query(`mutation { unsubscribeAll(customerId: "27831000001", providerId: "101") { requestId expectedResults } }`, nil)
+	r := g.query(`mutation { unsubscribeAll(input: {customerId: "27831000001", providerId: "101"}) { requestId expectedResults } }`, nil)
 	reqID, _ := at(r.Data, "unsubscribeAll.requestId").(string)
 	if reqID == "" {
 		t.Fatalf("%+v", r)
@@ -367,7 +367,7 @@ func TestCallbackResultsAreTheirOwners(t *testing.T) {
 	g := newTestGraph(t, sandbox.Options{}, func(c *config) {
 		c.clients = []clientKey{{name: "alice", hash: hashKey("alice-key")}, {name: "bob", hash: hashKey("bob-key")}}
 	})
-	r := g.query(`mutation { unsubscribeAll(customerId: "27831000001", providerId: "101") { requestId } }`, nil, "Authorization", "Bearer alice-key")
+	r := g.query(`mutation { unsubscribeAll(input: {customerId: "27831000001", providerId: "101"}) { requestId } }`, nil, "Authorization", "Bearer alice-key")
 	reqID, _ := at(r.Data, "unsubscribeAll.requestId").(string)
 	if reqID == "" {
 		t.Fatalf("%+v", r)
@@ -416,7 +416,7 @@ func TestProvisioningErrorEndsTheStream(t *testing.T) {
 	if m := ws.read(); m.Type != "next" {
 		t.Fatalf("first event: %+v", m)
 	}
-	if r := g.query(`mutation { unsubscribe(customerId: "27831000009", subscriptionId: "15", providerId: "202") { status } }`, nil); len(r.Errors) > 0 {
+	if r := g.query(`mutation { unsubscribe(input: {customerId: "27831000009", subscriptionId: "15", providerId: "202"}) { result { status } } }`, nil); len(r.Errors) > 0 {
 		t.Fatal(r.Errors)
 	}
 	for {

@@ -739,13 +739,20 @@ func (ec *executionContext) unmarshalInputVerifyAccountholderInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"optInVerificationPerformed", "identities", "extension"}
+	fieldsInOrder := [...]string{"id", "optInVerificationPerformed", "identities", "extension"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
 		case "optInVerificationPerformed":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("optInVerificationPerformed"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)

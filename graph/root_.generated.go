@@ -267,9 +267,9 @@ type ComplexityRoot struct {
 		RefillAirtime       func(childComplexity int, input model.RefillAirtimeInput) int
 		RequestPremium      func(childComplexity int, input model.RequestPremiumInput) int
 		Subscribe           func(childComplexity int, input model.SubscribeInput) int
-		Unsubscribe         func(childComplexity int, customerID string, subscriptionID string, providerID string) int
-		UnsubscribeAll      func(childComplexity int, customerID string, providerID string) int
-		VerifyAccountholder func(childComplexity int, id string, input model.VerifyAccountholderInput) int
+		Unsubscribe         func(childComplexity int, input model.UnsubscribeInput) int
+		UnsubscribeAll      func(childComplexity int, input model.UnsubscribeAllInput) int
+		VerifyAccountholder func(childComplexity int, input model.VerifyAccountholderInput) int
 	}
 
 	Offer struct {
@@ -354,9 +354,20 @@ type ComplexityRoot struct {
 		SubscriptionStatus func(childComplexity int, customerID string, subscriptionID string, providerID string, statusID string) int
 	}
 
+	RefillAirtimePayload struct {
+		Refill     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	RequestPremiumPayload struct {
+		Quote      func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	SubscribePayload struct {
 		Pending      func(childComplexity int) int
 		Subscription func(childComplexity int) int
+		UserErrors   func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -389,6 +400,12 @@ type ComplexityRoot struct {
 		ExpectedResults func(childComplexity int) int
 		RequestID       func(childComplexity int) int
 		Result          func(childComplexity int) int
+		UserErrors      func(childComplexity int) int
+	}
+
+	UnsubscribePayload struct {
+		Result     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	UnsubscribeResult struct {
@@ -397,6 +414,12 @@ type ComplexityRoot struct {
 		Status         func(childComplexity int) int
 		StatusCode     func(childComplexity int) int
 		SubscriptionID func(childComplexity int) int
+	}
+
+	UserError struct {
+		Code    func(childComplexity int) int
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
 	}
 
 	VasSubscription struct {
@@ -415,6 +438,11 @@ type ComplexityRoot struct {
 		StartDate           func(childComplexity int) int
 		Status              func(childComplexity int) int
 		Type                func(childComplexity int) int
+	}
+
+	VerifyAccountholderPayload struct {
+		UserErrors func(childComplexity int) int
+		Validation func(childComplexity int) int
 	}
 
 	Wallet struct {
@@ -1404,7 +1432,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Unsubscribe(childComplexity, args["customerId"].(string), args["subscriptionId"].(string), args["providerId"].(string)), true
+		return e.ComplexityRoot.Mutation.Unsubscribe(childComplexity, args["input"].(model.UnsubscribeInput)), true
 	case "Mutation.unsubscribeAll":
 		if e.ComplexityRoot.Mutation.UnsubscribeAll == nil {
 			break
@@ -1415,7 +1443,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UnsubscribeAll(childComplexity, args["customerId"].(string), args["providerId"].(string)), true
+		return e.ComplexityRoot.Mutation.UnsubscribeAll(childComplexity, args["input"].(model.UnsubscribeAllInput)), true
 	case "Mutation.verifyAccountholder":
 		if e.ComplexityRoot.Mutation.VerifyAccountholder == nil {
 			break
@@ -1426,7 +1454,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.VerifyAccountholder(childComplexity, args["id"].(string), args["input"].(model.VerifyAccountholderInput)), true
+		return e.ComplexityRoot.Mutation.VerifyAccountholder(childComplexity, args["input"].(model.VerifyAccountholderInput)), true
 
 	case "Offer.expiryDate":
 		if e.ComplexityRoot.Offer.ExpiryDate == nil {
@@ -1754,6 +1782,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.SubscriptionStatus(childComplexity, args["customerId"].(string), args["subscriptionId"].(string), args["providerId"].(string), args["statusId"].(string)), true
 
+	case "RefillAirtimePayload.refill":
+		if e.ComplexityRoot.RefillAirtimePayload.Refill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RefillAirtimePayload.Refill(childComplexity), true
+	case "RefillAirtimePayload.userErrors":
+		if e.ComplexityRoot.RefillAirtimePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RefillAirtimePayload.UserErrors(childComplexity), true
+
+	case "RequestPremiumPayload.quote":
+		if e.ComplexityRoot.RequestPremiumPayload.Quote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestPremiumPayload.Quote(childComplexity), true
+	case "RequestPremiumPayload.userErrors":
+		if e.ComplexityRoot.RequestPremiumPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestPremiumPayload.UserErrors(childComplexity), true
+
 	case "SubscribePayload.pending":
 		if e.ComplexityRoot.SubscribePayload.Pending == nil {
 			break
@@ -1766,6 +1820,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SubscribePayload.Subscription(childComplexity), true
+	case "SubscribePayload.userErrors":
+		if e.ComplexityRoot.SubscribePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubscribePayload.UserErrors(childComplexity), true
 
 	case "Subscription.subscriptionProvisioning":
 		if e.ComplexityRoot.Subscription.SubscriptionProvisioning == nil {
@@ -1900,6 +1960,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnsubscribeAllPayload.Result(childComplexity), true
+	case "UnsubscribeAllPayload.userErrors":
+		if e.ComplexityRoot.UnsubscribeAllPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnsubscribeAllPayload.UserErrors(childComplexity), true
+
+	case "UnsubscribePayload.result":
+		if e.ComplexityRoot.UnsubscribePayload.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnsubscribePayload.Result(childComplexity), true
+	case "UnsubscribePayload.userErrors":
+		if e.ComplexityRoot.UnsubscribePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnsubscribePayload.UserErrors(childComplexity), true
 
 	case "UnsubscribeResult.description":
 		if e.ComplexityRoot.UnsubscribeResult.Description == nil {
@@ -1931,6 +2010,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnsubscribeResult.SubscriptionID(childComplexity), true
+
+	case "UserError.code":
+		if e.ComplexityRoot.UserError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserError.Code(childComplexity), true
+	case "UserError.field":
+		if e.ComplexityRoot.UserError.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserError.Field(childComplexity), true
+	case "UserError.message":
+		if e.ComplexityRoot.UserError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserError.Message(childComplexity), true
 
 	case "VasSubscription.autoRenew":
 		if e.ComplexityRoot.VasSubscription.AutoRenew == nil {
@@ -2023,6 +2121,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.VasSubscription.Type(childComplexity), true
 
+	case "VerifyAccountholderPayload.userErrors":
+		if e.ComplexityRoot.VerifyAccountholderPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerifyAccountholderPayload.UserErrors(childComplexity), true
+	case "VerifyAccountholderPayload.validation":
+		if e.ComplexityRoot.VerifyAccountholderPayload.Validation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerifyAccountholderPayload.Validation(childComplexity), true
+
 	case "Wallet.amount":
 		if e.ComplexityRoot.Wallet.Amount == nil {
 			break
@@ -2062,6 +2173,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RefillAirtimeInput", ec.unmarshalInputRefillAirtimeInput),
 			graphql.NewInputUnmarshaler("RequestPremiumInput", ec.unmarshalInputRequestPremiumInput),
 			graphql.NewInputUnmarshaler("SubscribeInput", ec.unmarshalInputSubscribeInput),
+			graphql.NewInputUnmarshaler("UnsubscribeAllInput", ec.unmarshalInputUnsubscribeAllInput),
+			graphql.NewInputUnmarshaler("UnsubscribeInput", ec.unmarshalInputUnsubscribeInput),
 			graphql.NewInputUnmarshaler("VerifyAccountholderInput", ec.unmarshalInputVerifyAccountholderInput),
 		)
 	}
@@ -2782,12 +2895,34 @@ func (ec *executionContext) childFields_ProviderSubscriptions(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type ProviderSubscriptions", field.Name)
 }
 
+func (ec *executionContext) childFields_RefillAirtimePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "refill":
+		return ec.fieldContext_RefillAirtimePayload_refill(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_RefillAirtimePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RefillAirtimePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RequestPremiumPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "quote":
+		return ec.fieldContext_RequestPremiumPayload_quote(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_RequestPremiumPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RequestPremiumPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SubscribePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "subscription":
 		return ec.fieldContext_SubscribePayload_subscription(ctx, field)
 	case "pending":
 		return ec.fieldContext_SubscribePayload_pending(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SubscribePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SubscribePayload", field.Name)
 }
@@ -2842,8 +2977,20 @@ func (ec *executionContext) childFields_UnsubscribeAllPayload(ctx context.Contex
 		return ec.fieldContext_UnsubscribeAllPayload_requestId(ctx, field)
 	case "expectedResults":
 		return ec.fieldContext_UnsubscribeAllPayload_expectedResults(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UnsubscribeAllPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UnsubscribeAllPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UnsubscribePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "result":
+		return ec.fieldContext_UnsubscribePayload_result(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_UnsubscribePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnsubscribePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_UnsubscribeResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2860,6 +3007,18 @@ func (ec *executionContext) childFields_UnsubscribeResult(ctx context.Context, f
 		return ec.fieldContext_UnsubscribeResult_description(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UnsubscribeResult", field.Name)
+}
+
+func (ec *executionContext) childFields_UserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_UserError_code(ctx, field)
+	case "message":
+		return ec.fieldContext_UserError_message(ctx, field)
+	case "field":
+		return ec.fieldContext_UserError_field(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UserError", field.Name)
 }
 
 func (ec *executionContext) childFields_VasSubscription(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2896,6 +3055,16 @@ func (ec *executionContext) childFields_VasSubscription(ctx context.Context, fie
 		return ec.fieldContext_VasSubscription_email(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type VasSubscription", field.Name)
+}
+
+func (ec *executionContext) childFields_VerifyAccountholderPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "validation":
+		return ec.fieldContext_VerifyAccountholderPayload_validation(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_VerifyAccountholderPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VerifyAccountholderPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Wallet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

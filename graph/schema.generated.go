@@ -19,12 +19,12 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type MutationResolver interface {
-	RefillAirtime(ctx context.Context, input model.RefillAirtimeInput) (*upstream.Refill, error)
-	RequestPremium(ctx context.Context, input model.RequestPremiumInput) (*upstream.Premium, error)
-	Subscribe(ctx context.Context, input model.SubscribeInput) (*upstream.Subscribed, error)
-	Unsubscribe(ctx context.Context, customerID string, subscriptionID string, providerID string) (*upstream.Unsubscribed, error)
-	UnsubscribeAll(ctx context.Context, customerID string, providerID string) (*model.UnsubscribeAllPayload, error)
-	VerifyAccountholder(ctx context.Context, id string, input model.VerifyAccountholderInput) (*upstream.Validation, error)
+	RefillAirtime(ctx context.Context, input model.RefillAirtimeInput) (*model.RefillAirtimePayload, error)
+	RequestPremium(ctx context.Context, input model.RequestPremiumInput) (*model.RequestPremiumPayload, error)
+	Subscribe(ctx context.Context, input model.SubscribeInput) (*model.SubscribePayload, error)
+	Unsubscribe(ctx context.Context, input model.UnsubscribeInput) (*model.UnsubscribePayload, error)
+	UnsubscribeAll(ctx context.Context, input model.UnsubscribeAllInput) (*model.UnsubscribeAllPayload, error)
+	VerifyAccountholder(ctx context.Context, input model.VerifyAccountholderInput) (*model.VerifyAccountholderPayload, error)
 }
 type QueryResolver interface {
 	Customer(ctx context.Context, id string) (*model.Customer, error)
@@ -86,74 +86,42 @@ func (ec *executionContext) field_Mutation_subscribe_args(ctx context.Context, r
 func (ec *executionContext) field_Mutation_unsubscribeAll_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnsubscribeAllInput, error) {
+			return ec.unmarshalNUnsubscribeAllInput2customergraphᚋgraphᚋmodelᚐUnsubscribeAllInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["customerId"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "providerId",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["providerId"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_unsubscribe_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnsubscribeInput, error) {
+			return ec.unmarshalNUnsubscribeInput2customergraphᚋgraphᚋmodelᚐUnsubscribeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["customerId"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "subscriptionId",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["subscriptionId"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "providerId",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["providerId"] = arg2
+	args["input"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_verifyAccountholder_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.VerifyAccountholderInput, error) {
 			return ec.unmarshalNVerifyAccountholderInput2customergraphᚋgraphᚋmodelᚐVerifyAccountholderInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["input"] = arg1
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -328,8 +296,8 @@ func (ec *executionContext) _Mutation_refillAirtime(ctx context.Context, field g
 			return ec.Resolvers.Mutation().RefillAirtime(ctx, fc.Args["input"].(model.RefillAirtimeInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Refill) graphql.Marshaler {
-			return ec.marshalOAirtimeRefill2ᚖcustomergraphᚋupstreamᚐRefill(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RefillAirtimePayload) graphql.Marshaler {
+			return ec.marshalORefillAirtimePayload2ᚖcustomergraphᚋgraphᚋmodelᚐRefillAirtimePayload(ctx, selections, v)
 		},
 		true,
 		false,
@@ -342,7 +310,7 @@ func (ec *executionContext) fieldContext_Mutation_refillAirtime(ctx context.Cont
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AirtimeRefill(ctx, field)
+			return ec.childFields_RefillAirtimePayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -372,8 +340,8 @@ func (ec *executionContext) _Mutation_requestPremium(ctx context.Context, field 
 			return ec.Resolvers.Mutation().RequestPremium(ctx, fc.Args["input"].(model.RequestPremiumInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Premium) graphql.Marshaler {
-			return ec.marshalOPremium2ᚖcustomergraphᚋupstreamᚐPremium(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RequestPremiumPayload) graphql.Marshaler {
+			return ec.marshalORequestPremiumPayload2ᚖcustomergraphᚋgraphᚋmodelᚐRequestPremiumPayload(ctx, selections, v)
 		},
 		true,
 		false,
@@ -386,7 +354,7 @@ func (ec *executionContext) fieldContext_Mutation_requestPremium(ctx context.Con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Premium(ctx, field)
+			return ec.childFields_RequestPremiumPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -416,8 +384,8 @@ func (ec *executionContext) _Mutation_subscribe(ctx context.Context, field graph
 			return ec.Resolvers.Mutation().Subscribe(ctx, fc.Args["input"].(model.SubscribeInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Subscribed) graphql.Marshaler {
-			return ec.marshalOSubscribePayload2ᚖcustomergraphᚋupstreamᚐSubscribed(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SubscribePayload) graphql.Marshaler {
+			return ec.marshalOSubscribePayload2ᚖcustomergraphᚋgraphᚋmodelᚐSubscribePayload(ctx, selections, v)
 		},
 		true,
 		false,
@@ -457,11 +425,11 @@ func (ec *executionContext) _Mutation_unsubscribe(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Unsubscribe(ctx, fc.Args["customerId"].(string), fc.Args["subscriptionId"].(string), fc.Args["providerId"].(string))
+			return ec.Resolvers.Mutation().Unsubscribe(ctx, fc.Args["input"].(model.UnsubscribeInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Unsubscribed) graphql.Marshaler {
-			return ec.marshalOUnsubscribeResult2ᚖcustomergraphᚋupstreamᚐUnsubscribed(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnsubscribePayload) graphql.Marshaler {
+			return ec.marshalOUnsubscribePayload2ᚖcustomergraphᚋgraphᚋmodelᚐUnsubscribePayload(ctx, selections, v)
 		},
 		true,
 		false,
@@ -474,7 +442,7 @@ func (ec *executionContext) fieldContext_Mutation_unsubscribe(ctx context.Contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_UnsubscribeResult(ctx, field)
+			return ec.childFields_UnsubscribePayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -501,7 +469,7 @@ func (ec *executionContext) _Mutation_unsubscribeAll(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UnsubscribeAll(ctx, fc.Args["customerId"].(string), fc.Args["providerId"].(string))
+			return ec.Resolvers.Mutation().UnsubscribeAll(ctx, fc.Args["input"].(model.UnsubscribeAllInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UnsubscribeAllPayload) graphql.Marshaler {
@@ -545,11 +513,11 @@ func (ec *executionContext) _Mutation_verifyAccountholder(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().VerifyAccountholder(ctx, fc.Args["id"].(string), fc.Args["input"].(model.VerifyAccountholderInput))
+			return ec.Resolvers.Mutation().VerifyAccountholder(ctx, fc.Args["input"].(model.VerifyAccountholderInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Validation) graphql.Marshaler {
-			return ec.marshalOAccountholderValidation2ᚖcustomergraphᚋupstreamᚐValidation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VerifyAccountholderPayload) graphql.Marshaler {
+			return ec.marshalOVerifyAccountholderPayload2ᚖcustomergraphᚋgraphᚋmodelᚐVerifyAccountholderPayload(ctx, selections, v)
 		},
 		true,
 		false,
@@ -562,7 +530,7 @@ func (ec *executionContext) fieldContext_Mutation_verifyAccountholder(ctx contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AccountholderValidation(ctx, field)
+			return ec.childFields_VerifyAccountholderPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -831,6 +799,134 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _RefillAirtimePayload_refill(ctx context.Context, field graphql.CollectedField, obj *model.RefillAirtimePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RefillAirtimePayload_refill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refill, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Refill) graphql.Marshaler {
+			return ec.marshalOAirtimeRefill2ᚖcustomergraphᚋupstreamᚐRefill(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RefillAirtimePayload_refill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RefillAirtimePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AirtimeRefill(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RefillAirtimePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RefillAirtimePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RefillAirtimePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcustomergraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RefillAirtimePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RefillAirtimePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RequestPremiumPayload_quote(ctx context.Context, field graphql.CollectedField, obj *model.RequestPremiumPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestPremiumPayload_quote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Premium) graphql.Marshaler {
+			return ec.marshalOPremium2ᚖcustomergraphᚋupstreamᚐPremium(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RequestPremiumPayload_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RequestPremiumPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Premium(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RequestPremiumPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RequestPremiumPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestPremiumPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcustomergraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RequestPremiumPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RequestPremiumPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subscription_subscriptionProvisioning(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -915,6 +1011,203 @@ func (ec *executionContext) fieldContext_Subscription_unsubscribeAllResults(ctx 
 	if fc.Args, err = ec.field_Subscription_unsubscribeAllResults_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnsubscribePayload_result(ctx context.Context, field graphql.CollectedField, obj *model.UnsubscribePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnsubscribePayload_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Unsubscribed) graphql.Marshaler {
+			return ec.marshalOUnsubscribeResult2ᚖcustomergraphᚋupstreamᚐUnsubscribed(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnsubscribePayload_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnsubscribePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnsubscribeResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnsubscribePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UnsubscribePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnsubscribePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcustomergraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnsubscribePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnsubscribePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.UserErrorCode) graphql.Marshaler {
+			return ec.marshalNUserErrorCode2customergraphᚋgraphᚋmodelᚐUserErrorCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserError", field, false, false, "UserErrorCode")
+}
+
+func (ec *executionContext) _UserError_message(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserError", field, false, false, "String")
+}
+
+func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserError_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UserError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserError", field, false, false, "String")
+}
+
+func (ec *executionContext) _VerifyAccountholderPayload_validation(ctx context.Context, field graphql.CollectedField, obj *model.VerifyAccountholderPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerifyAccountholderPayload_validation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Validation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Validation) graphql.Marshaler {
+			return ec.marshalOAccountholderValidation2ᚖcustomergraphᚋupstreamᚐValidation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VerifyAccountholderPayload_validation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VerifyAccountholderPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccountholderValidation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VerifyAccountholderPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.VerifyAccountholderPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerifyAccountholderPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcustomergraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerifyAccountholderPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VerifyAccountholderPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -1083,6 +1376,82 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var refillAirtimePayloadImplementors = []string{"RefillAirtimePayload"}
+
+func (ec *executionContext) _RefillAirtimePayload(ctx context.Context, sel ast.SelectionSet, obj *model.RefillAirtimePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, refillAirtimePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RefillAirtimePayload")
+		case "refill":
+			out.Values[i] = ec._RefillAirtimePayload_refill(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._RefillAirtimePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var requestPremiumPayloadImplementors = []string{"RequestPremiumPayload"}
+
+func (ec *executionContext) _RequestPremiumPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RequestPremiumPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, requestPremiumPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RequestPremiumPayload")
+		case "quote":
+			out.Values[i] = ec._RequestPremiumPayload_quote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._RequestPremiumPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
@@ -1105,6 +1474,125 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	}
 }
 
+var unsubscribePayloadImplementors = []string{"UnsubscribePayload"}
+
+func (ec *executionContext) _UnsubscribePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UnsubscribePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unsubscribePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnsubscribePayload")
+		case "result":
+			out.Values[i] = ec._UnsubscribePayload_result(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._UnsubscribePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var userErrorImplementors = []string{"UserError"}
+
+func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet, obj *model.UserError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserError")
+		case "code":
+			out.Values[i] = ec._UserError_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._UserError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._UserError_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var verifyAccountholderPayloadImplementors = []string{"VerifyAccountholderPayload"}
+
+func (ec *executionContext) _VerifyAccountholderPayload(ctx context.Context, sel ast.SelectionSet, obj *model.VerifyAccountholderPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, verifyAccountholderPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VerifyAccountholderPayload")
+		case "validation":
+			out.Values[i] = ec._VerifyAccountholderPayload_validation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._VerifyAccountholderPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
@@ -1116,6 +1604,36 @@ func (ec *executionContext) unmarshalNDecimal2customergraphᚋscalarᚐDecimal(c
 }
 
 func (ec *executionContext) marshalNDecimal2customergraphᚋscalarᚐDecimal(ctx context.Context, sel ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNUserError2customergraphᚋgraphᚋmodelᚐUserError(ctx context.Context, sel ast.SelectionSet, v model.UserError) graphql.Marshaler {
+	return ec._UserError(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUserError2ᚕcustomergraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []model.UserError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUserError2customergraphᚋgraphᚋmodelᚐUserError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNUserErrorCode2customergraphᚋgraphᚋmodelᚐUserErrorCode(ctx context.Context, v any) (model.UserErrorCode, error) {
+	var res model.UserErrorCode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUserErrorCode2customergraphᚋgraphᚋmodelᚐUserErrorCode(ctx context.Context, sel ast.SelectionSet, v model.UserErrorCode) graphql.Marshaler {
 	return v
 }
 
@@ -1169,6 +1687,34 @@ func (ec *executionContext) marshalODecimal2ᚖcustomergraphᚋscalarᚐDecimal(
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalORefillAirtimePayload2ᚖcustomergraphᚋgraphᚋmodelᚐRefillAirtimePayload(ctx context.Context, sel ast.SelectionSet, v *model.RefillAirtimePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RefillAirtimePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORequestPremiumPayload2ᚖcustomergraphᚋgraphᚋmodelᚐRequestPremiumPayload(ctx context.Context, sel ast.SelectionSet, v *model.RequestPremiumPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RequestPremiumPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUnsubscribePayload2ᚖcustomergraphᚋgraphᚋmodelᚐUnsubscribePayload(ctx context.Context, sel ast.SelectionSet, v *model.UnsubscribePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UnsubscribePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOVerifyAccountholderPayload2ᚖcustomergraphᚋgraphᚋmodelᚐVerifyAccountholderPayload(ctx context.Context, sel ast.SelectionSet, v *model.VerifyAccountholderPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._VerifyAccountholderPayload(ctx, sel, v)
 }
 
 // endregion ***************************** type.gotpl *****************************

@@ -269,7 +269,7 @@ func (ec *executionContext) fieldContext_ProviderSubscriptions_subscriptions(_ c
 	return fc, nil
 }
 
-func (ec *executionContext) _SubscribePayload_subscription(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscribed) (ret graphql.Marshaler) {
+func (ec *executionContext) _SubscribePayload_subscription(ctx context.Context, field graphql.CollectedField, obj *model.SubscribePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -301,7 +301,7 @@ func (ec *executionContext) fieldContext_SubscribePayload_subscription(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _SubscribePayload_pending(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscribed) (ret graphql.Marshaler) {
+func (ec *executionContext) _SubscribePayload_pending(ctx context.Context, field graphql.CollectedField, obj *model.SubscribePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -328,6 +328,38 @@ func (ec *executionContext) fieldContext_SubscribePayload_pending(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PendingProvisioning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubscribePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SubscribePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubscribePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcustomergraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubscribePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubscribePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -415,10 +447,10 @@ func (ec *executionContext) _UnsubscribeAllPayload_result(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Unsubscribed) graphql.Marshaler {
-			return ec.marshalNUnsubscribeResult2ᚖcustomergraphᚋupstreamᚐUnsubscribed(ctx, selections, v)
+			return ec.marshalOUnsubscribeResult2ᚖcustomergraphᚋupstreamᚐUnsubscribed(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_UnsubscribeAllPayload_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -478,6 +510,38 @@ func (ec *executionContext) _UnsubscribeAllPayload_expectedResults(ctx context.C
 }
 func (ec *executionContext) fieldContext_UnsubscribeAllPayload_expectedResults(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnsubscribeAllPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UnsubscribeAllPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.UnsubscribeAllPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnsubscribeAllPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕcustomergraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnsubscribeAllPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnsubscribeAllPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _UnsubscribeResult_subscriptionId(ctx context.Context, field graphql.CollectedField, obj *upstream.Unsubscribed) (ret graphql.Marshaler) {
@@ -1094,6 +1158,111 @@ func UnmarshalSubscribeInput(ctx context.Context, raw any) (model.SubscribeInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUnsubscribeAllInput(ctx context.Context, obj any) (model.UnsubscribeAllInput, error) {
+	var it model.UnsubscribeAllInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerId", "providerId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "providerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnsubscribeAllInput unmarshals raw into the UnsubscribeAllInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnsubscribeAllInput(ctx context.Context, raw any) (model.UnsubscribeAllInput, error) {
+	var out model.UnsubscribeAllInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnsubscribeAllInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUnsubscribeInput(ctx context.Context, obj any) (model.UnsubscribeInput, error) {
+	var it model.UnsubscribeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerId", "subscriptionId", "providerId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "subscriptionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subscriptionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubscriptionID = data
+		case "providerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnsubscribeInput unmarshals raw into the UnsubscribeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnsubscribeInput(ctx context.Context, raw any) (model.UnsubscribeInput, error) {
+	var out model.UnsubscribeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnsubscribeInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -1211,7 +1380,7 @@ func (ec *executionContext) _ProviderSubscriptions(ctx context.Context, sel ast.
 
 var subscribePayloadImplementors = []string{"SubscribePayload"}
 
-func (ec *executionContext) _SubscribePayload(ctx context.Context, sel ast.SelectionSet, obj *upstream.Subscribed) graphql.Marshaler {
+func (ec *executionContext) _SubscribePayload(ctx context.Context, sel ast.SelectionSet, obj *model.SubscribePayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, subscribePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1228,6 +1397,11 @@ func (ec *executionContext) _SubscribePayload(ctx context.Context, sel ast.Selec
 		case "pending":
 			out.Values[i] = ec._SubscribePayload_pending(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SubscribePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -1303,7 +1477,7 @@ func (ec *executionContext) _UnsubscribeAllPayload(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("UnsubscribeAllPayload")
 		case "result":
 			out.Values[i] = ec._UnsubscribeAllPayload_result(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "requestId":
@@ -1313,6 +1487,11 @@ func (ec *executionContext) _UnsubscribeAllPayload(ctx context.Context, sel ast.
 			}
 		case "expectedResults":
 			out.Values[i] = ec._UnsubscribeAllPayload_expectedResults(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._UnsubscribeAllPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -1506,6 +1685,16 @@ func (ec *executionContext) marshalNSubscriptionProvider2customergraphᚋupstrea
 	return ec._SubscriptionProvider(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNUnsubscribeAllInput2customergraphᚋgraphᚋmodelᚐUnsubscribeAllInput(ctx context.Context, v any) (model.UnsubscribeAllInput, error) {
+	res, err := ec.unmarshalInputUnsubscribeAllInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUnsubscribeInput2customergraphᚋgraphᚋmodelᚐUnsubscribeInput(ctx context.Context, v any) (model.UnsubscribeInput, error) {
+	res, err := ec.unmarshalInputUnsubscribeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNUnsubscribeResult2ᚖcustomergraphᚋupstreamᚐUnsubscribed(ctx context.Context, sel ast.SelectionSet, v *upstream.Unsubscribed) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "UnsubscribeResult!")
@@ -1578,7 +1767,7 @@ func (ec *executionContext) marshalOProviderSubscriptions2ᚕcustomergraphᚋups
 	return ret
 }
 
-func (ec *executionContext) marshalOSubscribePayload2ᚖcustomergraphᚋupstreamᚐSubscribed(ctx context.Context, sel ast.SelectionSet, v *upstream.Subscribed) graphql.Marshaler {
+func (ec *executionContext) marshalOSubscribePayload2ᚖcustomergraphᚋgraphᚋmodelᚐSubscribePayload(ctx context.Context, sel ast.SelectionSet, v *model.SubscribePayload) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

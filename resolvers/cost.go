@@ -43,8 +43,8 @@ func Complexity() graph.ComplexityRoot {
 	c.Mutation.RefillAirtime = func(child int, _ model.RefillAirtimeInput) int { return call(child) }
 	c.Mutation.RequestPremium = func(child int, _ model.RequestPremiumInput) int { return call(child) }
 	c.Mutation.Subscribe = func(child int, _ model.SubscribeInput) int { return call(child) }
-	c.Mutation.Unsubscribe = func(child int, _, _, _ string) int { return call(child) }
-	c.Mutation.UnsubscribeAll = func(child int, _, _ string) int { return call(child) }
-	c.Mutation.VerifyAccountholder = func(child int, _ string, _ model.VerifyAccountholderInput) int { return call(child) }
+	c.Mutation.Unsubscribe = func(child int, _ model.UnsubscribeInput) int { return call(child) }
+	c.Mutation.UnsubscribeAll = func(child int, _ model.UnsubscribeAllInput) int { return call(child) }
+	c.Mutation.VerifyAccountholder = func(child int, _ model.VerifyAccountholderInput) int { return call(child) }
 	return c
 }

@@ -14,65 +14,78 @@ import (
 )
 
 // RefillAirtime is the resolver for the refillAirtime field.
-func (r *mutationResolver) RefillAirtime(ctx context.Context, input model.RefillAirtimeInput) (*upstream.Refill, error) {
+func (r *mutationResolver) RefillAirtime(ctx context.Context, input model.RefillAirtimeInput) (*model.RefillAirtimePayload, error) {
 	id, req, err := refillRequest(input)
 	if err != nil {
 		return nil, err
 	}
-	return r.Client.Plans.Refill(ctx, id, req)
+	res, err := r.Client.Plans.Refill(ctx, id, req)
+	if rejected, err := userErrors(err); err != nil || rejected != nil {
+		return &model.RefillAirtimePayload{UserErrors: rejected}, err
+	}
+	return &model.RefillAirtimePayload{Refill: res, UserErrors: []model.UserError{}}, nil
 }
 
 // RequestPremium is the resolver for the requestPremium field.
-func (r *mutationResolver) RequestPremium(ctx context.Context, input model.RequestPremiumInput) (*upstream.Premium, error) {
+func (r *mutationResolver) RequestPremium(ctx context.Context, input model.RequestPremiumInput) (*model.RequestPremiumPayload, error) {
 	id, req, err := premiumRequest(ctx, input)
 	if err != nil {
 		return nil, err
 	}
-	return r.Client.Plans.RequestPremium(ctx, id, req)
+	res, err := r.Client.Plans.RequestPremium(ctx, id, req)
+	if rejected, err := userErrors(err); err != nil || rejected != nil {
+		return &model.RequestPremiumPayload{UserErrors: rejected}, err
+	}
+	return &model.RequestPremiumPayload{Quote: res, UserErrors: []model.UserError{}}, nil
 }
 
 // Subscribe is the resolver for the subscribe field.
-func (r *mutationResolver) Subscribe(ctx context.Context, input model.SubscribeInput) (*upstream.Subscribed, error) {
+func (r *mutationResolver) Subscribe(ctx context.Context, input model.SubscribeInput) (*model.SubscribePayload, error) {
 	id, req, err := subscribeRequest(input)
 	if err != nil {
 		return nil, err
 	}
 	res, err := r.Client.Subscriptions.Subscribe(ctx, id, req)
-	if err != nil {
-		return nil, err
+	if rejected, err := userErrors(err); err != nil || rejected != nil {
+		return &model.SubscribePayload{UserErrors: rejected}, err
 	}
 	if res.Pending != nil {
 		res.Pending.CustomerID = id
 	}
-	return res, nil
+	return &model.SubscribePayload{Subscription: res.Subscription, Pending: res.Pending, UserErrors: []model.UserError{}}, nil
 }
 
 // Unsubscribe is the resolver for the unsubscribe field.
-func (r *mutationResolver) Unsubscribe(ctx context.Context, customerID string, subscriptionID string, providerID string) (*upstream.Unsubscribed, error) {
-	id, err := NormalizeMSISDN(customerID)
+func (r *mutationResolver) Unsubscribe(ctx context.Context, input model.UnsubscribeInput) (*model.UnsubscribePayload, error) {
+	id, err := NormalizeMSISDN(input.CustomerID)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkIDs("subscriptionId", subscriptionID, "providerId", providerID); err != nil {
+	if err := checkIDs("subscriptionId", input.SubscriptionID, "providerId", input.ProviderID); err != nil {
 		return nil, err
 	}
-	return r.Client.Subscriptions.Unsubscribe(ctx, id, subscriptionID, providerID)
+	res, err := r.Client.Subscriptions.Unsubscribe(ctx, id, input.SubscriptionID, input.ProviderID)
+	if rejected, err := userErrors(err); err != nil || rejected != nil {
+		return &model.UnsubscribePayload{UserErrors: rejected}, err
+	}
+	return &model.UnsubscribePayload{Result: res, UserErrors: []model.UserError{}}, nil
 }
 
 // UnsubscribeAll is the resolver for the unsubscribeAll field.
-func (r *mutationResolver) UnsubscribeAll(ctx context.Context, customerID string, providerID string) (*model.UnsubscribeAllPayload, error) {
-	id, err := NormalizeMSISDN(customerID)
+func (r *mutationResolver) UnsubscribeAll(ctx context.Context, input model.UnsubscribeAllInput) (*model.UnsubscribeAllPayload, error) {
+	id, err := NormalizeMSISDN(input.CustomerID)
 	if err != nil {
 		return nil, err
 	}
+	providerID := input.ProviderID
 	if err := checkIDs("providerId", providerID); err != nil {
 		return nil, err
 	}
 	// The results come back one per removed subscription: list them first so
 	// the stream knows when it is complete.
 	list, err := loaders.For(ctx).Subscriptions.Load(ctx, loaders.SubscriptionsKey{ID: id, ProviderID: providerID})()
-	if err != nil {
-		return nil, err
+	if rejected, err := userErrors(err); err != nil || rejected != nil {
+		return &model.UnsubscribeAllPayload{UserErrors: rejected}, err
 	}
 	var expected []string
 	for _, p := range list.Providers {
@@ -96,14 +109,16 @@ func (r *mutationResolver) UnsubscribeAll(ctx context.Context, customerID string
 		if requestID != nil && upstream.KindOf(err) != upstream.KindOutcomeUnknown {
 			r.Callbacks.Forget(*requestID)
 		}
-		return nil, err
+		if rejected, err := userErrors(err); err != nil || rejected != nil {
+			return &model.UnsubscribeAllPayload{UserErrors: rejected}, err
+		}
 	}
-	return &model.UnsubscribeAllPayload{Result: res, RequestID: requestID, ExpectedResults: len(expected)}, nil
+	return &model.UnsubscribeAllPayload{Result: res, RequestID: requestID, ExpectedResults: len(expected), UserErrors: []model.UserError{}}, nil
 }
 
 // VerifyAccountholder is the resolver for the verifyAccountholder field.
-func (r *mutationResolver) VerifyAccountholder(ctx context.Context, id string, input model.VerifyAccountholderInput) (*upstream.Validation, error) {
-	msisdn, err := NormalizeMSISDN(id)
+func (r *mutationResolver) VerifyAccountholder(ctx context.Context, input model.VerifyAccountholderInput) (*model.VerifyAccountholderPayload, error) {
+	msisdn, err := NormalizeMSISDN(input.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +126,11 @@ func (r *mutationResolver) VerifyAccountholder(ctx context.Context, id string, i
 	if err != nil {
 		return nil, err
 	}
-	return r.Client.Accountholders.Verify(ctx, msisdn, req)
+	res, err := r.Client.Accountholders.Verify(ctx, msisdn, req)
+	if rejected, err := userErrors(err); err != nil || rejected != nil {
+		return &model.VerifyAccountholderPayload{UserErrors: rejected}, err
+	}
+	return &model.VerifyAccountholderPayload{Validation: res, UserErrors: []model.UserError{}}, nil
 }
 
 // Customer is the resolver for the customer field.

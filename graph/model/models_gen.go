@@ -24,9 +24,12 @@ type IdentityInput struct {
 	Value string      `json:"value"`
 }
 
-// Writes. Each is sent to the upstream API exactly once and never retried. When
-// an answer never came (timeout after sending) the field is null with the code
-// OUTCOME_UNKNOWN: check the customer's state before trying again.
+// Writes. Each takes one `input`, is sent to the upstream API exactly once and
+// is never retried. It answers a payload: the result, or `userErrors` when the
+// API rejected the request for a reason it stated (nothing happened). A fault
+// is a top-level error instead, with the payload null: OUTCOME_UNKNOWN when the
+// write was sent and no clear answer came (check the customer's state before
+// trying again), UPSTREAM_UNAVAILABLE or OVERLOADED when it was never sent.
 type Mutation struct {
 }
 
@@ -50,6 +53,12 @@ type RefillAirtimeInput struct {
 	Amount *scalar.Decimal `json:"amount,omitempty"`
 }
 
+// The answer of `refillAirtime`: the refill, or why the API refused it.
+type RefillAirtimePayload struct {
+	Refill     *upstream.Refill `json:"refill,omitempty"`
+	UserErrors []UserError      `json:"userErrors"`
+}
+
 type RequestPremiumInput struct {
 	// The customer sending the transaction.
 	CustomerID string `json:"customerId"`
@@ -66,6 +75,12 @@ type RequestPremiumInput struct {
 	QuoteID *string `json:"quoteId,omitempty"`
 	// A message for the back-end application.
 	Message *string `json:"message,omitempty"`
+}
+
+// The answer of `requestPremium`: the quoted premium, or why the API refused it.
+type RequestPremiumPayload struct {
+	Quote      *upstream.Premium `json:"quote,omitempty"`
+	UserErrors []UserError       `json:"userErrors"`
 }
 
 type SubscribeInput struct {
@@ -87,29 +102,78 @@ type SubscribeInput struct {
 	Email               *string                `json:"email,omitempty"`
 }
 
+// The answer of `subscribe`: the subscription or the provisioning to poll, or why the API refused.
+type SubscribePayload struct {
+	// The subscription, when it was created at once.
+	Subscription *upstream.Subscription `json:"subscription,omitempty"`
+	// The provisioning to poll, when the API answered 202 Accepted.
+	Pending    *upstream.Provisioning `json:"pending,omitempty"`
+	UserErrors []UserError            `json:"userErrors"`
+}
+
 // Live updates, over WebSocket (graphql-transport-ws) or Server-Sent Events
 // (POST with Accept: text/event-stream).
 type Subscription struct {
 }
 
-// The answer of `unsubscribeAll`.
+// Whose subscriptions with which provider `unsubscribeAll` removes.
+type UnsubscribeAllInput struct {
+	CustomerID string `json:"customerId"`
+	ProviderID string `json:"providerId"`
+}
+
+// The answer of `unsubscribeAll`, or why the API refused it.
 type UnsubscribeAllPayload struct {
 	// What the API answered at once.
-	Result *upstream.Unsubscribed `json:"result"`
+	Result *upstream.Unsubscribed `json:"result,omitempty"`
 	// Follow the per-subscription results with `unsubscribeAllResults(requestId:)`;
 	// null when the facade has no public URL for the API to call back.
 	RequestID *string `json:"requestId,omitempty"`
 	// How many results to expect: the provider's subscriptions before the removal.
-	ExpectedResults int `json:"expectedResults"`
+	ExpectedResults int         `json:"expectedResults"`
+	UserErrors      []UserError `json:"userErrors"`
+}
+
+// Which subscription `unsubscribe` removes.
+type UnsubscribeInput struct {
+	CustomerID     string `json:"customerId"`
+	SubscriptionID string `json:"subscriptionId"`
+	ProviderID     string `json:"providerId"`
+}
+
+// The answer of `unsubscribe`: the removal, or why the API refused it.
+type UnsubscribePayload struct {
+	Result     *upstream.Unsubscribed `json:"result,omitempty"`
+	UserErrors []UserError            `json:"userErrors"`
+}
+
+// A rejection the upstream API stated (HTTP 400, 404, 409 and the like):
+// nothing happened, and the request as sent will not succeed.
+type UserError struct {
+	// What kind of rejection.
+	Code UserErrorCode `json:"code"`
+	// The reason, in the API's words when it gave them; meant for the user.
+	Message string `json:"message"`
+	// The input field at fault, as a path from the mutation's arguments (e.g.
+	// ["input", "customerId"]), when the API's answer says which; else null.
+	Field []string `json:"field,omitempty"`
 }
 
 type VerifyAccountholderInput struct {
+	// The accountholder's MSISDN.
+	ID string `json:"id"`
 	// Whether opt-in verification was performed.
 	OptInVerificationPerformed *bool `json:"optInVerificationPerformed,omitempty"`
 	// Identities to verify; valid only if all match.
 	Identities []IdentityInput `json:"identities"`
 	// Pass-through values for the target system.
 	Extension []string `json:"extension,omitempty"`
+}
+
+// The answer of `verifyAccountholder`: the verdict, or why the API refused to give one.
+type VerifyAccountholderPayload struct {
+	Validation *upstream.Validation `json:"validation,omitempty"`
+	UserErrors []UserError          `json:"userErrors"`
 }
 
 type PlanType string
@@ -219,6 +283,67 @@ func (e *RefillType) UnmarshalJSON(b []byte) error {
 }
 
 func (e RefillType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kinds of UserError.
+type UserErrorCode string
+
+const (
+	// The API rejected the input (HTTP 400, 405, 406, 415, 422).
+	UserErrorCodeInvalid UserErrorCode = "INVALID"
+	// The API does not know the customer or the thing asked for (HTTP 404).
+	UserErrorCodeNotFound UserErrorCode = "NOT_FOUND"
+	// The request conflicts with the current state (HTTP 409), e.g. a subscription that exists already.
+	UserErrorCodeConflict UserErrorCode = "CONFLICT"
+)
+
+var AllUserErrorCode = []UserErrorCode{
+	UserErrorCodeInvalid,
+	UserErrorCodeNotFound,
+	UserErrorCodeConflict,
+}
+
+func (e UserErrorCode) IsValid() bool {
+	switch e {
+	case UserErrorCodeInvalid, UserErrorCodeNotFound, UserErrorCodeConflict:
+		return true
+	}
+	return false
+}
+
+func (e UserErrorCode) String() string {
+	return string(e)
+}
+
+func (e *UserErrorCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = UserErrorCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid UserErrorCode", str)
+	}
+	return nil
+}
+
+func (e UserErrorCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *UserErrorCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e UserErrorCode) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

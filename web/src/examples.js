@@ -43,9 +43,13 @@ query CustomerList($ids: [ID!]!) {
 }`;
 
 const refill = `# Writes are sent once and never retried. If no answer comes, the error
-# code is OUTCOME_UNKNOWN: check the balance before trying again.
+# code is OUTCOME_UNKNOWN: check the balance before trying again. A refusal
+# the API states (nothing happened) comes back in userErrors.
 mutation Refill($input: RefillAirtimeInput!) {
-  refillAirtime(input: $input) { statusMessage amount currency }
+  refillAirtime(input: $input) {
+    refill { statusMessage amount currency }
+    userErrors { code message field }
+  }
 }`;
 
 const provisioning = `# Some subscriptions are provisioned asynchronously (customer 27831000009).
@@ -56,6 +60,7 @@ mutation StartProvisioning {
   subscribe(input: {customerId: "27831000009", subscriptionId: "21", providerId: "202", name: "MTN Play Video"}) {
     subscription { id status }
     pending { customerId subscriptionId providerId statusId status }
+    userErrors { code message }
   }
 }
 
@@ -70,10 +75,11 @@ const removeAll = `# Unsubscribe-all answers at once; the API posts each removal
 # 1. Run RemoveAll. 2. Put its requestId into the variables and run Results:
 #    one event per removed subscription, then it completes.
 mutation RemoveAll {
-  unsubscribeAll(customerId: "27832000001", providerId: "101") {
+  unsubscribeAll(input: {customerId: "27832000001", providerId: "101"}) {
     result { status description }
     requestId
     expectedResults
+    userErrors { code message }
   }
 }
 
