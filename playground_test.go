@@ -223,11 +223,11 @@ func TestPlaygroundSubscriptionWithClientKeys(t *testing.T) {
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 		t.Fatal(err)
 	}
-	// The tab's first step, StartProvisioning, done here: its statusId is the
-	// one the tab's variables already hold.
-	r := g.query(`mutation { subscribe(input: {customerId: "27831000009", subscriptionId: "21", providerId: "202", name: "MTN Play Video"}) { pending { statusId } } }`,
+	// The tab's first step, StartProvisioning, done here: its pending id is
+	// the one the tab's variables already hold.
+	r := g.query(`mutation { subscribe(input: {customerId: "27831000009", subscriptionId: "21", providerId: "202", name: "MTN Play Video"}) { pending { id } } }`,
 		nil, "Authorization", "Bearer playground-k3y")
-	if at(r.Data, "subscribe.pending.statusId") != "st101" {
+	if at(r.Data, "subscribe.pending.id") != "cDE6Mjc4MzEwMDAwMDk6MjE6MjAyOnN0MTAx" {
 		t.Fatalf("subscribe: %+v %v", r.Errors, r.Data)
 	}
 	step(t, ctx, "load the page", chromedp.Navigate(g.url+"/"),

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"customergraph/resolvers"
 	"customergraph/sandbox"
 )
 
@@ -117,6 +118,7 @@ type pathArgument struct {
 }
 
 var pathArguments = []pathArgument{
+	{"subscriptionStatus.id", `query($v: ID!) { subscriptionStatus(id: $v) { id } }`},
 	{"customer.id", `query($v: ID!) { customer(id: $v) { plans { __typename } } }`},
 	{"customers.ids", `query($v: ID!) { customers(ids: ["27831000001", $v]) { plans { __typename } } }`},
 	{"accountholder.id", `query($v: ID!) { accountholder(id: $v) { status } }`},
@@ -124,10 +126,6 @@ var pathArguments = []pathArgument{
 	{"customer.subscriptions.providerId", `query($v: ID!) { customer(id: "27831000001") { subscriptions(providerId: $v) { __typename } } }`},
 	{"customer.subscription.id", `query($v: ID!) { customer(id: "27831000001") { subscription(id: $v, providerId: "101") { id } } }`},
 	{"customer.subscription.providerId", `query($v: ID!) { customer(id: "27831000001") { subscription(id: "4", providerId: $v) { id } } }`},
-	{"subscriptionStatus.customerId", `query($v: ID!) { subscriptionStatus(customerId: $v, subscriptionId: "4", providerId: "101", statusId: "s1") { id } }`},
-	{"subscriptionStatus.subscriptionId", `query($v: ID!) { subscriptionStatus(customerId: "27831000001", subscriptionId: $v, providerId: "101", statusId: "s1") { id } }`},
-	{"subscriptionStatus.providerId", `query($v: ID!) { subscriptionStatus(customerId: "27831000001", subscriptionId: "4", providerId: $v, statusId: "s1") { id } }`},
-	{"subscriptionStatus.statusId", `query($v: ID!) { subscriptionStatus(customerId: "27831000001", subscriptionId: "4", providerId: "101", statusId: $v) { id } }`},
 	{"refillAirtime.customerId", `mutation($v: ID!) { refillAirtime(input: {customerId: $v, type: VOUCHER, voucherActivationCode: "1234"}) { refill { amount } } }`},
 	{"requestPremium.customerId", `mutation($v: ID!) { requestPremium(input: {customerId: $v, receivingCustomerId: "27831000009", product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { quote { statusCode } } }`},
 	{"requestPremium.receivingCustomerId", `mutation($v: ID!) { requestPremium(input: {customerId: "27831000001", receivingCustomerId: $v, product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { quote { statusCode } } }`},
@@ -143,9 +141,7 @@ var pathArguments = []pathArgument{
 }
 
 var streamPathArguments = []pathArgument{
-	{"subscriptionProvisioning.subscriptionId", `subscription { subscriptionProvisioning(customerId: "27831000001", subscriptionId: %s, providerId: "101", statusId: "s1") { id } }`},
-	{"subscriptionProvisioning.providerId", `subscription { subscriptionProvisioning(customerId: "27831000001", subscriptionId: "4", providerId: %s, statusId: "s1") { id } }`},
-	{"subscriptionProvisioning.statusId", `subscription { subscriptionProvisioning(customerId: "27831000001", subscriptionId: "4", providerId: "101", statusId: %s) { id } }`},
+	{"subscriptionProvisioning.id", `subscription { subscriptionProvisioning(id: %s) { id } }`},
 	{"unsubscribeAllResults.requestId", `subscription { unsubscribeAllResults(requestId: %s) { status } }`},
 }
 
@@ -173,6 +169,18 @@ func TestPathArgumentsAreValues(t *testing.T) {
 			r := g.query(arg.query, map[string]any{"v": id})
 			if len(r.Errors) != 1 || r.Errors[0].code() != "BAD_USER_INPUT" || len(r.Errors[0].Path) == 0 {
 				t.Errorf("%s = %q: errors %+v", arg.name, id, r.Errors)
+			}
+		}
+	}
+	// The ids inside a well-formed provisioning id are checked as if given
+	// on their own.
+	for pos := range 4 {
+		for _, id := range ids {
+			parts := []string{"27831000001", "4", "101", "s1"}
+			parts[pos] = id
+			r := g.query(`query($v: ID!) { subscriptionStatus(id: $v) { id } }`, map[string]any{"v": resolvers.ProvisioningID(parts[0], parts[1], parts[2], parts[3])})
+			if len(r.Errors) != 1 || r.Errors[0].code() != "BAD_USER_INPUT" || r.Errors[0].pathString() != "subscriptionStatus" {
+				t.Errorf("provisioning id part %d = %q: errors %+v", pos, id, r.Errors)
 			}
 		}
 	}

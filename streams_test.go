@@ -103,18 +103,17 @@ func (c *wsClient) collect(id string) []gqlResponse {
 	}
 }
 
-const provisioning = `subscription($c: ID!, $s: ID!, $p: ID!, $st: ID!) {
-  subscriptionProvisioning(customerId: $c, subscriptionId: $s, providerId: $p, statusId: $st) { id status } }`
+const provisioning = `subscription($id: ID!) { subscriptionProvisioning(id: $id) { id status } }`
 
 func subscribeAsync(t *testing.T, g *testGraph, subscriptionID string) map[string]any {
 	t.Helper()
 	r := g.query(`mutation($s: ID!) { subscribe(input: {customerId: "27831000009", subscriptionId: $s, providerId: "202", name: "MTN Play Video"}) {
-		pending { customerId subscriptionId providerId statusId status } } }`, map[string]any{"s": subscriptionID})
+		pending { id customerId subscriptionId providerId statusId status } } }`, map[string]any{"s": subscriptionID})
 	p, ok := at(r.Data, "subscribe.pending").(map[string]any)
 	if !ok || p["status"] != "PENDING" {
 		t.Fatalf("subscribe: %+v %v", r.Errors, r.Data)
 	}
-	return map[string]any{"c": p["customerId"], "s": p["subscriptionId"], "p": p["providerId"], "st": p["statusId"]}
+	return map[string]any{"id": p["id"]}
 }
 
 func streamConfig(c *config) { c.PollInterval = 20 * time.Millisecond }

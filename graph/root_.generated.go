@@ -26,6 +26,7 @@ type ResolverRoot interface {
 	Accountholder() AccountholderResolver
 	Customer() CustomerResolver
 	Mutation() MutationResolver
+	PendingProvisioning() PendingProvisioningResolver
 	Plans() PlansResolver
 	Premium() PremiumResolver
 	ProviderSubscriptions() ProviderSubscriptionsResolver
@@ -290,6 +291,7 @@ type ComplexityRoot struct {
 	PendingProvisioning struct {
 		CustomerID     func(childComplexity int) int
 		Description    func(childComplexity int) int
+		ID             func(childComplexity int) int
 		ProviderID     func(childComplexity int) int
 		Status         func(childComplexity int) int
 		StatusCode     func(childComplexity int) int
@@ -351,7 +353,7 @@ type ComplexityRoot struct {
 		Accountholder      func(childComplexity int, id string, includeOffnet *bool) int
 		Customer           func(childComplexity int, id string) int
 		Customers          func(childComplexity int, ids []string) int
-		SubscriptionStatus func(childComplexity int, customerID string, subscriptionID string, providerID string, statusID string) int
+		SubscriptionStatus func(childComplexity int, id string) int
 	}
 
 	RefillAirtimePayload struct {
@@ -371,7 +373,7 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		SubscriptionProvisioning func(childComplexity int, customerID string, subscriptionID string, providerID string, statusID string) int
+		SubscriptionProvisioning func(childComplexity int, id string) int
 		UnsubscribeAllResults    func(childComplexity int, requestID string) int
 	}
 
@@ -1524,6 +1526,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PendingProvisioning.Description(childComplexity), true
+	case "PendingProvisioning.id":
+		if e.ComplexityRoot.PendingProvisioning.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PendingProvisioning.ID(childComplexity), true
 	case "PendingProvisioning.providerId":
 		if e.ComplexityRoot.PendingProvisioning.ProviderID == nil {
 			break
@@ -1780,7 +1788,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SubscriptionStatus(childComplexity, args["customerId"].(string), args["subscriptionId"].(string), args["providerId"].(string), args["statusId"].(string)), true
+		return e.ComplexityRoot.Query.SubscriptionStatus(childComplexity, args["id"].(string)), true
 
 	case "RefillAirtimePayload.refill":
 		if e.ComplexityRoot.RefillAirtimePayload.Refill == nil {
@@ -1837,7 +1845,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.SubscriptionProvisioning(childComplexity, args["customerId"].(string), args["subscriptionId"].(string), args["providerId"].(string), args["statusId"].(string)), true
+		return e.ComplexityRoot.Subscription.SubscriptionProvisioning(childComplexity, args["id"].(string)), true
 	case "Subscription.unsubscribeAllResults":
 		if e.ComplexityRoot.Subscription.UnsubscribeAllResults == nil {
 			break
@@ -2777,6 +2785,8 @@ func (ec *executionContext) childFields_Overdraft(ctx context.Context, field gra
 
 func (ec *executionContext) childFields_PendingProvisioning(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_PendingProvisioning_id(ctx, field)
 	case "customerId":
 		return ec.fieldContext_PendingProvisioning_customerId(ctx, field)
 	case "subscriptionId":

@@ -30,10 +30,10 @@ type QueryResolver interface {
 	Customer(ctx context.Context, id string) (*model.Customer, error)
 	Customers(ctx context.Context, ids []string) ([]*model.Customer, error)
 	Accountholder(ctx context.Context, id string, includeOffnet *bool) (*upstream.Accountholder, error)
-	SubscriptionStatus(ctx context.Context, customerID string, subscriptionID string, providerID string, statusID string) (*upstream.Subscription, error)
+	SubscriptionStatus(ctx context.Context, id string) (*upstream.Subscription, error)
 }
 type SubscriptionResolver interface {
-	SubscriptionProvisioning(ctx context.Context, customerID string, subscriptionID string, providerID string, statusID string) (<-chan *upstream.Subscription, error)
+	SubscriptionProvisioning(ctx context.Context, id string) (<-chan *upstream.Subscription, error)
 	UnsubscribeAllResults(ctx context.Context, requestID string) (<-chan *upstream.Unsubscribed, error)
 }
 
@@ -192,76 +192,28 @@ func (ec *executionContext) field_Query_customers_args(ctx context.Context, rawA
 func (ec *executionContext) field_Query_subscriptionStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["customerId"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "subscriptionId",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["subscriptionId"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "providerId",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["providerId"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statusId",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["statusId"] = arg3
+	args["id"] = arg0
 	return args, nil
 }
 
 func (ec *executionContext) field_Subscription_subscriptionProvisioning_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["customerId"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "subscriptionId",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["subscriptionId"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "providerId",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["providerId"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statusId",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["statusId"] = arg3
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -689,7 +641,7 @@ func (ec *executionContext) _Query_subscriptionStatus(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SubscriptionStatus(ctx, fc.Args["customerId"].(string), fc.Args["subscriptionId"].(string), fc.Args["providerId"].(string), fc.Args["statusId"].(string))
+			return ec.Resolvers.Query().SubscriptionStatus(ctx, fc.Args["id"].(string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Subscription) graphql.Marshaler {
@@ -937,7 +889,7 @@ func (ec *executionContext) _Subscription_subscriptionProvisioning(ctx context.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().SubscriptionProvisioning(ctx, fc.Args["customerId"].(string), fc.Args["subscriptionId"].(string), fc.Args["providerId"].(string), fc.Args["statusId"].(string))
+			return ec.Resolvers.Subscription().SubscriptionProvisioning(ctx, fc.Args["id"].(string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Subscription) graphql.Marshaler {

@@ -18,6 +18,9 @@ import (
 
 // region    ************************** generated!.gotpl **************************
 
+type PendingProvisioningResolver interface {
+	ID(ctx context.Context, obj *upstream.Provisioning) (*string, error)
+}
 type ProviderSubscriptionsResolver interface {
 	Subscriptions(ctx context.Context, obj *upstream.ProviderSubscriptions) ([]upstream.Subscription, error)
 }
@@ -29,6 +32,29 @@ type ProviderSubscriptionsResolver interface {
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _PendingProvisioning_id(ctx context.Context, field graphql.CollectedField, obj *upstream.Provisioning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PendingProvisioning_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PendingProvisioning().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PendingProvisioning_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PendingProvisioning", field, true, true, "ID")
+}
 
 func (ec *executionContext) _PendingProvisioning_customerId(ctx context.Context, field graphql.CollectedField, obj *upstream.Provisioning) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -1282,40 +1308,46 @@ func (ec *executionContext) _PendingProvisioning(ctx context.Context, sel ast.Se
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("PendingProvisioning")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PendingProvisioning_id(ctx, field, obj)
+				})
 		case "customerId":
 			out.Values[i] = ec._PendingProvisioning_customerId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "subscriptionId":
 			out.Values[i] = ec._PendingProvisioning_subscriptionId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "providerId":
 			out.Values[i] = ec._PendingProvisioning_providerId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "statusId":
 			out.Values[i] = ec._PendingProvisioning_statusId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
 			out.Values[i] = ec._PendingProvisioning_status(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "statusCode":
 			out.Values[i] = ec._PendingProvisioning_statusCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
 			out.Values[i] = ec._PendingProvisioning_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

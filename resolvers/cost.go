@@ -22,7 +22,7 @@ func Complexity() graph.ComplexityRoot {
 
 	c.Query.Customers = func(child int, ids []string) int { return max(len(ids), 1) * (child + 1) }
 	c.Query.Accountholder = func(child int, _ string, _ *bool) int { return call(child) }
-	c.Query.SubscriptionStatus = func(child int, _, _, _, _ string) int { return call(child) }
+	c.Query.SubscriptionStatus = func(child int, _ string) int { return call(child) }
 
 	c.Customer.ProfileURL = profile
 	c.Customer.Location = profile

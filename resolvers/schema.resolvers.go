@@ -184,8 +184,8 @@ func (r *queryResolver) Accountholder(ctx context.Context, id string, includeOff
 }
 
 // SubscriptionStatus is the resolver for the subscriptionStatus field.
-func (r *queryResolver) SubscriptionStatus(ctx context.Context, customerID string, subscriptionID string, providerID string, statusID string) (*upstream.Subscription, error) {
-	key, err := statusKey(customerID, subscriptionID, providerID, statusID)
+func (r *queryResolver) SubscriptionStatus(ctx context.Context, id string) (*upstream.Subscription, error) {
+	key, err := provisioningKey(id)
 	if err != nil {
 		return nil, err
 	}
@@ -193,8 +193,8 @@ func (r *queryResolver) SubscriptionStatus(ctx context.Context, customerID strin
 }
 
 // SubscriptionProvisioning is the resolver for the subscriptionProvisioning field.
-func (r *subscriptionResolver) SubscriptionProvisioning(ctx context.Context, customerID string, subscriptionID string, providerID string, statusID string) (<-chan *upstream.Subscription, error) {
-	key, err := statusKey(customerID, subscriptionID, providerID, statusID)
+func (r *subscriptionResolver) SubscriptionProvisioning(ctx context.Context, id string) (<-chan *upstream.Subscription, error) {
+	key, err := provisioningKey(id)
 	if err != nil {
 		return nil, err
 	}

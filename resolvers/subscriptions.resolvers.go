@@ -11,6 +11,15 @@ import (
 	"customergraph/upstream"
 )
 
+// ID is the resolver for the id field.
+func (r *pendingProvisioningResolver) ID(ctx context.Context, obj *upstream.Provisioning) (*string, error) {
+	if obj.StatusID == "" || obj.SubscriptionID == "" || obj.ProviderID == "" {
+		return nil, nil
+	}
+	id := ProvisioningID(obj.CustomerID, string(obj.SubscriptionID), string(obj.ProviderID), obj.StatusID)
+	return &id, nil
+}
+
 // Subscriptions is the resolver for the subscriptions field.
 func (r *providerSubscriptionsResolver) Subscriptions(ctx context.Context, obj *upstream.ProviderSubscriptions) ([]upstream.Subscription, error) {
 	if obj.Missing {
@@ -19,9 +28,17 @@ func (r *providerSubscriptionsResolver) Subscriptions(ctx context.Context, obj *
 	return obj.Subscriptions, nil
 }
 
+// PendingProvisioning returns graph.PendingProvisioningResolver implementation.
+func (r *Resolver) PendingProvisioning() graph.PendingProvisioningResolver {
+	return &pendingProvisioningResolver{r}
+}
+
 // ProviderSubscriptions returns graph.ProviderSubscriptionsResolver implementation.
 func (r *Resolver) ProviderSubscriptions() graph.ProviderSubscriptionsResolver {
 	return &providerSubscriptionsResolver{r}
 }
 
-type providerSubscriptionsResolver struct{ *Resolver }
+type (
+	pendingProvisioningResolver   struct{ *Resolver }
+	providerSubscriptionsResolver struct{ *Resolver }
+)

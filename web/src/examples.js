@@ -54,18 +54,18 @@ mutation Refill($input: RefillAirtimeInput!) {
 
 const provisioning = `# Some subscriptions are provisioned asynchronously (customer 27831000009).
 # 1. Run StartProvisioning (pick it from the run button's menu).
-# 2. Put the statusId it returns into the variables, then run
+# 2. Put the pending id it returns into the variables, then run
 #    FollowProvisioning: it pushes PENDING, then ACTIVE, and completes.
 mutation StartProvisioning {
   subscribe(input: {customerId: "27831000009", subscriptionId: "21", providerId: "202", name: "MTN Play Video"}) {
     subscription { id status }
-    pending { customerId subscriptionId providerId statusId status }
+    pending { id status }
     userErrors { code message }
   }
 }
 
-subscription FollowProvisioning($statusId: ID!) {
-  subscriptionProvisioning(customerId: "27831000009", subscriptionId: "21", providerId: "202", statusId: $statusId) {
+subscription FollowProvisioning($id: ID!) {
+  subscriptionProvisioning(id: $id) {
     id name status
   }
 }`;
@@ -99,6 +99,7 @@ export const tabs = [
       2,
     ),
   },
-  { query: provisioning, variables: JSON.stringify({ statusId: 'st101' }, null, 2) },
+  // The id StartProvisioning returns for this sandbox customer.
+  { query: provisioning, variables: JSON.stringify({ id: 'cDE6Mjc4MzEwMDAwMDk6MjE6MjAyOnN0MTAx' }, null, 2) },
   { query: removeAll, variables: JSON.stringify({ requestId: 'paste the requestId here' }, null, 2) },
 ];
