@@ -9,8 +9,8 @@ import (
 )
 
 // The propset is decided from the selection set, never from timing: a
-// customer whose selection needs the full profile loads it once, and
-// profileUrl reads that same load.
+// customer whose selection needs the full profile loads it once, and the
+// existence check reads that same load.
 
 func TestPropsetFollowsTheSelection(t *testing.T) {
 	t.Parallel()
@@ -18,13 +18,13 @@ func TestPropsetFollowsTheSelection(t *testing.T) {
 		name, query string
 		want        []string // the profile calls' query strings, in any order of customers
 	}{
-		{"profileUrl alone", `{ customer(id: "27831000001") { profileUrl } }`, []string{"propset=basic"}},
-		{"profileUrl with a full field", `{ customer(id: "27831000001") { profileUrl kyc { idType } } }`, []string{"propset=full"}},
-		{"the full field in a fragment", `{ customer(id: "27831000001") { profileUrl ...F } } fragment F on Customer { devices { __typename } }`, []string{"propset=full"}},
-		{"the full field in an inline fragment", `{ customer(id: "27831000001") { profileUrl ... on Customer { loans { status } } } }`, []string{"propset=full"}},
-		{"the full field skipped", `{ customer(id: "27831000001") { profileUrl location @skip(if: true) { country } } }`, []string{"propset=basic"}},
-		{"in a list: per customer", `{ customers(ids: ["27832000001", "27832000002"]) { profileUrl } }`, []string{"propset=basic", "propset=basic"}},
-		{"in a list with a full field", `{ customers(ids: ["27832000001", "27832000002"]) { profileUrl location { country } } }`, []string{"propset=full", "propset=full"}},
+		{"the id alone", `{ customer(id: "27831000001") { id } }`, []string{"propset=basic"}},
+		{"with a full field", `{ customer(id: "27831000001") { id kyc { idType } } }`, []string{"propset=full"}},
+		{"the full field in a fragment", `{ customer(id: "27831000001") { id ...F } } fragment F on Customer { devices { __typename } }`, []string{"propset=full"}},
+		{"the full field in an inline fragment", `{ customer(id: "27831000001") { id ... on Customer { loans { status } } } }`, []string{"propset=full"}},
+		{"the full field skipped", `{ customer(id: "27831000001") { id location @skip(if: true) { country } } }`, []string{"propset=basic"}},
+		{"in a list: per customer", `{ customers(ids: ["27832000001", "27832000002"]) { id } }`, []string{"propset=basic", "propset=basic"}},
+		{"in a list with a full field", `{ customers(ids: ["27832000001", "27832000002"]) { id location { country } } }`, []string{"propset=full", "propset=full"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -67,7 +67,7 @@ func TestFullViewUnderLoadMakesOneProfileCall(t *testing.T) {
 	for range n {
 		wg.Go(func() {
 			r := g.query(q, map[string]any{"id": sandbox.HappyCustomer})
-			if len(r.Errors) != 0 || at(r.Data, "customer.profileUrl") == nil {
+			if len(r.Errors) != 0 || at(r.Data, "customer.location") == nil {
 				errs <- fmt.Sprintf("a query failed: %+v", r.Errors)
 			}
 		})

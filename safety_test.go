@@ -75,7 +75,7 @@ func TestMutationLimitExpandsEveryFragment(t *testing.T) {
 		{"30 spreads inside one fragment", fannedSpreads(30), 30},
 		{"inline fragments inside fragments", "mutation { ...F }\nfragment F on Mutation { ... on Mutation { a: " + refillMutation + " ... { b: " + refillMutation + " } } }", 2},
 		{"mixed kinds", `mutation { ...F } fragment F on Mutation { ` + refillMutation + `
-			requestPremium(input: {customerId: "27831000001", receivingCustomerId: "27831000009", product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { quote { statusCode } }
+			requestPremium(input: {customerId: "27831000001", receivingCustomerId: "27831000009", product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { quote { originReferenceId } }
 			subscribe(input: {customerId: "27831000001", subscriptionId: "9", providerId: "202", name: "n"}) { pending { statusId } } }`, 3},
 		{"unsubscribe and verify count too", `mutation { unsubscribe(input: {customerId: "27831000001", subscriptionId: "4", providerId: "101"}) { result { status } }
 			... on Mutation { verifyAccountholder(input: {id: "27831000001", identities: [{type: MSISDN, value: "27831000001"}]}) { validation { isValid } } } }`, 2},
@@ -127,8 +127,8 @@ var pathArguments = []pathArgument{
 	{"customer.subscription.id", `query($v: ID!) { customer(id: "27831000001") { subscription(id: $v, providerId: "101") { id } } }`},
 	{"customer.subscription.providerId", `query($v: ID!) { customer(id: "27831000001") { subscription(id: "4", providerId: $v) { id } } }`},
 	{"refillAirtime.customerId", `mutation($v: ID!) { refillAirtime(input: {customerId: $v, type: VOUCHER, voucherActivationCode: "1234"}) { refill { amount } } }`},
-	{"requestPremium.customerId", `mutation($v: ID!) { requestPremium(input: {customerId: $v, receivingCustomerId: "27831000009", product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { quote { statusCode } } }`},
-	{"requestPremium.receivingCustomerId", `mutation($v: ID!) { requestPremium(input: {customerId: "27831000001", receivingCustomerId: $v, product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { quote { statusCode } } }`},
+	{"requestPremium.customerId", `mutation($v: ID!) { requestPremium(input: {customerId: $v, receivingCustomerId: "27831000009", product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { quote { originReferenceId } } }`},
+	{"requestPremium.receivingCustomerId", `mutation($v: ID!) { requestPremium(input: {customerId: "27831000001", receivingCustomerId: $v, product: "p", transactionType: "t", amount: {value: "1", type: CURRENCY, unit: "ZAR"}}) { quote { originReferenceId } } }`},
 	{"subscribe.customerId", `mutation($v: ID!) { subscribe(input: {customerId: $v, subscriptionId: "9", providerId: "202", name: "n"}) { pending { statusId } } }`},
 	{"subscribe.subscriptionId", `mutation($v: ID!) { subscribe(input: {customerId: "27831000001", subscriptionId: $v, providerId: "202", name: "n"}) { pending { statusId } } }`},
 	{"subscribe.providerId", `mutation($v: ID!) { subscribe(input: {customerId: "27831000001", subscriptionId: "9", providerId: $v, name: "n"}) { pending { statusId } } }`},

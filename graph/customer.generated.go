@@ -19,7 +19,6 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type CustomerResolver interface {
-	ProfileURL(ctx context.Context, obj *model.Customer) (*string, error)
 	Location(ctx context.Context, obj *model.Customer) (*upstream.Location, error)
 	BillingPlan(ctx context.Context, obj *model.Customer) (*upstream.BillingPlan, error)
 	Loans(ctx context.Context, obj *model.Customer) (*upstream.Loans, error)
@@ -245,29 +244,6 @@ func (ec *executionContext) fieldContext_Account_status(_ context.Context, field
 	return graphql.NewScalarFieldContext("Account", field, false, false, "AccountStatus")
 }
 
-func (ec *executionContext) _Account_href(ctx context.Context, field graphql.CollectedField, obj *upstream.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_href(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Href, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Account_href(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
-}
-
 func (ec *executionContext) _BillingPlan_type(ctx context.Context, field graphql.CollectedField, obj *upstream.BillingPlan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -413,29 +389,6 @@ func (ec *executionContext) _Customer_id(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Customer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Customer", field, false, false, "ID")
-}
-
-func (ec *executionContext) _Customer_profileUrl(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Customer_profileUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().ProfileURL(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Customer_profileUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
 }
 
 func (ec *executionContext) _Customer_location(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
@@ -1720,11 +1673,6 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "href":
-			out.Values[i] = ec._Account_href(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1811,12 +1759,6 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "profileUrl":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Customer_profileUrl(ctx, field, obj)
-				})
 		case "location":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,

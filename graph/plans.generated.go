@@ -34,29 +34,6 @@ type PremiumResolver interface {
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _AirtimeRefill_statusCode(ctx context.Context, field graphql.CollectedField, obj *upstream.Refill) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AirtimeRefill_statusCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StatusCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_AirtimeRefill_statusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AirtimeRefill", field, false, false, "String")
-}
-
 func (ec *executionContext) _AirtimeRefill_statusMessage(ctx context.Context, field graphql.CollectedField, obj *upstream.Refill) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1199,29 +1176,6 @@ func (ec *executionContext) fieldContext_Premium_originReferenceId(_ context.Con
 	return graphql.NewScalarFieldContext("Premium", field, false, false, "String")
 }
 
-func (ec *executionContext) _Premium_statusCode(ctx context.Context, field graphql.CollectedField, obj *upstream.Premium) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Premium_statusCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StatusCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Premium_statusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Premium", field, false, false, "String")
-}
-
 func (ec *executionContext) _Premium_message(ctx context.Context, field graphql.CollectedField, obj *upstream.Premium) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1650,11 +1604,6 @@ func (ec *executionContext) _AirtimeRefill(ctx context.Context, sel ast.Selectio
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("AirtimeRefill")
-		case "statusCode":
-			out.Values[i] = ec._AirtimeRefill_statusCode(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
 		case "statusMessage":
 			out.Values[i] = ec._AirtimeRefill_statusMessage(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -2120,11 +2069,6 @@ func (ec *executionContext) _Premium(ctx context.Context, sel ast.SelectionSet, 
 			out.Values[i] = graphql.MarshalString("Premium")
 		case "originReferenceId":
 			out.Values[i] = ec._Premium_originReferenceId(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "statusCode":
-			out.Values[i] = ec._Premium_statusCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -45,7 +45,6 @@ type ComplexityRoot struct {
 
 	Account struct {
 		Description func(childComplexity int) int
-		Href        func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Status      func(childComplexity int) int
@@ -80,7 +79,6 @@ type ComplexityRoot struct {
 	AirtimeRefill struct {
 		Amount        func(childComplexity int) int
 		Currency      func(childComplexity int) int
-		StatusCode    func(childComplexity int) int
 		StatusMessage func(childComplexity int) int
 	}
 
@@ -126,7 +124,6 @@ type ComplexityRoot struct {
 		Location              func(childComplexity int) int
 		Plan                  func(childComplexity int, productCode string) int
 		Plans                 func(childComplexity int, typeArg *model.PlanType, momo *bool, includeReservations *bool, quoteID *string, fixedLine *string) int
-		ProfileURL            func(childComplexity int) int
 		Subscription          func(childComplexity int, id string, providerID string) int
 		SubscriptionProviders func(childComplexity int) int
 		Subscriptions         func(childComplexity int, providerID *string) int
@@ -294,7 +291,6 @@ type ComplexityRoot struct {
 		ID             func(childComplexity int) int
 		ProviderID     func(childComplexity int) int
 		Status         func(childComplexity int) int
-		StatusCode     func(childComplexity int) int
 		StatusID       func(childComplexity int) int
 		SubscriptionID func(childComplexity int) int
 	}
@@ -333,7 +329,6 @@ type ComplexityRoot struct {
 		Message           func(childComplexity int) int
 		OriginReferenceID func(childComplexity int) int
 		Premium           func(childComplexity int) int
-		StatusCode        func(childComplexity int) int
 	}
 
 	ProfileBalance struct {
@@ -345,7 +340,6 @@ type ComplexityRoot struct {
 
 	ProviderSubscriptions struct {
 		ProviderID    func(childComplexity int) int
-		StatusCode    func(childComplexity int) int
 		Subscriptions func(childComplexity int) int
 	}
 
@@ -414,7 +408,6 @@ type ComplexityRoot struct {
 		Description    func(childComplexity int) int
 		ProviderID     func(childComplexity int) int
 		Status         func(childComplexity int) int
-		StatusCode     func(childComplexity int) int
 		SubscriptionID func(childComplexity int) int
 	}
 
@@ -488,12 +481,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Description(childComplexity), true
-	case "Account.href":
-		if e.ComplexityRoot.Account.Href == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Account.Href(childComplexity), true
 	case "Account.id":
 		if e.ComplexityRoot.Account.ID == nil {
 			break
@@ -647,12 +634,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AirtimeRefill.Currency(childComplexity), true
-	case "AirtimeRefill.statusCode":
-		if e.ComplexityRoot.AirtimeRefill.StatusCode == nil {
-			break
-		}
-
-		return e.ComplexityRoot.AirtimeRefill.StatusCode(childComplexity), true
 	case "AirtimeRefill.statusMessage":
 		if e.ComplexityRoot.AirtimeRefill.StatusMessage == nil {
 			break
@@ -853,12 +834,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Plans(childComplexity, args["type"].(*model.PlanType), args["momo"].(*bool), args["includeReservations"].(*bool), args["quoteId"].(*string), args["fixedLine"].(*string)), true
-	case "Customer.profileUrl":
-		if e.ComplexityRoot.Customer.ProfileURL == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Customer.ProfileURL(childComplexity), true
 	case "Customer.subscription":
 		if e.ComplexityRoot.Customer.Subscription == nil {
 			break
@@ -1544,12 +1519,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PendingProvisioning.Status(childComplexity), true
-	case "PendingProvisioning.statusCode":
-		if e.ComplexityRoot.PendingProvisioning.StatusCode == nil {
-			break
-		}
-
-		return e.ComplexityRoot.PendingProvisioning.StatusCode(childComplexity), true
 	case "PendingProvisioning.statusId":
 		if e.ComplexityRoot.PendingProvisioning.StatusID == nil {
 			break
@@ -1693,12 +1662,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Premium.Premium(childComplexity), true
-	case "Premium.statusCode":
-		if e.ComplexityRoot.Premium.StatusCode == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Premium.StatusCode(childComplexity), true
 
 	case "ProfileBalance.amount":
 		if e.ComplexityRoot.ProfileBalance.Amount == nil {
@@ -1731,12 +1694,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProviderSubscriptions.ProviderID(childComplexity), true
-	case "ProviderSubscriptions.statusCode":
-		if e.ComplexityRoot.ProviderSubscriptions.StatusCode == nil {
-			break
-		}
-
-		return e.ComplexityRoot.ProviderSubscriptions.StatusCode(childComplexity), true
 	case "ProviderSubscriptions.subscriptions":
 		if e.ComplexityRoot.ProviderSubscriptions.Subscriptions == nil {
 			break
@@ -2006,12 +1963,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnsubscribeResult.Status(childComplexity), true
-	case "UnsubscribeResult.statusCode":
-		if e.ComplexityRoot.UnsubscribeResult.StatusCode == nil {
-			break
-		}
-
-		return e.ComplexityRoot.UnsubscribeResult.StatusCode(childComplexity), true
 	case "UnsubscribeResult.subscriptionId":
 		if e.ComplexityRoot.UnsubscribeResult.SubscriptionID == nil {
 			break
@@ -2321,8 +2272,6 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_description(ctx, field)
 	case "status":
 		return ec.fieldContext_Account_status(ctx, field)
-	case "href":
-		return ec.fieldContext_Account_href(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 }
@@ -2381,8 +2330,6 @@ func (ec *executionContext) childFields_AccountholderValidation(ctx context.Cont
 
 func (ec *executionContext) childFields_AirtimeRefill(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "statusCode":
-		return ec.fieldContext_AirtimeRefill_statusCode(ctx, field)
 	case "statusMessage":
 		return ec.fieldContext_AirtimeRefill_statusMessage(ctx, field)
 	case "amount":
@@ -2459,8 +2406,6 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Customer_id(ctx, field)
-	case "profileUrl":
-		return ec.fieldContext_Customer_profileUrl(ctx, field)
 	case "location":
 		return ec.fieldContext_Customer_location(ctx, field)
 	case "billingPlan":
@@ -2797,8 +2742,6 @@ func (ec *executionContext) childFields_PendingProvisioning(ctx context.Context,
 		return ec.fieldContext_PendingProvisioning_statusId(ctx, field)
 	case "status":
 		return ec.fieldContext_PendingProvisioning_status(ctx, field)
-	case "statusCode":
-		return ec.fieldContext_PendingProvisioning_statusCode(ctx, field)
 	case "description":
 		return ec.fieldContext_PendingProvisioning_description(ctx, field)
 	}
@@ -2867,8 +2810,6 @@ func (ec *executionContext) childFields_Premium(ctx context.Context, field graph
 	switch field.Name {
 	case "originReferenceId":
 		return ec.fieldContext_Premium_originReferenceId(ctx, field)
-	case "statusCode":
-		return ec.fieldContext_Premium_statusCode(ctx, field)
 	case "message":
 		return ec.fieldContext_Premium_message(ctx, field)
 	case "premium":
@@ -2897,8 +2838,6 @@ func (ec *executionContext) childFields_ProviderSubscriptions(ctx context.Contex
 	switch field.Name {
 	case "providerId":
 		return ec.fieldContext_ProviderSubscriptions_providerId(ctx, field)
-	case "statusCode":
-		return ec.fieldContext_ProviderSubscriptions_statusCode(ctx, field)
 	case "subscriptions":
 		return ec.fieldContext_ProviderSubscriptions_subscriptions(ctx, field)
 	}
@@ -3009,8 +2948,6 @@ func (ec *executionContext) childFields_UnsubscribeResult(ctx context.Context, f
 		return ec.fieldContext_UnsubscribeResult_subscriptionId(ctx, field)
 	case "providerId":
 		return ec.fieldContext_UnsubscribeResult_providerId(ctx, field)
-	case "statusCode":
-		return ec.fieldContext_UnsubscribeResult_statusCode(ctx, field)
 	case "status":
 		return ec.fieldContext_UnsubscribeResult_status(ctx, field)
 	case "description":

@@ -171,29 +171,6 @@ func (ec *executionContext) fieldContext_PendingProvisioning_status(_ context.Co
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "SubscriptionStatus")
 }
 
-func (ec *executionContext) _PendingProvisioning_statusCode(ctx context.Context, field graphql.CollectedField, obj *upstream.Provisioning) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PendingProvisioning_statusCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StatusCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Text) graphql.Marshaler {
-			return ec.marshalOString2customergraphᚋscalarᚐText(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_PendingProvisioning_statusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "String")
-}
-
 func (ec *executionContext) _PendingProvisioning_description(ctx context.Context, field graphql.CollectedField, obj *upstream.Provisioning) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -238,29 +215,6 @@ func (ec *executionContext) _ProviderSubscriptions_providerId(ctx context.Contex
 }
 func (ec *executionContext) fieldContext_ProviderSubscriptions_providerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProviderSubscriptions", field, false, false, "ID")
-}
-
-func (ec *executionContext) _ProviderSubscriptions_statusCode(ctx context.Context, field graphql.CollectedField, obj *upstream.ProviderSubscriptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProviderSubscriptions_statusCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StatusCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_ProviderSubscriptions_statusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProviderSubscriptions", field, false, false, "String")
 }
 
 func (ec *executionContext) _ProviderSubscriptions_subscriptions(ctx context.Context, field graphql.CollectedField, obj *upstream.ProviderSubscriptions) (ret graphql.Marshaler) {
@@ -614,29 +568,6 @@ func (ec *executionContext) _UnsubscribeResult_providerId(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_UnsubscribeResult_providerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnsubscribeResult", field, false, false, "ID")
-}
-
-func (ec *executionContext) _UnsubscribeResult_statusCode(ctx context.Context, field graphql.CollectedField, obj *upstream.Unsubscribed) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UnsubscribeResult_statusCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StatusCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Text) graphql.Marshaler {
-			return ec.marshalOString2customergraphᚋscalarᚐText(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_UnsubscribeResult_statusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UnsubscribeResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _UnsubscribeResult_status(ctx context.Context, field graphql.CollectedField, obj *upstream.Unsubscribed) (ret graphql.Marshaler) {
@@ -1339,11 +1270,6 @@ func (ec *executionContext) _PendingProvisioning(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "statusCode":
-			out.Values[i] = ec._PendingProvisioning_statusCode(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "description":
 			out.Values[i] = ec._PendingProvisioning_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -1380,11 +1306,6 @@ func (ec *executionContext) _ProviderSubscriptions(ctx context.Context, sel ast.
 		case "providerId":
 			out.Values[i] = ec._ProviderSubscriptions_providerId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "statusCode":
-			out.Values[i] = ec._ProviderSubscriptions_statusCode(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "subscriptions":
@@ -1562,11 +1483,6 @@ func (ec *executionContext) _UnsubscribeResult(ctx context.Context, sel ast.Sele
 			}
 		case "providerId":
 			out.Values[i] = ec._UnsubscribeResult_providerId(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "statusCode":
-			out.Values[i] = ec._UnsubscribeResult_statusCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

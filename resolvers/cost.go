@@ -24,7 +24,6 @@ func Complexity() graph.ComplexityRoot {
 	c.Query.Accountholder = func(child int, _ string, _ *bool) int { return call(child) }
 	c.Query.SubscriptionStatus = func(child int, _ string) int { return call(child) }
 
-	c.Customer.ProfileURL = profile
 	c.Customer.Location = profile
 	c.Customer.BillingPlan = profile
 	c.Customer.Loans = profile

@@ -13,15 +13,6 @@ import (
 	"customergraph/upstream"
 )
 
-// ProfileURL is the resolver for the profileUrl field.
-func (r *customerResolver) ProfileURL(ctx context.Context, obj *model.Customer) (*string, error) {
-	p, err := loaders.For(ctx).Profile.Load(ctx, loaders.ProfileKey{ID: obj.ID, Full: needsFullProfile(ctx)})()
-	if err != nil || p.Href == "" {
-		return nil, err
-	}
-	return &p.Href, nil
-}
-
 // Location is the resolver for the location field.
 func (r *customerResolver) Location(ctx context.Context, obj *model.Customer) (*upstream.Location, error) {
 	p, err := fullProfile(ctx, obj.ID, upstream.PartLocations)

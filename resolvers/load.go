@@ -28,32 +28,6 @@ var fullProfileFields = map[string]bool{
 	"location": true, "billingPlan": true, "loans": true, "accounts": true, "kyc": true, "devices": true, "transactionSummary": true,
 }
 
-// needsFullProfile reports whether the Customer being resolved selects a
-// field that reads the full profile (fragments, @skip and @include
-// included). profileUrl then reads the same full load instead of a basic
-// one: two loads would be merged only when they happen to land in the same
-// dataloader window, so under load a query would make two profile calls.
-func needsFullProfile(ctx context.Context) bool {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || !graphql.HasOperationContext(ctx) {
-		return true
-	}
-	// The first ancestor with a field is the customer (a list element's
-	// context has none of its own).
-	for p := fc.Parent; p != nil; p = p.Parent {
-		if p.Field.Field == nil {
-			continue
-		}
-		for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), p.Field.Selections, []string{"Customer"}) {
-			if fullProfileFields[f.Name] {
-				return true
-			}
-		}
-		return false
-	}
-	return true
-}
-
 // loadAccountholder loads the profile and, when the selection asks for
 // validation, starts that call too: it needs only the id, so waiting for
 // the profile first would put two upstream legs in a row.
