@@ -89,6 +89,7 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 		gql.Use(extension.Introspection{})
 	}
 	gql.AroundResponses(collectResponse)
+	gql.AroundResponses(resolvers.StreamEnds)
 	// Loaders live for one operation: a WebSocket carries many, and none may
 	// see another's cached answers.
 	lim := admission.New(admission.Options{MaxRequests: cfg.MaxInFlight, MaxWeight: cfg.MaxInFlightCost,
@@ -101,7 +102,7 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 			return graphql.OneShot(refused)
 		}
 		return admit(ctx, lim, log, func(ctx context.Context) graphql.ResponseHandler {
-			return next(loaders.With(ctx, loaders.New(client, m.Batch)))
+			return next(resolvers.WithStreamEnd(loaders.With(ctx, loaders.New(client, m.Batch))))
 		})
 	})
 	gql.SetErrorPresenter(resolvers.ErrorPresenter(log))

@@ -2,10 +2,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -406,28 +408,77 @@ func TestWebSocketOriginIsChecked(t *testing.T) {
 }
 
 // TestProvisioningErrorEndsTheStream: when the subscription disappears
-// mid-provisioning, the WebSocket client gets an error with its code.
+// mid-provisioning, the stream's last event carries the error with its code
+// and path, then the stream completes: the same shape over WebSocket and
+// SSE.
 func TestProvisioningErrorEndsTheStream(t *testing.T) {
-	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.PollInterval = 200 * time.Millisecond })
-	vars := subscribeAsync(t, g, "15")
-	ws := dialWS(t, g)
-	ws.subscribe("1", provisioning, vars)
-	if m := ws.read(); m.Type != "next" {
-		t.Fatalf("first event: %+v", m)
-	}
-	if r := g.query(`mutation { unsubscribe(input: {customerId: "27831000009", subscriptionId: "15", providerId: "202"}) { result { status } } }`, nil); len(r.Errors) > 0 {
-		t.Fatal(r.Errors)
-	}
-	for {
-		m := ws.read()
-		if m.ID != "1" {
-			continue
+	const last = `{"errors":[{"message":"not found by the subscriptions API","path":["subscriptionProvisioning"],"extensions":{"code":"NOT_FOUND","upstream":{"api":"subscriptions","httpStatus":404,"op":"subscriptions.status","transactionId":"…"}}}],"data":null}`
+	gone := func(t *testing.T, g *testGraph, id string) {
+		t.Helper()
+		if r := g.query(`mutation($s: ID!) { unsubscribe(input: {customerId: "27831000009", subscriptionId: $s, providerId: "202"}) { result { status } } }`, map[string]any{"s": id}); len(r.Errors) > 0 {
+			t.Fatal(r.Errors)
 		}
-		if m.Type != "error" || !strings.Contains(string(m.Payload), `"code":"NOT_FOUND"`) || !strings.Contains(string(m.Payload), `"path":["subscriptionProvisioning"]`) {
-			t.Errorf("expected an error event with NOT_FOUND, got %s %s", m.Type, m.Payload)
-		}
-		break
 	}
+	t.Run("WebSocket", func(t *testing.T) {
+		g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.PollInterval = 200 * time.Millisecond })
+		vars := subscribeAsync(t, g, "15")
+		ws := dialWS(t, g)
+		ws.subscribe("1", provisioning, vars)
+		if m := ws.read(); m.Type != "next" {
+			t.Fatalf("first event: %+v", m)
+		}
+		gone(t, g, "15")
+		var types []string
+		var payload string
+		for len(types) == 0 || types[len(types)-1] != "complete" {
+			m := ws.read()
+			if m.ID != "1" {
+				continue
+			}
+			types = append(types, m.Type)
+			if m.Type == "next" {
+				payload = maskTransactionID(string(m.Payload))
+			}
+		}
+		if strings.Join(types, ",") != "next,complete" || payload != last {
+			t.Errorf("messages %v, last payload %s\nwant next,complete with %s", types, payload, last)
+		}
+	})
+	t.Run("SSE", func(t *testing.T) {
+		g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.PollInterval = 200 * time.Millisecond })
+		vars := subscribeAsync(t, g, "16")
+		body, _ := json.Marshal(map[string]any{"query": provisioning, "variables": vars})
+		req, _ := http.NewRequest("POST", g.url+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "text/event-stream")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var events []string
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			line := sc.Text()
+			if data, ok := strings.CutPrefix(line, "data: "); ok && data != "" {
+				events = append(events, maskTransactionID(data))
+				if len(events) == 1 {
+					gone(t, g, "16")
+				}
+			}
+			if line == "event: complete" {
+				break
+			}
+		}
+		if len(events) != 2 || !strings.Contains(events[0], `"PENDING"`) || events[1] != last {
+			t.Errorf("events %v\nwant a PENDING event, then %s", events, last)
+		}
+	})
+}
+
+// maskTransactionID replaces generated transaction ids, for pinned bodies.
+func maskTransactionID(s string) string {
+	return regexp.MustCompile(`"transactionId":"[^"]*"`).ReplaceAllString(s, `"transactionId":"…"`)
 }
 
 // TestWebSocketKeyInConnectionInit: browsers cannot set headers on a

@@ -6,8 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/handler/transport"
-
 	"customergraph/enum"
 	"customergraph/upstream"
 )
@@ -143,11 +141,7 @@ func (r *Resolver) pollProvisioning(ctx context.Context, first *upstream.Subscri
 			}
 			if !transient(err) {
 				r.Log.Warn().Err(err).Str("transactionId", upstream.CallerFrom(ctx).TransactionID).Msg("provisioning stream ended")
-				// graphql-transport-ws can say why a stream ends; SSE cannot
-				// (gqlgen's SSE transport has no error event after the start).
-				if onWebSocket(ctx) {
-					transport.AddSubscriptionError(ctx, ErrorPresenter(r.Log)(ctx, err))
-				}
+				endStreamWith(ctx, ErrorPresenter(r.Log)(ctx, err))
 				return
 			}
 			continue
