@@ -205,7 +205,16 @@ func readFile(path string) (string, error) {
 // name/value pairs.
 func sseEvents(t *testing.T, base, q string, headers ...string) []string {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": q})
+	var out []string
+	sseStream(t, base, q, nil, func(data string) { out = append(out, data) }, headers...)
+	return out
+}
+
+// sseStream sends q with its variables as an SSE request and calls each
+// with the data of every event until the stream completes.
+func sseStream(t *testing.T, base, q string, vars map[string]any, each func(data string), headers ...string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
 	req, _ := http.NewRequest("POST", base+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "text/event-stream")
@@ -217,18 +226,16 @@ func sseEvents(t *testing.T, base, q string, headers ...string) []string {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var out []string
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
 		line := sc.Text()
 		if data, ok := strings.CutPrefix(line, "data: "); ok && data != "" {
-			out = append(out, data)
+			each(data)
 		}
 		if line == "event: complete" {
 			break
 		}
 	}
-	return out
 }
 
 // raw posts q and returns the status and the whole body, for tests that

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -226,28 +224,14 @@ func TestStreamLimits(t *testing.T) {
 func TestProvisioningOverSSE(t *testing.T) {
 	g := newTestGraph(t, sandbox.Options{}, streamConfig)
 	vars := subscribeAsync(t, g, "14")
-	body, _ := json.Marshal(map[string]any{"query": provisioning, "variables": vars})
-	req, _ := http.NewRequest("POST", g.url+"/graphql", strings.NewReader(string(body)))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "text/event-stream")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
 	var statuses []string
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		line := sc.Text()
-		if data, ok := strings.CutPrefix(line, "data: "); ok && strings.Contains(data, "subscriptionProvisioning") {
-			var r gqlResponse
-			_ = json.Unmarshal([]byte(data), &r)
-			statuses = append(statuses, at(r.Data, "subscriptionProvisioning.status").(string))
+	sseStream(t, g.url, provisioning, vars, func(data string) {
+		var r gqlResponse
+		_ = json.Unmarshal([]byte(data), &r)
+		if s, ok := at(r.Data, "subscriptionProvisioning.status").(string); ok {
+			statuses = append(statuses, s)
 		}
-		if line == "event: complete" {
-			break
-		}
-	}
+	})
 	if strings.Join(statuses, ",") != "PENDING,ACTIVE" {
 		t.Errorf("statuses %v", statuses)
 	}
@@ -447,29 +431,13 @@ func TestProvisioningErrorEndsTheStream(t *testing.T) {
 	t.Run("SSE", func(t *testing.T) {
 		g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.PollInterval = 200 * time.Millisecond })
 		vars := subscribeAsync(t, g, "16")
-		body, _ := json.Marshal(map[string]any{"query": provisioning, "variables": vars})
-		req, _ := http.NewRequest("POST", g.url+"/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "text/event-stream")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
 		var events []string
-		sc := bufio.NewScanner(resp.Body)
-		for sc.Scan() {
-			line := sc.Text()
-			if data, ok := strings.CutPrefix(line, "data: "); ok && data != "" {
-				events = append(events, maskTransactionID(data))
-				if len(events) == 1 {
-					gone(t, g, "16")
-				}
+		sseStream(t, g.url, provisioning, vars, func(data string) {
+			events = append(events, maskTransactionID(data))
+			if len(events) == 1 {
+				gone(t, g, "16")
 			}
-			if line == "event: complete" {
-				break
-			}
-		}
+		})
 		if len(events) != 2 || !strings.Contains(events[0], `"PENDING"`) || events[1] != last {
 			t.Errorf("events %v\nwant a PENDING event, then %s", events, last)
 		}
