@@ -4,10 +4,10 @@ package graph
 
 import (
 	"context"
+	"customergraph/customer"
 	"customergraph/enum"
 	"customergraph/graph/model"
 	"customergraph/scalar"
-	"customergraph/upstream"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -19,9 +19,7 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type AccountholderResolver interface {
-	LanguageCode(ctx context.Context, obj *upstream.Accountholder) (*string, error)
-
-	Validation(ctx context.Context, obj *upstream.Accountholder) (*upstream.Validation, error)
+	Validation(ctx context.Context, obj *customer.Accountholder) (*customer.AccountholderValidation, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -32,7 +30,7 @@ type AccountholderResolver interface {
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _AcceptedTerms_version(ctx context.Context, field graphql.CollectedField, obj *upstream.AcceptedTerms) (ret graphql.Marshaler) {
+func (ec *executionContext) _AcceptedTerms_version(ctx context.Context, field graphql.CollectedField, obj *customer.AcceptedTerms) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -44,8 +42,8 @@ func (ec *executionContext) _AcceptedTerms_version(ctx context.Context, field gr
 			return obj.Version, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -55,7 +53,7 @@ func (ec *executionContext) fieldContext_AcceptedTerms_version(_ context.Context
 	return graphql.NewScalarFieldContext("AcceptedTerms", field, false, false, "String")
 }
 
-func (ec *executionContext) _AcceptedTerms_acceptedAt(ctx context.Context, field graphql.CollectedField, obj *upstream.AcceptedTerms) (ret graphql.Marshaler) {
+func (ec *executionContext) _AcceptedTerms_acceptedAt(ctx context.Context, field graphql.CollectedField, obj *customer.AcceptedTerms) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -78,7 +76,7 @@ func (ec *executionContext) fieldContext_AcceptedTerms_acceptedAt(_ context.Cont
 	return graphql.NewScalarFieldContext("AcceptedTerms", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _Accountholder_customerId(ctx context.Context, field graphql.CollectedField, obj *upstream.Accountholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accountholder_customerId(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -101,7 +99,7 @@ func (ec *executionContext) fieldContext_Accountholder_customerId(_ context.Cont
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
-func (ec *executionContext) _Accountholder_status(ctx context.Context, field graphql.CollectedField, obj *upstream.Accountholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accountholder_status(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -124,7 +122,7 @@ func (ec *executionContext) fieldContext_Accountholder_status(_ context.Context,
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "AccountholderStatus")
 }
 
-func (ec *executionContext) _Accountholder_identities(ctx context.Context, field graphql.CollectedField, obj *upstream.Accountholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accountholder_identities(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -136,8 +134,8 @@ func (ec *executionContext) _Accountholder_identities(ctx context.Context, field
 			return obj.Identities, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []upstream.Identity) graphql.Marshaler {
-			return ec.marshalOIdentity2ᚕcustomergraphᚋupstreamᚐIdentityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []customer.Identity) graphql.Marshaler {
+			return ec.marshalOIdentity2ᚕcustomergraphᚋcustomerᚐIdentityᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -156,7 +154,7 @@ func (ec *executionContext) fieldContext_Accountholder_identities(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Accountholder_offnet(ctx context.Context, field graphql.CollectedField, obj *upstream.Accountholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accountholder_offnet(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -179,7 +177,7 @@ func (ec *executionContext) fieldContext_Accountholder_offnet(_ context.Context,
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Accountholder_firstName(ctx context.Context, field graphql.CollectedField, obj *upstream.Accountholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accountholder_firstName(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -191,8 +189,8 @@ func (ec *executionContext) _Accountholder_firstName(ctx context.Context, field 
 			return obj.FirstName, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -202,7 +200,7 @@ func (ec *executionContext) fieldContext_Accountholder_firstName(_ context.Conte
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
-func (ec *executionContext) _Accountholder_lastName(ctx context.Context, field graphql.CollectedField, obj *upstream.Accountholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accountholder_lastName(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -214,8 +212,8 @@ func (ec *executionContext) _Accountholder_lastName(ctx context.Context, field g
 			return obj.LastName, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -225,7 +223,7 @@ func (ec *executionContext) fieldContext_Accountholder_lastName(_ context.Contex
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
-func (ec *executionContext) _Accountholder_profileName(ctx context.Context, field graphql.CollectedField, obj *upstream.Accountholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accountholder_profileName(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -237,8 +235,8 @@ func (ec *executionContext) _Accountholder_profileName(ctx context.Context, fiel
 			return obj.ProfileName, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -248,7 +246,7 @@ func (ec *executionContext) fieldContext_Accountholder_profileName(_ context.Con
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
-func (ec *executionContext) _Accountholder_employeeId(ctx context.Context, field graphql.CollectedField, obj *upstream.Accountholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accountholder_employeeId(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -260,8 +258,8 @@ func (ec *executionContext) _Accountholder_employeeId(ctx context.Context, field
 			return obj.EmployeeID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -271,7 +269,7 @@ func (ec *executionContext) fieldContext_Accountholder_employeeId(_ context.Cont
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
-func (ec *executionContext) _Accountholder_fris(ctx context.Context, field graphql.CollectedField, obj *upstream.Accountholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accountholder_fris(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -283,8 +281,8 @@ func (ec *executionContext) _Accountholder_fris(ctx context.Context, field graph
 			return obj.Fris, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []upstream.FRI) graphql.Marshaler {
-			return ec.marshalOFri2ᚕcustomergraphᚋupstreamᚐFRIᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []customer.Fri) graphql.Marshaler {
+			return ec.marshalOFri2ᚕcustomergraphᚋcustomerᚐFriᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -303,7 +301,7 @@ func (ec *executionContext) fieldContext_Accountholder_fris(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Accountholder_loyaltyPointsAccountFri(ctx context.Context, field graphql.CollectedField, obj *upstream.Accountholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accountholder_loyaltyPointsAccountFri(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -315,8 +313,8 @@ func (ec *executionContext) _Accountholder_loyaltyPointsAccountFri(ctx context.C
 			return obj.LoyaltyPointsAccountFri, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -326,7 +324,7 @@ func (ec *executionContext) fieldContext_Accountholder_loyaltyPointsAccountFri(_
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
-func (ec *executionContext) _Accountholder_acceptedTerms(ctx context.Context, field graphql.CollectedField, obj *upstream.Accountholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accountholder_acceptedTerms(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -338,8 +336,8 @@ func (ec *executionContext) _Accountholder_acceptedTerms(ctx context.Context, fi
 			return obj.AcceptedTerms, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []upstream.AcceptedTerms) graphql.Marshaler {
-			return ec.marshalOAcceptedTerms2ᚕcustomergraphᚋupstreamᚐAcceptedTermsᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []customer.AcceptedTerms) graphql.Marshaler {
+			return ec.marshalOAcceptedTerms2ᚕcustomergraphᚋcustomerᚐAcceptedTermsᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -358,7 +356,7 @@ func (ec *executionContext) fieldContext_Accountholder_acceptedTerms(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _Accountholder_bankDomainName(ctx context.Context, field graphql.CollectedField, obj *upstream.Accountholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accountholder_bankDomainName(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -370,8 +368,8 @@ func (ec *executionContext) _Accountholder_bankDomainName(ctx context.Context, f
 			return obj.BankDomainName, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -381,7 +379,7 @@ func (ec *executionContext) fieldContext_Accountholder_bankDomainName(_ context.
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
-func (ec *executionContext) _Accountholder_homeChargingRegionName(ctx context.Context, field graphql.CollectedField, obj *upstream.Accountholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accountholder_homeChargingRegionName(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -393,8 +391,8 @@ func (ec *executionContext) _Accountholder_homeChargingRegionName(ctx context.Co
 			return obj.HomeChargingRegionName, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -404,7 +402,7 @@ func (ec *executionContext) fieldContext_Accountholder_homeChargingRegionName(_ 
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
-func (ec *executionContext) _Accountholder_type(ctx context.Context, field graphql.CollectedField, obj *upstream.Accountholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accountholder_type(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -416,8 +414,8 @@ func (ec *executionContext) _Accountholder_type(ctx context.Context, field graph
 			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -427,7 +425,7 @@ func (ec *executionContext) fieldContext_Accountholder_type(_ context.Context, f
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
-func (ec *executionContext) _Accountholder_hasParent(ctx context.Context, field graphql.CollectedField, obj *upstream.Accountholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accountholder_hasParent(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -450,7 +448,7 @@ func (ec *executionContext) fieldContext_Accountholder_hasParent(_ context.Conte
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Accountholder_languageCode(ctx context.Context, field graphql.CollectedField, obj *upstream.Accountholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accountholder_languageCode(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -459,7 +457,7 @@ func (ec *executionContext) _Accountholder_languageCode(ctx context.Context, fie
 			return ec.fieldContext_Accountholder_languageCode(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Accountholder().LanguageCode(ctx, obj)
+			return obj.LanguageCode, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -470,10 +468,10 @@ func (ec *executionContext) _Accountholder_languageCode(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Accountholder_languageCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Accountholder", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
-func (ec *executionContext) _Accountholder_children(ctx context.Context, field graphql.CollectedField, obj *upstream.Accountholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accountholder_children(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -485,8 +483,8 @@ func (ec *executionContext) _Accountholder_children(ctx context.Context, field g
 			return obj.Children, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []upstream.Accountholder) graphql.Marshaler {
-			return ec.marshalOAccountholder2ᚕcustomergraphᚋupstreamᚐAccountholderᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []customer.Accountholder) graphql.Marshaler {
+			return ec.marshalOAccountholder2ᚕcustomergraphᚋcustomerᚐAccountholderᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -505,7 +503,7 @@ func (ec *executionContext) fieldContext_Accountholder_children(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Accountholder_validation(ctx context.Context, field graphql.CollectedField, obj *upstream.Accountholder) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accountholder_validation(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -517,8 +515,8 @@ func (ec *executionContext) _Accountholder_validation(ctx context.Context, field
 			return ec.Resolvers.Accountholder().Validation(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Validation) graphql.Marshaler {
-			return ec.marshalOAccountholderValidation2ᚖcustomergraphᚋupstreamᚐValidation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.AccountholderValidation) graphql.Marshaler {
+			return ec.marshalOAccountholderValidation2ᚖcustomergraphᚋcustomerᚐAccountholderValidation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -537,7 +535,7 @@ func (ec *executionContext) fieldContext_Accountholder_validation(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _AccountholderValidation_isValid(ctx context.Context, field graphql.CollectedField, obj *upstream.Validation) (ret graphql.Marshaler) {
+func (ec *executionContext) _AccountholderValidation_isValid(ctx context.Context, field graphql.CollectedField, obj *customer.AccountholderValidation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -560,7 +558,7 @@ func (ec *executionContext) fieldContext_AccountholderValidation_isValid(_ conte
 	return graphql.NewScalarFieldContext("AccountholderValidation", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _AccountholderValidation_extension(ctx context.Context, field graphql.CollectedField, obj *upstream.Validation) (ret graphql.Marshaler) {
+func (ec *executionContext) _AccountholderValidation_extension(ctx context.Context, field graphql.CollectedField, obj *customer.AccountholderValidation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -583,7 +581,7 @@ func (ec *executionContext) fieldContext_AccountholderValidation_extension(_ con
 	return graphql.NewScalarFieldContext("AccountholderValidation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Fri_type(ctx context.Context, field graphql.CollectedField, obj *upstream.FRI) (ret graphql.Marshaler) {
+func (ec *executionContext) _Fri_type(ctx context.Context, field graphql.CollectedField, obj *customer.Fri) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -595,8 +593,8 @@ func (ec *executionContext) _Fri_type(ctx context.Context, field graphql.Collect
 			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -606,7 +604,7 @@ func (ec *executionContext) fieldContext_Fri_type(_ context.Context, field graph
 	return graphql.NewScalarFieldContext("Fri", field, false, false, "String")
 }
 
-func (ec *executionContext) _Fri_currency(ctx context.Context, field graphql.CollectedField, obj *upstream.FRI) (ret graphql.Marshaler) {
+func (ec *executionContext) _Fri_currency(ctx context.Context, field graphql.CollectedField, obj *customer.Fri) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -618,8 +616,8 @@ func (ec *executionContext) _Fri_currency(ctx context.Context, field graphql.Col
 			return obj.Currency, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -629,7 +627,7 @@ func (ec *executionContext) fieldContext_Fri_currency(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Fri", field, false, false, "String")
 }
 
-func (ec *executionContext) _Identity_type(ctx context.Context, field graphql.CollectedField, obj *upstream.Identity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Identity_type(ctx context.Context, field graphql.CollectedField, obj *customer.Identity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -652,7 +650,7 @@ func (ec *executionContext) fieldContext_Identity_type(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Identity", field, false, false, "IdType")
 }
 
-func (ec *executionContext) _Identity_value(ctx context.Context, field graphql.CollectedField, obj *upstream.Identity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Identity_value(ctx context.Context, field graphql.CollectedField, obj *customer.Identity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -801,7 +799,7 @@ func UnmarshalVerifyAccountholderInput(ctx context.Context, raw any) (model.Veri
 
 var acceptedTermsImplementors = []string{"AcceptedTerms"}
 
-func (ec *executionContext) _AcceptedTerms(ctx context.Context, sel ast.SelectionSet, obj *upstream.AcceptedTerms) graphql.Marshaler {
+func (ec *executionContext) _AcceptedTerms(ctx context.Context, sel ast.SelectionSet, obj *customer.AcceptedTerms) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, acceptedTermsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -839,7 +837,7 @@ func (ec *executionContext) _AcceptedTerms(ctx context.Context, sel ast.Selectio
 
 var accountholderImplementors = []string{"Accountholder"}
 
-func (ec *executionContext) _Accountholder(ctx context.Context, sel ast.SelectionSet, obj *upstream.Accountholder) graphql.Marshaler {
+func (ec *executionContext) _Accountholder(ctx context.Context, sel ast.SelectionSet, obj *customer.Accountholder) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountholderImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -924,11 +922,10 @@ func (ec *executionContext) _Accountholder(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "languageCode":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Accountholder_languageCode(ctx, field, obj)
-				})
+			out.Values[i] = ec._Accountholder_languageCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "children":
 			out.Values[i] = ec._Accountholder_children(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -959,7 +956,7 @@ func (ec *executionContext) _Accountholder(ctx context.Context, sel ast.Selectio
 
 var accountholderValidationImplementors = []string{"AccountholderValidation"}
 
-func (ec *executionContext) _AccountholderValidation(ctx context.Context, sel ast.SelectionSet, obj *upstream.Validation) graphql.Marshaler {
+func (ec *executionContext) _AccountholderValidation(ctx context.Context, sel ast.SelectionSet, obj *customer.AccountholderValidation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountholderValidationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -997,7 +994,7 @@ func (ec *executionContext) _AccountholderValidation(ctx context.Context, sel as
 
 var friImplementors = []string{"Fri"}
 
-func (ec *executionContext) _Fri(ctx context.Context, sel ast.SelectionSet, obj *upstream.FRI) graphql.Marshaler {
+func (ec *executionContext) _Fri(ctx context.Context, sel ast.SelectionSet, obj *customer.Fri) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, friImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1035,7 +1032,7 @@ func (ec *executionContext) _Fri(ctx context.Context, sel ast.SelectionSet, obj 
 
 var identityImplementors = []string{"Identity"}
 
-func (ec *executionContext) _Identity(ctx context.Context, sel ast.SelectionSet, obj *upstream.Identity) graphql.Marshaler {
+func (ec *executionContext) _Identity(ctx context.Context, sel ast.SelectionSet, obj *customer.Identity) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, identityImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1075,15 +1072,15 @@ func (ec *executionContext) _Identity(ctx context.Context, sel ast.SelectionSet,
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNAcceptedTerms2customergraphᚋupstreamᚐAcceptedTerms(ctx context.Context, sel ast.SelectionSet, v upstream.AcceptedTerms) graphql.Marshaler {
+func (ec *executionContext) marshalNAcceptedTerms2customergraphᚋcustomerᚐAcceptedTerms(ctx context.Context, sel ast.SelectionSet, v customer.AcceptedTerms) graphql.Marshaler {
 	return ec._AcceptedTerms(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNAccountholder2customergraphᚋupstreamᚐAccountholder(ctx context.Context, sel ast.SelectionSet, v upstream.Accountholder) graphql.Marshaler {
+func (ec *executionContext) marshalNAccountholder2customergraphᚋcustomerᚐAccountholder(ctx context.Context, sel ast.SelectionSet, v customer.Accountholder) graphql.Marshaler {
 	return ec._Accountholder(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNFri2customergraphᚋupstreamᚐFRI(ctx context.Context, sel ast.SelectionSet, v upstream.FRI) graphql.Marshaler {
+func (ec *executionContext) marshalNFri2customergraphᚋcustomerᚐFri(ctx context.Context, sel ast.SelectionSet, v customer.Fri) graphql.Marshaler {
 	return ec._Fri(ctx, sel, &v)
 }
 
@@ -1097,7 +1094,7 @@ func (ec *executionContext) marshalNIdType2customergraphᚋenumᚐIDType(ctx con
 	return v
 }
 
-func (ec *executionContext) marshalNIdentity2customergraphᚋupstreamᚐIdentity(ctx context.Context, sel ast.SelectionSet, v upstream.Identity) graphql.Marshaler {
+func (ec *executionContext) marshalNIdentity2customergraphᚋcustomerᚐIdentity(ctx context.Context, sel ast.SelectionSet, v customer.Identity) graphql.Marshaler {
 	return ec._Identity(ctx, sel, &v)
 }
 
@@ -1125,14 +1122,14 @@ func (ec *executionContext) unmarshalNVerifyAccountholderInput2customergraphᚋg
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOAcceptedTerms2ᚕcustomergraphᚋupstreamᚐAcceptedTermsᚄ(ctx context.Context, sel ast.SelectionSet, v []upstream.AcceptedTerms) graphql.Marshaler {
+func (ec *executionContext) marshalOAcceptedTerms2ᚕcustomergraphᚋcustomerᚐAcceptedTermsᚄ(ctx context.Context, sel ast.SelectionSet, v []customer.AcceptedTerms) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAcceptedTerms2customergraphᚋupstreamᚐAcceptedTerms(ctx, sel, v[i])
+		return ec.marshalNAcceptedTerms2customergraphᚋcustomerᚐAcceptedTerms(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -1144,14 +1141,14 @@ func (ec *executionContext) marshalOAcceptedTerms2ᚕcustomergraphᚋupstreamᚐ
 	return ret
 }
 
-func (ec *executionContext) marshalOAccountholder2ᚕcustomergraphᚋupstreamᚐAccountholderᚄ(ctx context.Context, sel ast.SelectionSet, v []upstream.Accountholder) graphql.Marshaler {
+func (ec *executionContext) marshalOAccountholder2ᚕcustomergraphᚋcustomerᚐAccountholderᚄ(ctx context.Context, sel ast.SelectionSet, v []customer.Accountholder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAccountholder2customergraphᚋupstreamᚐAccountholder(ctx, sel, v[i])
+		return ec.marshalNAccountholder2customergraphᚋcustomerᚐAccountholder(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -1163,7 +1160,7 @@ func (ec *executionContext) marshalOAccountholder2ᚕcustomergraphᚋupstreamᚐ
 	return ret
 }
 
-func (ec *executionContext) marshalOAccountholder2ᚖcustomergraphᚋupstreamᚐAccountholder(ctx context.Context, sel ast.SelectionSet, v *upstream.Accountholder) graphql.Marshaler {
+func (ec *executionContext) marshalOAccountholder2ᚖcustomergraphᚋcustomerᚐAccountholder(ctx context.Context, sel ast.SelectionSet, v *customer.Accountholder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -1180,21 +1177,21 @@ func (ec *executionContext) marshalOAccountholderStatus2customergraphᚋenumᚐA
 	return v
 }
 
-func (ec *executionContext) marshalOAccountholderValidation2ᚖcustomergraphᚋupstreamᚐValidation(ctx context.Context, sel ast.SelectionSet, v *upstream.Validation) graphql.Marshaler {
+func (ec *executionContext) marshalOAccountholderValidation2ᚖcustomergraphᚋcustomerᚐAccountholderValidation(ctx context.Context, sel ast.SelectionSet, v *customer.AccountholderValidation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._AccountholderValidation(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOFri2ᚕcustomergraphᚋupstreamᚐFRIᚄ(ctx context.Context, sel ast.SelectionSet, v []upstream.FRI) graphql.Marshaler {
+func (ec *executionContext) marshalOFri2ᚕcustomergraphᚋcustomerᚐFriᚄ(ctx context.Context, sel ast.SelectionSet, v []customer.Fri) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNFri2customergraphᚋupstreamᚐFRI(ctx, sel, v[i])
+		return ec.marshalNFri2customergraphᚋcustomerᚐFri(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -1216,14 +1213,14 @@ func (ec *executionContext) marshalOIdType2customergraphᚋenumᚐIDType(ctx con
 	return v
 }
 
-func (ec *executionContext) marshalOIdentity2ᚕcustomergraphᚋupstreamᚐIdentityᚄ(ctx context.Context, sel ast.SelectionSet, v []upstream.Identity) graphql.Marshaler {
+func (ec *executionContext) marshalOIdentity2ᚕcustomergraphᚋcustomerᚐIdentityᚄ(ctx context.Context, sel ast.SelectionSet, v []customer.Identity) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNIdentity2customergraphᚋupstreamᚐIdentity(ctx, sel, v[i])
+		return ec.marshalNIdentity2customergraphᚋcustomerᚐIdentity(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

@@ -4,6 +4,7 @@ package graph
 
 import (
 	"context"
+	"customergraph/customer"
 	"customergraph/enum"
 	"customergraph/graph/model"
 	"customergraph/scalar"
@@ -31,7 +32,7 @@ type CustomerResolver interface {
 	Subscriptions(ctx context.Context, obj *model.Customer, providerID *string) ([]upstream.ProviderSubscriptions, error)
 	Subscription(ctx context.Context, obj *model.Customer, id string, providerID string) (*upstream.Subscription, error)
 	SubscriptionProviders(ctx context.Context, obj *model.Customer) ([]upstream.Provider, error)
-	Accountholder(ctx context.Context, obj *model.Customer, includeOffnet *bool) (*upstream.Accountholder, error)
+	Accountholder(ctx context.Context, obj *model.Customer, includeOffnet *bool) (*customer.Accountholder, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -836,8 +837,8 @@ func (ec *executionContext) _Customer_accountholder(ctx context.Context, field g
 			return ec.Resolvers.Customer().Accountholder(ctx, obj, fc.Args["includeOffnet"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Accountholder) graphql.Marshaler {
-			return ec.marshalOAccountholder2ᚖcustomergraphᚋupstreamᚐAccountholder(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Accountholder) graphql.Marshaler {
+			return ec.marshalOAccountholder2ᚖcustomergraphᚋcustomerᚐAccountholder(ctx, selections, v)
 		},
 		true,
 		false,

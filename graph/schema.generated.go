@@ -4,6 +4,7 @@ package graph
 
 import (
 	"context"
+	"customergraph/customer"
 	"customergraph/graph/model"
 	"customergraph/scalar"
 	"customergraph/upstream"
@@ -29,7 +30,7 @@ type MutationResolver interface {
 type QueryResolver interface {
 	Customer(ctx context.Context, id string) (*model.Customer, error)
 	Customers(ctx context.Context, ids []string) ([]*model.Customer, error)
-	Accountholder(ctx context.Context, id string, includeOffnet *bool) (*upstream.Accountholder, error)
+	Accountholder(ctx context.Context, id string, includeOffnet *bool) (*customer.Accountholder, error)
 	SubscriptionStatus(ctx context.Context, id string) (*upstream.Subscription, error)
 }
 type SubscriptionResolver interface {
@@ -600,8 +601,8 @@ func (ec *executionContext) _Query_accountholder(ctx context.Context, field grap
 			return ec.Resolvers.Query().Accountholder(ctx, fc.Args["id"].(string), fc.Args["includeOffnet"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Accountholder) graphql.Marshaler {
-			return ec.marshalOAccountholder2ᚖcustomergraphᚋupstreamᚐAccountholder(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Accountholder) graphql.Marshaler {
+			return ec.marshalOAccountholder2ᚖcustomergraphᚋcustomerᚐAccountholder(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1112,8 +1113,8 @@ func (ec *executionContext) _VerifyAccountholderPayload_validation(ctx context.C
 			return obj.Validation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Validation) graphql.Marshaler {
-			return ec.marshalOAccountholderValidation2ᚖcustomergraphᚋupstreamᚐValidation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.AccountholderValidation) graphql.Marshaler {
+			return ec.marshalOAccountholderValidation2ᚖcustomergraphᚋcustomerᚐAccountholderValidation(ctx, selections, v)
 		},
 		true,
 		false,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/graph-gophers/dataloader/v7"
 
+	"customergraph/customer"
 	"customergraph/upstream"
 )
 
@@ -65,8 +66,8 @@ type Loaders struct {
 	Subscription  *Lazy[SubscriptionKey, *upstream.Subscription]
 	Status        *Lazy[StatusKey, *upstream.Subscription]
 	Providers     *Lazy[string, []upstream.Provider]
-	Accountholder *Lazy[AccountholderKey, *upstream.Accountholder]
-	Validation    *Lazy[string, *upstream.Validation]
+	Accountholder *Lazy[AccountholderKey, *customer.Accountholder]
+	Validation    *Lazy[string, *customer.AccountholderValidation]
 }
 
 // Lazy builds its dataloader on first use: most operations use two or
@@ -116,7 +117,7 @@ func New(c *upstream.Client, observe BatchObserver) *Loaders {
 			return c.Subscriptions.Status(ctx, k.ID, k.SubscriptionID, k.ProviderID, k.StatusID)
 		}),
 		Providers: newLoader("providers", observe, c.Subscriptions.Providers),
-		Accountholder: newLoader("accountholder", observe, func(ctx context.Context, k AccountholderKey) (*upstream.Accountholder, error) {
+		Accountholder: newLoader("accountholder", observe, func(ctx context.Context, k AccountholderKey) (*customer.Accountholder, error) {
 			return c.Accountholders.Get(ctx, k.ID, k.IncludeOffnet)
 		}),
 		Validation: newLoader("validation", observe, c.Accountholders.Validate),

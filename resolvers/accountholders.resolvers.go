@@ -7,21 +7,13 @@ package resolvers
 
 import (
 	"context"
+	"customergraph/customer"
 	"customergraph/graph"
 	"customergraph/loaders"
-	"customergraph/upstream"
 )
 
-// LanguageCode is the resolver for the languageCode field.
-func (r *accountholderResolver) LanguageCode(ctx context.Context, obj *upstream.Accountholder) (*string, error) {
-	if obj.LanguageCode == nil || obj.LanguageCode.Code == "" {
-		return nil, nil
-	}
-	return &obj.LanguageCode.Code, nil
-}
-
 // Validation is the resolver for the validation field.
-func (r *accountholderResolver) Validation(ctx context.Context, obj *upstream.Accountholder) (*upstream.Validation, error) {
+func (r *accountholderResolver) Validation(ctx context.Context, obj *customer.Accountholder) (*customer.AccountholderValidation, error) {
 	if obj.CustomerID == "" { // children carry no id of their own to validate
 		return nil, nil
 	}

@@ -7,6 +7,7 @@ package resolvers
 
 import (
 	"context"
+	"customergraph/customer"
 	"customergraph/graph"
 	"customergraph/graph/model"
 	"customergraph/loaders"
@@ -118,7 +119,7 @@ func (r *customerResolver) SubscriptionProviders(ctx context.Context, obj *model
 }
 
 // Accountholder is the resolver for the accountholder field.
-func (r *customerResolver) Accountholder(ctx context.Context, obj *model.Customer, includeOffnet *bool) (*upstream.Accountholder, error) {
+func (r *customerResolver) Accountholder(ctx context.Context, obj *model.Customer, includeOffnet *bool) (*customer.Accountholder, error) {
 	return loadAccountholder(ctx, obj.ID, deref(includeOffnet))
 }
 

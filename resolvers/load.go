@@ -5,6 +5,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"customergraph/customer"
 	"customergraph/graph/model"
 	"customergraph/loaders"
 	"customergraph/upstream"
@@ -31,7 +32,7 @@ var fullProfileFields = map[string]bool{
 // loadAccountholder loads the profile and, when the selection asks for
 // validation, starts that call too: it needs only the id, so waiting for
 // the profile first would put two upstream legs in a row.
-func loadAccountholder(ctx context.Context, id string, includeOffnet bool) (*upstream.Accountholder, error) {
+func loadAccountholder(ctx context.Context, id string, includeOffnet bool) (*customer.Accountholder, error) {
 	l := loaders.For(ctx)
 	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
 		if f.Name == "validation" {

@@ -7,6 +7,7 @@ package resolvers
 
 import (
 	"context"
+	"customergraph/customer"
 	"customergraph/graph"
 	"customergraph/graph/model"
 	"customergraph/loaders"
@@ -175,7 +176,7 @@ func (r *queryResolver) Customers(ctx context.Context, ids []string) ([]*model.C
 }
 
 // Accountholder is the resolver for the accountholder field.
-func (r *queryResolver) Accountholder(ctx context.Context, id string, includeOffnet *bool) (*upstream.Accountholder, error) {
+func (r *queryResolver) Accountholder(ctx context.Context, id string, includeOffnet *bool) (*customer.Accountholder, error) {
 	norm, err := NormalizeMSISDN(id)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"customergraph/customer"
 	"customergraph/enum"
 	"customergraph/scalar"
 )
@@ -14,73 +15,83 @@ import (
 // operation carries the transactionId header).
 type AccountholdersService struct{ api *api }
 
-// Identity is an {idType, idValue} pair.
+// Identity is an {idType, idValue} pair, as verify requests send it.
 type Identity struct {
 	Type  enum.IDType `json:"idType"`
 	Value string      `json:"idValue"`
 }
 
-// FRI is a financial resource identifier and its currency.
-type FRI struct {
-	Type     string
-	Currency string
-}
-
-// UnmarshalJSON flattens {friType, currency:{code}}.
-func (f *FRI) UnmarshalJSON(raw []byte) error {
-	var w struct {
-		FriType  string `json:"friType"`
-		Currency struct {
-			Code string `json:"code"`
-		} `json:"currency"`
-	}
-	if err := json.Unmarshal(raw, &w); err != nil {
-		return err
-	}
-	*f = FRI{w.FriType, w.Currency.Code}
-	return nil
-}
-
-// AcceptedTerms is a version of the terms and conditions the holder accepted.
-type AcceptedTerms struct {
-	Version    string          `json:"acceptedtcversion"`
-	AcceptedAt scalar.DateTime `json:"dateTime"`
-}
-
-// Accountholder is the MoMo accountholder profile (the spec's data and
-// childrenData definitions).
-type Accountholder struct {
-	Identities              []Identity               `json:"identity"`
-	Offnet                  *bool                    `json:"offnet"`
-	FirstName               string                   `json:"firstName"`
-	LastName                string                   `json:"lastName"`
-	ProfileName             string                   `json:"profileName"`
-	EmployeeID              string                   `json:"employeeId"`
-	Fris                    []FRI                    `json:"fris"`
-	LoyaltyPointsAccountFri string                   `json:"loyaltyPointsAccountFri"`
-	AcceptedTerms           []AcceptedTerms          `json:"acceptedtc"`
-	Status                  enum.AccountholderStatus `json:"accountholderStatus"`
-	BankDomainName          string                   `json:"bankDomainName"`
-	HomeChargingRegionName  string                   `json:"homeChargingRegionName"`
-	Type                    string                   `json:"accountholderType"`
-	HasParent               *bool                    `json:"hasParent"`
-	LanguageCode            *struct {
-		Code string `json:"code"`
+// The wire bodies of the Accountholders API (its data and childrenData
+// definitions), decoded as sent; accountholderFrom maps them.
+type accountholderWire struct {
+	Identities []Identity `json:"identity"`
+	Offnet     *bool      `json:"offnet"`
+	FirstName  *string    `json:"firstName"`
+	LastName   *string    `json:"lastName"`
+	// The spec's ProfileName, EmployeeId and the rest, as sent.
+	ProfileName             *string   `json:"profileName"`
+	EmployeeID              *string   `json:"employeeId"`
+	Fris                    []friWire `json:"fris"`
+	LoyaltyPointsAccountFri *string   `json:"loyaltyPointsAccountFri"`
+	AcceptedTerms           []struct {
+		Version    *string         `json:"acceptedtcversion"`
+		AcceptedAt scalar.DateTime `json:"dateTime"`
+	} `json:"acceptedtc"`
+	Status                 enum.AccountholderStatus `json:"accountholderStatus"`
+	BankDomainName         *string                  `json:"bankDomainName"`
+	HomeChargingRegionName *string                  `json:"homeChargingRegionName"`
+	Type                   *string                  `json:"accountholderType"`
+	HasParent              *bool                    `json:"hasParent"`
+	LanguageCode           *struct {
+		Code *string `json:"code"`
 	} `json:"languageCode"`
-	Children []Accountholder `json:"child"`
+	Children []accountholderWire `json:"child"`
+}
 
-	CustomerID string `json:"-"`
-	StatusCode string `json:"-"`
-	Href       string `json:"-"`
+type friWire struct {
+	FriType  *string `json:"friType"`
+	Currency *struct {
+		Code *string `json:"code"`
+	} `json:"currency"`
+}
+
+// accountholderFrom is the one place the Accountholders API's body becomes
+// a customer.Accountholder.
+func accountholderFrom(w accountholderWire, customerID string) customer.Accountholder {
+	a := customer.Accountholder{CustomerID: customerID, Status: w.Status, Offnet: w.Offnet,
+		FirstName: w.FirstName, LastName: w.LastName, ProfileName: w.ProfileName, EmployeeID: w.EmployeeID,
+		LoyaltyPointsAccountFri: w.LoyaltyPointsAccountFri, BankDomainName: w.BankDomainName,
+		HomeChargingRegionName: w.HomeChargingRegionName, Type: w.Type, HasParent: w.HasParent}
+	for _, i := range w.Identities {
+		a.Identities = append(a.Identities, customer.Identity{Type: i.Type, Value: i.Value})
+	}
+	for _, f := range w.Fris {
+		fri := customer.Fri{Type: f.FriType}
+		if f.Currency != nil {
+			fri.Currency = f.Currency.Code
+		}
+		a.Fris = append(a.Fris, fri)
+	}
+	for _, t := range w.AcceptedTerms {
+		a.AcceptedTerms = append(a.AcceptedTerms, customer.AcceptedTerms{Version: t.Version, AcceptedAt: t.AcceptedAt})
+	}
+	if w.LanguageCode != nil {
+		a.LanguageCode = w.LanguageCode.Code
+	}
+	if w.Children != nil {
+		a.Children = []customer.Accountholder{}
+	}
+	for _, c := range w.Children {
+		// A child is looked up by nothing: it has no id of its own here.
+		a.Children = append(a.Children, accountholderFrom(c, ""))
+	}
+	return a
 }
 
 // Get is GET /accountholders/{id}.
-func (s *AccountholdersService) Get(ctx context.Context, id string, includeOffnet bool) (*Accountholder, error) {
+func (s *AccountholdersService) Get(ctx context.Context, id string, includeOffnet bool) (*customer.Accountholder, error) {
 	var w struct {
-		StatusCode scalar.Text    `json:"statusCode"`
-		CustomerID string         `json:"customerId"`
-		Data       *Accountholder `json:"data"`
-		Links      Link           `json:"_links"`
+		Data *accountholderWire `json:"data"`
 	}
 	q := url.Values{}
 	if includeOffnet {
@@ -95,37 +106,26 @@ func (s *AccountholdersService) Get(ctx context.Context, id string, includeOffne
 		return nil, &Error{API: APIAccountholders, Op: "accountholders.get", Kind: KindBadResponse, HTTPStatus: rep.status,
 			Message: "the answer carries no accountholder data", TransactionID: CallerFrom(ctx).TransactionID}
 	}
-	a := w.Data
 	// CustomerID is the id looked up: validation is keyed by it.
-	a.CustomerID, a.StatusCode, a.Href = id, string(w.StatusCode), w.Links.Href
-	return a, nil
+	a := accountholderFrom(*w.Data, id)
+	return &a, nil
 }
 
-// Validation is an AccountholderStatus body.
-type Validation struct {
-	StatusCode string
-	CustomerID string
-	IsValid    *bool
-	Extension  []string
-	Href       string
-}
-
-func decodeValidation(raw []byte) (*Validation, error) {
+// validationFrom maps an AccountholderStatus body (validate and verify
+// answer one).
+func validationFrom(raw []byte) (*customer.AccountholderValidation, error) {
 	var w struct {
-		StatusCode scalar.Text `json:"statusCode"`
-		CustomerID string      `json:"customerId"`
-		Data       *struct {
+		Data *struct {
 			IsValid   *bool `json:"isValid"`
 			Extension []struct {
 				ExtensionInformation string `json:"extensionInformation"`
 			} `json:"extension"`
 		} `json:"data"`
-		Links Link `json:"_links"`
 	}
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return nil, err
 	}
-	v := &Validation{StatusCode: string(w.StatusCode), CustomerID: w.CustomerID, Href: w.Links.Href}
+	v := &customer.AccountholderValidation{}
 	if w.Data != nil {
 		v.IsValid = w.Data.IsValid
 		for _, e := range w.Data.Extension {
@@ -135,13 +135,13 @@ func decodeValidation(raw []byte) (*Validation, error) {
 	return v, nil
 }
 
-func (s *AccountholdersService) status(ctx context.Context, c call) (*Validation, error) {
+func (s *AccountholdersService) status(ctx context.Context, c call) (*customer.AccountholderValidation, error) {
 	c.auth, c.forwardAuthz = authTokenOnly, true
 	rep, err := s.api.do(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	v, err := decodeValidation(rep.body)
+	v, err := validationFrom(rep.body)
 	if err != nil {
 		return nil, &Error{API: APIAccountholders, Op: c.op, Kind: KindBadResponse, HTTPStatus: rep.status,
 			Message: "the status answer is not the JSON the spec describes", Err: err, TransactionID: CallerFrom(ctx).TransactionID}
@@ -150,7 +150,7 @@ func (s *AccountholdersService) status(ctx context.Context, c call) (*Validation
 }
 
 // Validate is GET /accountholders/{id}/validate.
-func (s *AccountholdersService) Validate(ctx context.Context, id string) (*Validation, error) {
+func (s *AccountholdersService) Validate(ctx context.Context, id string) (*customer.AccountholderValidation, error) {
 	return s.status(ctx, call{op: "accountholders.validate", method: http.MethodGet, path: path("accountholders", id, "validate")})
 }
 
@@ -177,6 +177,6 @@ type Extension struct {
 
 // Verify is POST /accountholders/{id}/verify. It changes nothing upstream,
 // but as a POST it is not retried.
-func (s *AccountholdersService) Verify(ctx context.Context, id string, r VerifyRequest) (*Validation, error) {
+func (s *AccountholdersService) Verify(ctx context.Context, id string, r VerifyRequest) (*customer.AccountholderValidation, error) {
 	return s.status(ctx, call{op: "accountholders.verify", method: http.MethodPost, path: path("accountholders", id, "verify"), body: r, customer: id, secrets: r.secrets()})
 }

@@ -4,6 +4,7 @@ package model
 
 import (
 	"bytes"
+	"customergraph/customer"
 	"customergraph/enum"
 	"customergraph/scalar"
 	"customergraph/upstream"
@@ -172,8 +173,8 @@ type VerifyAccountholderInput struct {
 
 // The answer of `verifyAccountholder`: the verdict, or why the API refused to give one.
 type VerifyAccountholderPayload struct {
-	Validation *upstream.Validation `json:"validation,omitempty"`
-	UserErrors []UserError          `json:"userErrors"`
+	Validation *customer.AccountholderValidation `json:"validation,omitempty"`
+	UserErrors []UserError                       `json:"userErrors"`
 }
 
 type PlanType string
