@@ -15,7 +15,6 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -24,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"customergraph/customer"
 	"customergraph/upstream"
 )
 
@@ -55,7 +55,7 @@ type request struct {
 	owner    string // the client that started it
 	created  time.Time
 	expected map[string]bool // subscription ids still to come
-	results  []upstream.Unsubscribed
+	results  []customer.UnsubscribeResult
 	changed  chan struct{} // closed and replaced at each result
 }
 
@@ -156,13 +156,13 @@ func (r *Registry) Handler() http.Handler {
 			http.Error(w, "missing callback token", http.StatusUnauthorized)
 			return
 		}
-		var body upstream.Unsubscribed
 		raw, err := io.ReadAll(io.LimitReader(req.Body, r.opts.MaxBody+1))
 		if err != nil || int64(len(raw)) > r.opts.MaxBody {
 			http.Error(w, "callback body too large", http.StatusRequestEntityTooLarge)
 			return
 		}
-		if err := json.Unmarshal(raw, &body); err != nil || body.Status == "" || body.StatusCode == "" {
+		body, err := upstream.ParseUnsubscribeCallback(raw)
+		if err != nil {
 			http.Error(w, "the body must be an Unsubscribe object with status and statusCode", http.StatusBadRequest)
 			return
 		}
@@ -180,7 +180,7 @@ func (r *Registry) Handler() http.Handler {
 
 var errWrongToken = errors.New("wrong callback token")
 
-func (r *Registry) deliver(id, token string, res upstream.Unsubscribed) error {
+func (r *Registry) deliver(id, token string, res customer.UnsubscribeResult) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	req, ok := r.pending[id]
@@ -208,14 +208,14 @@ func (r *Registry) deliver(id, token string, res upstream.Unsubscribed) error {
 // Watch streams the results of request id to its owner: those already in,
 // then each new one, until every expected result arrived, wait passes, or
 // ctx ends. Another client is told the id is unknown, as if it were.
-func (r *Registry) Watch(ctx context.Context, id, owner string, wait time.Duration) (<-chan upstream.Unsubscribed, error) {
+func (r *Registry) Watch(ctx context.Context, id, owner string, wait time.Duration) (<-chan customer.UnsubscribeResult, error) {
 	r.mu.Lock()
 	req, ok := r.pending[id]
 	r.mu.Unlock()
 	if !ok || req.owner != owner {
 		return nil, ErrUnknown
 	}
-	out := make(chan upstream.Unsubscribed, 1)
+	out := make(chan customer.UnsubscribeResult, 1)
 	go func() {
 		defer close(out)
 		timer := time.NewTimer(wait)
@@ -228,7 +228,7 @@ func (r *Registry) Watch(ctx context.Context, id, owner string, wait time.Durati
 				r.mu.Unlock()
 				return
 			}
-			fresh := append([]upstream.Unsubscribed(nil), req.results[sent:]...)
+			fresh := append([]customer.UnsubscribeResult(nil), req.results[sent:]...)
 			complete := true
 			for _, waiting := range req.expected {
 				complete = complete && !waiting

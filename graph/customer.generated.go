@@ -29,9 +29,9 @@ type CustomerResolver interface {
 	TransactionSummary(ctx context.Context, obj *model.Customer) (*upstream.TransactionSummary, error)
 	Plans(ctx context.Context, obj *model.Customer, typeArg *model.PlanType, momo *bool, includeReservations *bool, quoteID *string, fixedLine *string) (*upstream.Plans, error)
 	Plan(ctx context.Context, obj *model.Customer, productCode string) (*upstream.Plans, error)
-	Subscriptions(ctx context.Context, obj *model.Customer, providerID *string) ([]upstream.ProviderSubscriptions, error)
-	Subscription(ctx context.Context, obj *model.Customer, id string, providerID string) (*upstream.Subscription, error)
-	SubscriptionProviders(ctx context.Context, obj *model.Customer) ([]upstream.Provider, error)
+	Subscriptions(ctx context.Context, obj *model.Customer, providerID *string) ([]customer.ProviderSubscriptions, error)
+	Subscription(ctx context.Context, obj *model.Customer, id string, providerID string) (*customer.Subscription, error)
+	SubscriptionProviders(ctx context.Context, obj *model.Customer) ([]customer.SubscriptionProvider, error)
 	Accountholder(ctx context.Context, obj *model.Customer, includeOffnet *bool) (*customer.Accountholder, error)
 }
 
@@ -717,8 +717,8 @@ func (ec *executionContext) _Customer_subscriptions(ctx context.Context, field g
 			return ec.Resolvers.Customer().Subscriptions(ctx, obj, fc.Args["providerId"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []upstream.ProviderSubscriptions) graphql.Marshaler {
-			return ec.marshalOProviderSubscriptions2ᚕcustomergraphᚋupstreamᚐProviderSubscriptionsᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []customer.ProviderSubscriptions) graphql.Marshaler {
+			return ec.marshalOProviderSubscriptions2ᚕcustomergraphᚋcustomerᚐProviderSubscriptionsᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -761,8 +761,8 @@ func (ec *executionContext) _Customer_subscription(ctx context.Context, field gr
 			return ec.Resolvers.Customer().Subscription(ctx, obj, fc.Args["id"].(string), fc.Args["providerId"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Subscription) graphql.Marshaler {
-			return ec.marshalOVasSubscription2ᚖcustomergraphᚋupstreamᚐSubscription(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Subscription) graphql.Marshaler {
+			return ec.marshalOVasSubscription2ᚖcustomergraphᚋcustomerᚐSubscription(ctx, selections, v)
 		},
 		true,
 		false,
@@ -804,8 +804,8 @@ func (ec *executionContext) _Customer_subscriptionProviders(ctx context.Context,
 			return ec.Resolvers.Customer().SubscriptionProviders(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []upstream.Provider) graphql.Marshaler {
-			return ec.marshalOSubscriptionProvider2ᚕcustomergraphᚋupstreamᚐProviderᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []customer.SubscriptionProvider) graphql.Marshaler {
+			return ec.marshalOSubscriptionProvider2ᚕcustomergraphᚋcustomerᚐSubscriptionProviderᚄ(ctx, selections, v)
 		},
 		true,
 		false,

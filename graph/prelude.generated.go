@@ -1794,16 +1794,6 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
-func (ec *executionContext) unmarshalOID2customergraphᚋscalarᚐText(ctx context.Context, v any) (scalar.Text, error) {
-	var res scalar.Text
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOID2customergraphᚋscalarᚐText(ctx context.Context, sel ast.SelectionSet, v scalar.Text) graphql.Marshaler {
-	return v
-}
-
 func (ec *executionContext) unmarshalOID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)

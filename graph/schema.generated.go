@@ -31,11 +31,11 @@ type QueryResolver interface {
 	Customer(ctx context.Context, id string) (*model.Customer, error)
 	Customers(ctx context.Context, ids []string) ([]*model.Customer, error)
 	Accountholder(ctx context.Context, id string, includeOffnet *bool) (*customer.Accountholder, error)
-	SubscriptionStatus(ctx context.Context, id string) (*upstream.Subscription, error)
+	SubscriptionStatus(ctx context.Context, id string) (*customer.Subscription, error)
 }
 type SubscriptionResolver interface {
-	SubscriptionProvisioning(ctx context.Context, id string) (<-chan *upstream.Subscription, error)
-	UnsubscribeAllResults(ctx context.Context, requestID string) (<-chan *upstream.Unsubscribed, error)
+	SubscriptionProvisioning(ctx context.Context, id string) (<-chan *customer.Subscription, error)
+	UnsubscribeAllResults(ctx context.Context, requestID string) (<-chan *customer.UnsubscribeResult, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -645,8 +645,8 @@ func (ec *executionContext) _Query_subscriptionStatus(ctx context.Context, field
 			return ec.Resolvers.Query().SubscriptionStatus(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Subscription) graphql.Marshaler {
-			return ec.marshalOVasSubscription2ᚖcustomergraphᚋupstreamᚐSubscription(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Subscription) graphql.Marshaler {
+			return ec.marshalOVasSubscription2ᚖcustomergraphᚋcustomerᚐSubscription(ctx, selections, v)
 		},
 		true,
 		false,
@@ -893,8 +893,8 @@ func (ec *executionContext) _Subscription_subscriptionProvisioning(ctx context.C
 			return ec.Resolvers.Subscription().SubscriptionProvisioning(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Subscription) graphql.Marshaler {
-			return ec.marshalNVasSubscription2ᚖcustomergraphᚋupstreamᚐSubscription(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Subscription) graphql.Marshaler {
+			return ec.marshalNVasSubscription2ᚖcustomergraphᚋcustomerᚐSubscription(ctx, selections, v)
 		},
 		true,
 		true,
@@ -937,8 +937,8 @@ func (ec *executionContext) _Subscription_unsubscribeAllResults(ctx context.Cont
 			return ec.Resolvers.Subscription().UnsubscribeAllResults(ctx, fc.Args["requestId"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Unsubscribed) graphql.Marshaler {
-			return ec.marshalNUnsubscribeResult2ᚖcustomergraphᚋupstreamᚐUnsubscribed(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.UnsubscribeResult) graphql.Marshaler {
+			return ec.marshalNUnsubscribeResult2ᚖcustomergraphᚋcustomerᚐUnsubscribeResult(ctx, selections, v)
 		},
 		true,
 		true,
@@ -980,8 +980,8 @@ func (ec *executionContext) _UnsubscribePayload_result(ctx context.Context, fiel
 			return obj.Result, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Unsubscribed) graphql.Marshaler {
-			return ec.marshalOUnsubscribeResult2ᚖcustomergraphᚋupstreamᚐUnsubscribed(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.UnsubscribeResult) graphql.Marshaler {
+			return ec.marshalOUnsubscribeResult2ᚖcustomergraphᚋcustomerᚐUnsubscribeResult(ctx, selections, v)
 		},
 		true,
 		false,

@@ -4,10 +4,10 @@ package graph
 
 import (
 	"context"
+	"customergraph/customer"
 	"customergraph/enum"
 	"customergraph/graph/model"
 	"customergraph/scalar"
-	"customergraph/upstream"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -19,10 +19,10 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type PendingProvisioningResolver interface {
-	ID(ctx context.Context, obj *upstream.Provisioning) (*string, error)
+	ID(ctx context.Context, obj *customer.PendingProvisioning) (*string, error)
 }
 type ProviderSubscriptionsResolver interface {
-	Subscriptions(ctx context.Context, obj *upstream.ProviderSubscriptions) ([]upstream.Subscription, error)
+	Subscriptions(ctx context.Context, obj *customer.ProviderSubscriptions) ([]customer.Subscription, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -33,7 +33,7 @@ type ProviderSubscriptionsResolver interface {
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _PendingProvisioning_id(ctx context.Context, field graphql.CollectedField, obj *upstream.Provisioning) (ret graphql.Marshaler) {
+func (ec *executionContext) _PendingProvisioning_id(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -56,7 +56,7 @@ func (ec *executionContext) fieldContext_PendingProvisioning_id(_ context.Contex
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, true, true, "ID")
 }
 
-func (ec *executionContext) _PendingProvisioning_customerId(ctx context.Context, field graphql.CollectedField, obj *upstream.Provisioning) (ret graphql.Marshaler) {
+func (ec *executionContext) _PendingProvisioning_customerId(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -79,7 +79,7 @@ func (ec *executionContext) fieldContext_PendingProvisioning_customerId(_ contex
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "ID")
 }
 
-func (ec *executionContext) _PendingProvisioning_subscriptionId(ctx context.Context, field graphql.CollectedField, obj *upstream.Provisioning) (ret graphql.Marshaler) {
+func (ec *executionContext) _PendingProvisioning_subscriptionId(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -91,8 +91,8 @@ func (ec *executionContext) _PendingProvisioning_subscriptionId(ctx context.Cont
 			return obj.SubscriptionID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Text) graphql.Marshaler {
-			return ec.marshalOID2customergraphᚋscalarᚐText(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
 		},
 		true,
 		false,
@@ -102,7 +102,7 @@ func (ec *executionContext) fieldContext_PendingProvisioning_subscriptionId(_ co
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "ID")
 }
 
-func (ec *executionContext) _PendingProvisioning_providerId(ctx context.Context, field graphql.CollectedField, obj *upstream.Provisioning) (ret graphql.Marshaler) {
+func (ec *executionContext) _PendingProvisioning_providerId(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -114,8 +114,8 @@ func (ec *executionContext) _PendingProvisioning_providerId(ctx context.Context,
 			return obj.ProviderID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Text) graphql.Marshaler {
-			return ec.marshalOID2customergraphᚋscalarᚐText(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
 		},
 		true,
 		false,
@@ -125,7 +125,7 @@ func (ec *executionContext) fieldContext_PendingProvisioning_providerId(_ contex
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "ID")
 }
 
-func (ec *executionContext) _PendingProvisioning_statusId(ctx context.Context, field graphql.CollectedField, obj *upstream.Provisioning) (ret graphql.Marshaler) {
+func (ec *executionContext) _PendingProvisioning_statusId(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -148,7 +148,7 @@ func (ec *executionContext) fieldContext_PendingProvisioning_statusId(_ context.
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "ID")
 }
 
-func (ec *executionContext) _PendingProvisioning_status(ctx context.Context, field graphql.CollectedField, obj *upstream.Provisioning) (ret graphql.Marshaler) {
+func (ec *executionContext) _PendingProvisioning_status(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -171,7 +171,7 @@ func (ec *executionContext) fieldContext_PendingProvisioning_status(_ context.Co
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "SubscriptionStatus")
 }
 
-func (ec *executionContext) _PendingProvisioning_description(ctx context.Context, field graphql.CollectedField, obj *upstream.Provisioning) (ret graphql.Marshaler) {
+func (ec *executionContext) _PendingProvisioning_description(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -183,8 +183,8 @@ func (ec *executionContext) _PendingProvisioning_description(ctx context.Context
 			return obj.Description, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -194,7 +194,7 @@ func (ec *executionContext) fieldContext_PendingProvisioning_description(_ conte
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "String")
 }
 
-func (ec *executionContext) _ProviderSubscriptions_providerId(ctx context.Context, field graphql.CollectedField, obj *upstream.ProviderSubscriptions) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProviderSubscriptions_providerId(ctx context.Context, field graphql.CollectedField, obj *customer.ProviderSubscriptions) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -217,7 +217,7 @@ func (ec *executionContext) fieldContext_ProviderSubscriptions_providerId(_ cont
 	return graphql.NewScalarFieldContext("ProviderSubscriptions", field, false, false, "ID")
 }
 
-func (ec *executionContext) _ProviderSubscriptions_subscriptions(ctx context.Context, field graphql.CollectedField, obj *upstream.ProviderSubscriptions) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProviderSubscriptions_subscriptions(ctx context.Context, field graphql.CollectedField, obj *customer.ProviderSubscriptions) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -229,8 +229,8 @@ func (ec *executionContext) _ProviderSubscriptions_subscriptions(ctx context.Con
 			return ec.Resolvers.ProviderSubscriptions().Subscriptions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []upstream.Subscription) graphql.Marshaler {
-			return ec.marshalOVasSubscription2ᚕcustomergraphᚋupstreamᚐSubscriptionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []customer.Subscription) graphql.Marshaler {
+			return ec.marshalOVasSubscription2ᚕcustomergraphᚋcustomerᚐSubscriptionᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -261,8 +261,8 @@ func (ec *executionContext) _SubscribePayload_subscription(ctx context.Context, 
 			return obj.Subscription, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Subscription) graphql.Marshaler {
-			return ec.marshalOVasSubscription2ᚖcustomergraphᚋupstreamᚐSubscription(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Subscription) graphql.Marshaler {
+			return ec.marshalOVasSubscription2ᚖcustomergraphᚋcustomerᚐSubscription(ctx, selections, v)
 		},
 		true,
 		false,
@@ -293,8 +293,8 @@ func (ec *executionContext) _SubscribePayload_pending(ctx context.Context, field
 			return obj.Pending, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Provisioning) graphql.Marshaler {
-			return ec.marshalOPendingProvisioning2ᚖcustomergraphᚋupstreamᚐProvisioning(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.PendingProvisioning) graphql.Marshaler {
+			return ec.marshalOPendingProvisioning2ᚖcustomergraphᚋcustomerᚐPendingProvisioning(ctx, selections, v)
 		},
 		true,
 		false,
@@ -345,7 +345,7 @@ func (ec *executionContext) fieldContext_SubscribePayload_userErrors(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _SubscriptionProvider_id(ctx context.Context, field graphql.CollectedField, obj *upstream.Provider) (ret graphql.Marshaler) {
+func (ec *executionContext) _SubscriptionProvider_id(ctx context.Context, field graphql.CollectedField, obj *customer.SubscriptionProvider) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -368,7 +368,7 @@ func (ec *executionContext) fieldContext_SubscriptionProvider_id(_ context.Conte
 	return graphql.NewScalarFieldContext("SubscriptionProvider", field, false, false, "ID")
 }
 
-func (ec *executionContext) _SubscriptionProvider_name(ctx context.Context, field graphql.CollectedField, obj *upstream.Provider) (ret graphql.Marshaler) {
+func (ec *executionContext) _SubscriptionProvider_name(ctx context.Context, field graphql.CollectedField, obj *customer.SubscriptionProvider) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -380,8 +380,8 @@ func (ec *executionContext) _SubscriptionProvider_name(ctx context.Context, fiel
 			return obj.Name, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -391,7 +391,7 @@ func (ec *executionContext) fieldContext_SubscriptionProvider_name(_ context.Con
 	return graphql.NewScalarFieldContext("SubscriptionProvider", field, false, false, "String")
 }
 
-func (ec *executionContext) _SubscriptionProvider_description(ctx context.Context, field graphql.CollectedField, obj *upstream.Provider) (ret graphql.Marshaler) {
+func (ec *executionContext) _SubscriptionProvider_description(ctx context.Context, field graphql.CollectedField, obj *customer.SubscriptionProvider) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -403,8 +403,8 @@ func (ec *executionContext) _SubscriptionProvider_description(ctx context.Contex
 			return obj.Description, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -426,8 +426,8 @@ func (ec *executionContext) _UnsubscribeAllPayload_result(ctx context.Context, f
 			return obj.Result, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Unsubscribed) graphql.Marshaler {
-			return ec.marshalOUnsubscribeResult2ᚖcustomergraphᚋupstreamᚐUnsubscribed(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.UnsubscribeResult) graphql.Marshaler {
+			return ec.marshalOUnsubscribeResult2ᚖcustomergraphᚋcustomerᚐUnsubscribeResult(ctx, selections, v)
 		},
 		true,
 		false,
@@ -524,7 +524,7 @@ func (ec *executionContext) fieldContext_UnsubscribeAllPayload_userErrors(_ cont
 	return fc, nil
 }
 
-func (ec *executionContext) _UnsubscribeResult_subscriptionId(ctx context.Context, field graphql.CollectedField, obj *upstream.Unsubscribed) (ret graphql.Marshaler) {
+func (ec *executionContext) _UnsubscribeResult_subscriptionId(ctx context.Context, field graphql.CollectedField, obj *customer.UnsubscribeResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -536,8 +536,8 @@ func (ec *executionContext) _UnsubscribeResult_subscriptionId(ctx context.Contex
 			return obj.SubscriptionID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Text) graphql.Marshaler {
-			return ec.marshalOID2customergraphᚋscalarᚐText(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
 		},
 		true,
 		false,
@@ -547,7 +547,7 @@ func (ec *executionContext) fieldContext_UnsubscribeResult_subscriptionId(_ cont
 	return graphql.NewScalarFieldContext("UnsubscribeResult", field, false, false, "ID")
 }
 
-func (ec *executionContext) _UnsubscribeResult_providerId(ctx context.Context, field graphql.CollectedField, obj *upstream.Unsubscribed) (ret graphql.Marshaler) {
+func (ec *executionContext) _UnsubscribeResult_providerId(ctx context.Context, field graphql.CollectedField, obj *customer.UnsubscribeResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -559,8 +559,8 @@ func (ec *executionContext) _UnsubscribeResult_providerId(ctx context.Context, f
 			return obj.ProviderID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Text) graphql.Marshaler {
-			return ec.marshalOID2customergraphᚋscalarᚐText(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
 		},
 		true,
 		false,
@@ -570,7 +570,7 @@ func (ec *executionContext) fieldContext_UnsubscribeResult_providerId(_ context.
 	return graphql.NewScalarFieldContext("UnsubscribeResult", field, false, false, "ID")
 }
 
-func (ec *executionContext) _UnsubscribeResult_status(ctx context.Context, field graphql.CollectedField, obj *upstream.Unsubscribed) (ret graphql.Marshaler) {
+func (ec *executionContext) _UnsubscribeResult_status(ctx context.Context, field graphql.CollectedField, obj *customer.UnsubscribeResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -593,7 +593,7 @@ func (ec *executionContext) fieldContext_UnsubscribeResult_status(_ context.Cont
 	return graphql.NewScalarFieldContext("UnsubscribeResult", field, false, false, "UnsubscribeStatus")
 }
 
-func (ec *executionContext) _UnsubscribeResult_description(ctx context.Context, field graphql.CollectedField, obj *upstream.Unsubscribed) (ret graphql.Marshaler) {
+func (ec *executionContext) _UnsubscribeResult_description(ctx context.Context, field graphql.CollectedField, obj *customer.UnsubscribeResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -605,8 +605,8 @@ func (ec *executionContext) _UnsubscribeResult_description(ctx context.Context, 
 			return obj.Description, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -616,7 +616,7 @@ func (ec *executionContext) fieldContext_UnsubscribeResult_description(_ context
 	return graphql.NewScalarFieldContext("UnsubscribeResult", field, false, false, "String")
 }
 
-func (ec *executionContext) _VasSubscription_id(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_id(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -628,8 +628,8 @@ func (ec *executionContext) _VasSubscription_id(ctx context.Context, field graph
 			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Text) graphql.Marshaler {
-			return ec.marshalOID2customergraphᚋscalarᚐText(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
 		},
 		true,
 		false,
@@ -639,7 +639,7 @@ func (ec *executionContext) fieldContext_VasSubscription_id(_ context.Context, f
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "ID")
 }
 
-func (ec *executionContext) _VasSubscription_providerId(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_providerId(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -651,8 +651,8 @@ func (ec *executionContext) _VasSubscription_providerId(ctx context.Context, fie
 			return obj.ProviderID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Text) graphql.Marshaler {
-			return ec.marshalOID2customergraphᚋscalarᚐText(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
 		},
 		true,
 		false,
@@ -662,7 +662,7 @@ func (ec *executionContext) fieldContext_VasSubscription_providerId(_ context.Co
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "ID")
 }
 
-func (ec *executionContext) _VasSubscription_name(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_name(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -674,8 +674,8 @@ func (ec *executionContext) _VasSubscription_name(ctx context.Context, field gra
 			return obj.Name, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -685,7 +685,7 @@ func (ec *executionContext) fieldContext_VasSubscription_name(_ context.Context,
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
-func (ec *executionContext) _VasSubscription_description(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_description(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -697,8 +697,8 @@ func (ec *executionContext) _VasSubscription_description(ctx context.Context, fi
 			return obj.Description, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -708,7 +708,7 @@ func (ec *executionContext) fieldContext_VasSubscription_description(_ context.C
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
-func (ec *executionContext) _VasSubscription_status(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_status(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -731,7 +731,7 @@ func (ec *executionContext) fieldContext_VasSubscription_status(_ context.Contex
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "SubscriptionStatus")
 }
 
-func (ec *executionContext) _VasSubscription_type(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_type(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -754,7 +754,7 @@ func (ec *executionContext) fieldContext_VasSubscription_type(_ context.Context,
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "SubscriptionType")
 }
 
-func (ec *executionContext) _VasSubscription_length(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_length(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -766,8 +766,8 @@ func (ec *executionContext) _VasSubscription_length(ctx context.Context, field g
 			return obj.Length, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -777,7 +777,7 @@ func (ec *executionContext) fieldContext_VasSubscription_length(_ context.Contex
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
-func (ec *executionContext) _VasSubscription_registrationChannel(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_registrationChannel(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -789,8 +789,8 @@ func (ec *executionContext) _VasSubscription_registrationChannel(ctx context.Con
 			return obj.RegistrationChannel, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -800,7 +800,7 @@ func (ec *executionContext) fieldContext_VasSubscription_registrationChannel(_ c
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
-func (ec *executionContext) _VasSubscription_startDate(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_startDate(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -823,7 +823,7 @@ func (ec *executionContext) fieldContext_VasSubscription_startDate(_ context.Con
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _VasSubscription_endDate(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_endDate(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -846,7 +846,7 @@ func (ec *executionContext) fieldContext_VasSubscription_endDate(_ context.Conte
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _VasSubscription_paymentSource(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_paymentSource(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -869,7 +869,7 @@ func (ec *executionContext) fieldContext_VasSubscription_paymentSource(_ context
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "PaymentSource")
 }
 
-func (ec *executionContext) _VasSubscription_sendSmsNotification(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_sendSmsNotification(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -892,7 +892,7 @@ func (ec *executionContext) fieldContext_VasSubscription_sendSmsNotification(_ c
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _VasSubscription_beneficiaryId(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_beneficiaryId(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -915,7 +915,7 @@ func (ec *executionContext) fieldContext_VasSubscription_beneficiaryId(_ context
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
-func (ec *executionContext) _VasSubscription_autoRenew(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_autoRenew(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -938,7 +938,7 @@ func (ec *executionContext) fieldContext_VasSubscription_autoRenew(_ context.Con
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _VasSubscription_email(ctx context.Context, field graphql.CollectedField, obj *upstream.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_email(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1230,7 +1230,7 @@ func UnmarshalUnsubscribeInput(ctx context.Context, raw any) (model.UnsubscribeI
 
 var pendingProvisioningImplementors = []string{"PendingProvisioning"}
 
-func (ec *executionContext) _PendingProvisioning(ctx context.Context, sel ast.SelectionSet, obj *upstream.Provisioning) graphql.Marshaler {
+func (ec *executionContext) _PendingProvisioning(ctx context.Context, sel ast.SelectionSet, obj *customer.PendingProvisioning) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pendingProvisioningImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1294,7 +1294,7 @@ func (ec *executionContext) _PendingProvisioning(ctx context.Context, sel ast.Se
 
 var providerSubscriptionsImplementors = []string{"ProviderSubscriptions"}
 
-func (ec *executionContext) _ProviderSubscriptions(ctx context.Context, sel ast.SelectionSet, obj *upstream.ProviderSubscriptions) graphql.Marshaler {
+func (ec *executionContext) _ProviderSubscriptions(ctx context.Context, sel ast.SelectionSet, obj *customer.ProviderSubscriptions) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, providerSubscriptionsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1376,7 +1376,7 @@ func (ec *executionContext) _SubscribePayload(ctx context.Context, sel ast.Selec
 
 var subscriptionProviderImplementors = []string{"SubscriptionProvider"}
 
-func (ec *executionContext) _SubscriptionProvider(ctx context.Context, sel ast.SelectionSet, obj *upstream.Provider) graphql.Marshaler {
+func (ec *executionContext) _SubscriptionProvider(ctx context.Context, sel ast.SelectionSet, obj *customer.SubscriptionProvider) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionProviderImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1467,7 +1467,7 @@ func (ec *executionContext) _UnsubscribeAllPayload(ctx context.Context, sel ast.
 
 var unsubscribeResultImplementors = []string{"UnsubscribeResult"}
 
-func (ec *executionContext) _UnsubscribeResult(ctx context.Context, sel ast.SelectionSet, obj *upstream.Unsubscribed) graphql.Marshaler {
+func (ec *executionContext) _UnsubscribeResult(ctx context.Context, sel ast.SelectionSet, obj *customer.UnsubscribeResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, unsubscribeResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1515,7 +1515,7 @@ func (ec *executionContext) _UnsubscribeResult(ctx context.Context, sel ast.Sele
 
 var vasSubscriptionImplementors = []string{"VasSubscription"}
 
-func (ec *executionContext) _VasSubscription(ctx context.Context, sel ast.SelectionSet, obj *upstream.Subscription) graphql.Marshaler {
+func (ec *executionContext) _VasSubscription(ctx context.Context, sel ast.SelectionSet, obj *customer.Subscription) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, vasSubscriptionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1620,7 +1620,7 @@ func (ec *executionContext) _VasSubscription(ctx context.Context, sel ast.Select
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNProviderSubscriptions2customergraphᚋupstreamᚐProviderSubscriptions(ctx context.Context, sel ast.SelectionSet, v upstream.ProviderSubscriptions) graphql.Marshaler {
+func (ec *executionContext) marshalNProviderSubscriptions2customergraphᚋcustomerᚐProviderSubscriptions(ctx context.Context, sel ast.SelectionSet, v customer.ProviderSubscriptions) graphql.Marshaler {
 	return ec._ProviderSubscriptions(ctx, sel, &v)
 }
 
@@ -1629,7 +1629,7 @@ func (ec *executionContext) unmarshalNSubscribeInput2customergraphᚋgraphᚋmod
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSubscriptionProvider2customergraphᚋupstreamᚐProvider(ctx context.Context, sel ast.SelectionSet, v upstream.Provider) graphql.Marshaler {
+func (ec *executionContext) marshalNSubscriptionProvider2customergraphᚋcustomerᚐSubscriptionProvider(ctx context.Context, sel ast.SelectionSet, v customer.SubscriptionProvider) graphql.Marshaler {
 	return ec._SubscriptionProvider(ctx, sel, &v)
 }
 
@@ -1643,7 +1643,7 @@ func (ec *executionContext) unmarshalNUnsubscribeInput2customergraphᚋgraphᚋm
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNUnsubscribeResult2ᚖcustomergraphᚋupstreamᚐUnsubscribed(ctx context.Context, sel ast.SelectionSet, v *upstream.Unsubscribed) graphql.Marshaler {
+func (ec *executionContext) marshalNUnsubscribeResult2ᚖcustomergraphᚋcustomerᚐUnsubscribeResult(ctx context.Context, sel ast.SelectionSet, v *customer.UnsubscribeResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "UnsubscribeResult!")
 		return graphql.Null
@@ -1651,11 +1651,11 @@ func (ec *executionContext) marshalNUnsubscribeResult2ᚖcustomergraphᚋupstrea
 	return ec._UnsubscribeResult(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNVasSubscription2customergraphᚋupstreamᚐSubscription(ctx context.Context, sel ast.SelectionSet, v upstream.Subscription) graphql.Marshaler {
+func (ec *executionContext) marshalNVasSubscription2customergraphᚋcustomerᚐSubscription(ctx context.Context, sel ast.SelectionSet, v customer.Subscription) graphql.Marshaler {
 	return ec._VasSubscription(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNVasSubscription2ᚖcustomergraphᚋupstreamᚐSubscription(ctx context.Context, sel ast.SelectionSet, v *upstream.Subscription) graphql.Marshaler {
+func (ec *executionContext) marshalNVasSubscription2ᚖcustomergraphᚋcustomerᚐSubscription(ctx context.Context, sel ast.SelectionSet, v *customer.Subscription) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "VasSubscription!")
 		return graphql.Null
@@ -1689,21 +1689,21 @@ func (ec *executionContext) marshalOPaymentSource2ᚖcustomergraphᚋenumᚐPaym
 	return v
 }
 
-func (ec *executionContext) marshalOPendingProvisioning2ᚖcustomergraphᚋupstreamᚐProvisioning(ctx context.Context, sel ast.SelectionSet, v *upstream.Provisioning) graphql.Marshaler {
+func (ec *executionContext) marshalOPendingProvisioning2ᚖcustomergraphᚋcustomerᚐPendingProvisioning(ctx context.Context, sel ast.SelectionSet, v *customer.PendingProvisioning) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._PendingProvisioning(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOProviderSubscriptions2ᚕcustomergraphᚋupstreamᚐProviderSubscriptionsᚄ(ctx context.Context, sel ast.SelectionSet, v []upstream.ProviderSubscriptions) graphql.Marshaler {
+func (ec *executionContext) marshalOProviderSubscriptions2ᚕcustomergraphᚋcustomerᚐProviderSubscriptionsᚄ(ctx context.Context, sel ast.SelectionSet, v []customer.ProviderSubscriptions) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNProviderSubscriptions2customergraphᚋupstreamᚐProviderSubscriptions(ctx, sel, v[i])
+		return ec.marshalNProviderSubscriptions2customergraphᚋcustomerᚐProviderSubscriptions(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -1722,14 +1722,14 @@ func (ec *executionContext) marshalOSubscribePayload2ᚖcustomergraphᚋgraphᚋ
 	return ec._SubscribePayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOSubscriptionProvider2ᚕcustomergraphᚋupstreamᚐProviderᚄ(ctx context.Context, sel ast.SelectionSet, v []upstream.Provider) graphql.Marshaler {
+func (ec *executionContext) marshalOSubscriptionProvider2ᚕcustomergraphᚋcustomerᚐSubscriptionProviderᚄ(ctx context.Context, sel ast.SelectionSet, v []customer.SubscriptionProvider) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSubscriptionProvider2customergraphᚋupstreamᚐProvider(ctx, sel, v[i])
+		return ec.marshalNSubscriptionProvider2customergraphᚋcustomerᚐSubscriptionProvider(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -1784,7 +1784,7 @@ func (ec *executionContext) marshalOUnsubscribeAllPayload2ᚖcustomergraphᚋgra
 	return ec._UnsubscribeAllPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOUnsubscribeResult2ᚖcustomergraphᚋupstreamᚐUnsubscribed(ctx context.Context, sel ast.SelectionSet, v *upstream.Unsubscribed) graphql.Marshaler {
+func (ec *executionContext) marshalOUnsubscribeResult2ᚖcustomergraphᚋcustomerᚐUnsubscribeResult(ctx context.Context, sel ast.SelectionSet, v *customer.UnsubscribeResult) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -1801,14 +1801,14 @@ func (ec *executionContext) marshalOUnsubscribeStatus2customergraphᚋenumᚐUns
 	return v
 }
 
-func (ec *executionContext) marshalOVasSubscription2ᚕcustomergraphᚋupstreamᚐSubscriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []upstream.Subscription) graphql.Marshaler {
+func (ec *executionContext) marshalOVasSubscription2ᚕcustomergraphᚋcustomerᚐSubscriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []customer.Subscription) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNVasSubscription2customergraphᚋupstreamᚐSubscription(ctx, sel, v[i])
+		return ec.marshalNVasSubscription2customergraphᚋcustomerᚐSubscription(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -1820,7 +1820,7 @@ func (ec *executionContext) marshalOVasSubscription2ᚕcustomergraphᚋupstream�
 	return ret
 }
 
-func (ec *executionContext) marshalOVasSubscription2ᚖcustomergraphᚋupstreamᚐSubscription(ctx context.Context, sel ast.SelectionSet, v *upstream.Subscription) graphql.Marshaler {
+func (ec *executionContext) marshalOVasSubscription2ᚖcustomergraphᚋcustomerᚐSubscription(ctx context.Context, sel ast.SelectionSet, v *customer.Subscription) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -62,10 +62,10 @@ type Loaders struct {
 	Profile       *Lazy[ProfileKey, *upstream.Profile]
 	Plans         *Lazy[PlansKey, *upstream.Plans]
 	Product       *Lazy[ProductKey, *upstream.Plans]
-	Subscriptions *Lazy[SubscriptionsKey, *upstream.SubscriptionList]
-	Subscription  *Lazy[SubscriptionKey, *upstream.Subscription]
-	Status        *Lazy[StatusKey, *upstream.Subscription]
-	Providers     *Lazy[string, []upstream.Provider]
+	Subscriptions *Lazy[SubscriptionsKey, *customer.SubscriptionList]
+	Subscription  *Lazy[SubscriptionKey, *customer.Subscription]
+	Status        *Lazy[StatusKey, *customer.Subscription]
+	Providers     *Lazy[string, []customer.SubscriptionProvider]
 	Accountholder *Lazy[AccountholderKey, *customer.Accountholder]
 	Validation    *Lazy[string, *customer.AccountholderValidation]
 }
@@ -107,13 +107,13 @@ func New(c *upstream.Client, observe BatchObserver) *Loaders {
 		Product: newLoader("product", observe, func(ctx context.Context, k ProductKey) (*upstream.Plans, error) {
 			return c.Plans.GetProduct(ctx, k.ID, k.ProductCode)
 		}),
-		Subscriptions: newLoader("subscriptions", observe, func(ctx context.Context, k SubscriptionsKey) (*upstream.SubscriptionList, error) {
+		Subscriptions: newLoader("subscriptions", observe, func(ctx context.Context, k SubscriptionsKey) (*customer.SubscriptionList, error) {
 			return c.Subscriptions.List(ctx, k.ID, k.ProviderID)
 		}),
-		Subscription: newLoader("subscription", observe, func(ctx context.Context, k SubscriptionKey) (*upstream.Subscription, error) {
+		Subscription: newLoader("subscription", observe, func(ctx context.Context, k SubscriptionKey) (*customer.Subscription, error) {
 			return c.Subscriptions.Get(ctx, k.ID, k.SubscriptionID, k.ProviderID)
 		}),
-		Status: newLoader("status", observe, func(ctx context.Context, k StatusKey) (*upstream.Subscription, error) {
+		Status: newLoader("status", observe, func(ctx context.Context, k StatusKey) (*customer.Subscription, error) {
 			return c.Subscriptions.Status(ctx, k.ID, k.SubscriptionID, k.ProviderID, k.StatusID)
 		}),
 		Providers: newLoader("providers", observe, c.Subscriptions.Providers),

@@ -92,7 +92,7 @@ func (r *customerResolver) Plan(ctx context.Context, obj *model.Customer, produc
 }
 
 // Subscriptions is the resolver for the subscriptions field.
-func (r *customerResolver) Subscriptions(ctx context.Context, obj *model.Customer, providerID *string) ([]upstream.ProviderSubscriptions, error) {
+func (r *customerResolver) Subscriptions(ctx context.Context, obj *model.Customer, providerID *string) ([]customer.ProviderSubscriptions, error) {
 	if providerID != nil {
 		if err := checkIDs("providerId", *providerID); err != nil {
 			return nil, err
@@ -106,7 +106,7 @@ func (r *customerResolver) Subscriptions(ctx context.Context, obj *model.Custome
 }
 
 // Subscription is the resolver for the subscription field.
-func (r *customerResolver) Subscription(ctx context.Context, obj *model.Customer, id string, providerID string) (*upstream.Subscription, error) {
+func (r *customerResolver) Subscription(ctx context.Context, obj *model.Customer, id string, providerID string) (*customer.Subscription, error) {
 	if err := checkIDs("id", id, "providerId", providerID); err != nil {
 		return nil, err
 	}
@@ -114,7 +114,7 @@ func (r *customerResolver) Subscription(ctx context.Context, obj *model.Customer
 }
 
 // SubscriptionProviders is the resolver for the subscriptionProviders field.
-func (r *customerResolver) SubscriptionProviders(ctx context.Context, obj *model.Customer) ([]upstream.Provider, error) {
+func (r *customerResolver) SubscriptionProviders(ctx context.Context, obj *model.Customer) ([]customer.SubscriptionProvider, error) {
 	return loaders.For(ctx).Providers.Load(ctx, obj.ID)()
 }
 

@@ -185,7 +185,7 @@ func (r *queryResolver) Accountholder(ctx context.Context, id string, includeOff
 }
 
 // SubscriptionStatus is the resolver for the subscriptionStatus field.
-func (r *queryResolver) SubscriptionStatus(ctx context.Context, id string) (*upstream.Subscription, error) {
+func (r *queryResolver) SubscriptionStatus(ctx context.Context, id string) (*customer.Subscription, error) {
 	key, err := provisioningKey(id)
 	if err != nil {
 		return nil, err
@@ -194,7 +194,7 @@ func (r *queryResolver) SubscriptionStatus(ctx context.Context, id string) (*ups
 }
 
 // SubscriptionProvisioning is the resolver for the subscriptionProvisioning field.
-func (r *subscriptionResolver) SubscriptionProvisioning(ctx context.Context, id string) (<-chan *upstream.Subscription, error) {
+func (r *subscriptionResolver) SubscriptionProvisioning(ctx context.Context, id string) (<-chan *customer.Subscription, error) {
 	key, err := provisioningKey(id)
 	if err != nil {
 		return nil, err
@@ -204,7 +204,7 @@ func (r *subscriptionResolver) SubscriptionProvisioning(ctx context.Context, id 
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.StreamTimeout)
-	get := func(ctx context.Context) (*upstream.Subscription, error) {
+	get := func(ctx context.Context) (*customer.Subscription, error) {
 		return r.Client.Subscriptions.Status(ctx, key.ID, key.SubscriptionID, key.ProviderID, key.StatusID)
 	}
 	// The first poll answers the subscribe request itself, so a wrong id is
@@ -215,7 +215,7 @@ func (r *subscriptionResolver) SubscriptionProvisioning(ctx context.Context, id 
 		release()
 		return nil, err
 	}
-	out := make(chan *upstream.Subscription, 1)
+	out := make(chan *customer.Subscription, 1)
 	go func() {
 		defer release()
 		defer cancel()
@@ -225,7 +225,7 @@ func (r *subscriptionResolver) SubscriptionProvisioning(ctx context.Context, id 
 }
 
 // UnsubscribeAllResults is the resolver for the unsubscribeAllResults field.
-func (r *subscriptionResolver) UnsubscribeAllResults(ctx context.Context, requestID string) (<-chan *upstream.Unsubscribed, error) {
+func (r *subscriptionResolver) UnsubscribeAllResults(ctx context.Context, requestID string) (<-chan *customer.UnsubscribeResult, error) {
 	if err := checkIDs("requestId", requestID); err != nil {
 		return nil, err
 	}
@@ -241,7 +241,7 @@ func (r *subscriptionResolver) UnsubscribeAllResults(ctx context.Context, reques
 		release()
 		return nil, &NotFoundError{Message: err.Error()}
 	}
-	out := make(chan *upstream.Unsubscribed, 1)
+	out := make(chan *customer.UnsubscribeResult, 1)
 	go func() {
 		defer release()
 		defer close(out)

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"customergraph/customer"
 	"customergraph/enum"
 	"customergraph/upstream"
 )
@@ -117,7 +118,7 @@ func transient(err error) bool {
 
 // pollProvisioning pushes first, then each change of status, until the
 // status is terminal, a non-transient error occurs, or ctx ends.
-func (r *Resolver) pollProvisioning(ctx context.Context, first *upstream.Subscription, get func(context.Context) (*upstream.Subscription, error), out chan<- *upstream.Subscription) {
+func (r *Resolver) pollProvisioning(ctx context.Context, first *customer.Subscription, get func(context.Context) (*customer.Subscription, error), out chan<- *customer.Subscription) {
 	defer close(out)
 	select {
 	case out <- first:

@@ -7,12 +7,13 @@ package resolvers
 
 import (
 	"context"
+	"customergraph/customer"
 	"customergraph/graph"
 	"customergraph/upstream"
 )
 
 // ID is the resolver for the id field.
-func (r *pendingProvisioningResolver) ID(ctx context.Context, obj *upstream.Provisioning) (*string, error) {
+func (r *pendingProvisioningResolver) ID(ctx context.Context, obj *customer.PendingProvisioning) (*string, error) {
 	if obj.StatusID == "" || obj.SubscriptionID == "" || obj.ProviderID == "" {
 		return nil, nil
 	}
@@ -21,7 +22,7 @@ func (r *pendingProvisioningResolver) ID(ctx context.Context, obj *upstream.Prov
 }
 
 // Subscriptions is the resolver for the subscriptions field.
-func (r *providerSubscriptionsResolver) Subscriptions(ctx context.Context, obj *upstream.ProviderSubscriptions) ([]upstream.Subscription, error) {
+func (r *providerSubscriptionsResolver) Subscriptions(ctx context.Context, obj *customer.ProviderSubscriptions) ([]customer.Subscription, error) {
 	if obj.Missing {
 		return nil, partial(ctx, upstream.APISubscriptions, "subscriptions.list", "the subscriptions of provider "+obj.ProviderID)
 	}

@@ -2,12 +2,14 @@ package upstream
 
 import (
 	"context"
+	"errors"
 	json "github.com/goccy/go-json"
 	"net/http"
 	"net/url"
 	"sort"
 	"strings"
 
+	"customergraph/customer"
 	"customergraph/enum"
 	"customergraph/scalar"
 )
@@ -15,70 +17,51 @@ import (
 // SubscriptionsService calls the Customer Subscription Management API v2.4.
 type SubscriptionsService struct{ api *api }
 
-// Subscription is one VAS subscription.
-type Subscription struct {
+// subscriptionWire is a Subscription body as sent.
+type subscriptionWire struct {
 	ID                  scalar.Text             `json:"subscriptionId"`
 	ProviderID          scalar.Text             `json:"subscriptionProviderId"`
-	Name                string                  `json:"subscriptionName"`
-	Description         string                  `json:"subscriptionDescription"`
+	Name                *string                 `json:"subscriptionName"`
+	Description         *string                 `json:"subscriptionDescription"`
 	Status              enum.SubscriptionStatus `json:"subscriptionStatus"`
 	Type                enum.SubscriptionType   `json:"subscriptionType"`
-	Length              string                  `json:"subscriptionLength"`
-	RegistrationChannel string                  `json:"registrationChannel"`
+	Length              *string                 `json:"subscriptionLength"`
+	RegistrationChannel *string                 `json:"registrationChannel"`
 	StartDate           scalar.DateTime         `json:"startDate"`
 	EndDate             scalar.DateTime         `json:"endDate"`
 	PaymentSource       enum.PaymentSource      `json:"subscriptionPaymentSource"`
 	SendSmsNotification *bool                   `json:"sendSMSNotification"`
-	BeneficiaryID       *string                 `json:"beneficiaryId"` // a JSON null stays null
+	BeneficiaryID       *string                 `json:"beneficiaryId"`
 	AutoRenew           *bool                   `json:"auto-renew"`
 	Email               *string                 `json:"email"`
-	Links               Link                    `json:"_links"`
-}
-
-// ProviderSubscriptions is one provider's entry of the services map.
-type ProviderSubscriptions struct {
-	ProviderID    string
-	StatusCode    string
-	Subscriptions []Subscription
-	Href          string
-	// Missing is set when a 207 answer failed to deliver this provider's list.
-	Missing bool
-}
-
-// SubscriptionList is a CustomerSubscription body, ordered by provider id.
-type SubscriptionList struct {
-	CustomerID string
-	Providers  []ProviderSubscriptions
 }
 
 // decodeServices reads the provider-keyed services map. The spec's example
 // puts _links beside the provider keys; such non-object members are skipped.
-func decodeServices(raw map[string]json.RawMessage, partial bool) ([]ProviderSubscriptions, error) {
+func decodeServices(raw map[string]json.RawMessage, partial bool) ([]customer.ProviderSubscriptions, error) {
 	// An empty map is no providers, [] for clients; only an absent one is
 	// null.
-	var out []ProviderSubscriptions
+	var out []customer.ProviderSubscriptions
 	if raw != nil {
-		out = []ProviderSubscriptions{}
+		out = []customer.ProviderSubscriptions{}
 	}
 	for id, v := range raw {
 		if strings.HasPrefix(id, "_") || isNull(v) && !partial {
 			continue
 		}
 		var w struct {
-			StatusCode scalar.Text `json:"statusCode"`
-			Data       *struct {
-				Subscriptions []Subscription `json:"subscriptions"`
+			Data *struct {
+				Subscriptions []subscriptionWire `json:"subscriptions"`
 			} `json:"data"`
-			Links Link `json:"_links"`
 		}
 		if !isNull(v) {
 			if err := json.Unmarshal(v, &w); err != nil {
 				return nil, err
 			}
 		}
-		p := ProviderSubscriptions{ProviderID: id, StatusCode: string(w.StatusCode), Href: w.Links.Href}
+		p := customer.ProviderSubscriptions{ProviderID: id}
 		if w.Data != nil {
-			p.Subscriptions = w.Data.Subscriptions
+			p.Subscriptions = subscriptionsFrom(w.Data.Subscriptions)
 		} else {
 			p.Missing = partial
 		}
@@ -93,7 +76,7 @@ type servicesWire struct {
 	Services   map[string]json.RawMessage `json:"services"`
 }
 
-func (s *SubscriptionsService) list(ctx context.Context, c call) (*SubscriptionList, error) {
+func (s *SubscriptionsService) list(ctx context.Context, c call) (*customer.SubscriptionList, error) {
 	var w servicesWire
 	c.out, c.method, c.auth = &w, http.MethodGet, authKeyOrToken
 	rep, err := s.api.do(ctx, c)
@@ -105,11 +88,11 @@ func (s *SubscriptionsService) list(ctx context.Context, c call) (*SubscriptionL
 		return nil, &Error{API: APISubscriptions, Op: c.op, Kind: KindBadResponse, HTTPStatus: rep.status,
 			Message: "the services map is not the JSON the spec describes", Err: err, TransactionID: CallerFrom(ctx).TransactionID}
 	}
-	return &SubscriptionList{CustomerID: w.CustomerID, Providers: providers}, nil
+	return &customer.SubscriptionList{CustomerID: w.CustomerID, Providers: providers}, nil
 }
 
 // List is GET /customers/{customerId}/subscriptions; providerID may be empty.
-func (s *SubscriptionsService) List(ctx context.Context, customerID, providerID string) (*SubscriptionList, error) {
+func (s *SubscriptionsService) List(ctx context.Context, customerID, providerID string) (*customer.SubscriptionList, error) {
 	q := url.Values{}
 	if providerID != "" {
 		q.Set("subscriptionProviderId", providerID)
@@ -119,7 +102,7 @@ func (s *SubscriptionsService) List(ctx context.Context, customerID, providerID 
 
 // Get is GET /customers/{customerId}/subscriptions/{subscriptionId}. The
 // spec answers with the provider-keyed list; the one subscription is picked.
-func (s *SubscriptionsService) Get(ctx context.Context, customerID, subscriptionID, providerID string) (*Subscription, error) {
+func (s *SubscriptionsService) Get(ctx context.Context, customerID, subscriptionID, providerID string) (*customer.Subscription, error) {
 	l, err := s.list(ctx, call{op: "subscriptions.get", path: path("customers", customerID, "subscriptions", subscriptionID),
 		query: url.Values{"subscriptionProviderId": {providerID}}})
 	if err != nil {
@@ -130,7 +113,7 @@ func (s *SubscriptionsService) Get(ctx context.Context, customerID, subscription
 
 // Status is GET …/subscriptions/{subscriptionId}/status/{statusId}: the
 // subscription as provisioning has left it so far.
-func (s *SubscriptionsService) Status(ctx context.Context, customerID, subscriptionID, providerID, statusID string) (*Subscription, error) {
+func (s *SubscriptionsService) Status(ctx context.Context, customerID, subscriptionID, providerID, statusID string) (*customer.Subscription, error) {
 	l, err := s.list(ctx, call{op: "subscriptions.status", path: path("customers", customerID, "subscriptions", subscriptionID, "status", statusID),
 		query: url.Values{"subscriptionProviderId": {providerID}}})
 	if err != nil {
@@ -139,10 +122,10 @@ func (s *SubscriptionsService) Status(ctx context.Context, customerID, subscript
 	return pick(l, subscriptionID, "subscriptions.status", ctx)
 }
 
-func pick(l *SubscriptionList, id, op string, ctx context.Context) (*Subscription, error) {
+func pick(l *customer.SubscriptionList, id, op string, ctx context.Context) (*customer.Subscription, error) {
 	for _, p := range l.Providers {
 		for i := range p.Subscriptions {
-			if string(p.Subscriptions[i].ID) == id {
+			if p.Subscriptions[i].ID == id {
 				return &p.Subscriptions[i], nil
 			}
 		}
@@ -169,58 +152,40 @@ type SubscribeRequest struct {
 	Email               string `json:"email,omitempty"`
 }
 
-// Provisioning is a 202 answer: the subscription is being provisioned and
-// StatusID is what to poll with Status.
-type Provisioning struct {
+// provisioningWire is a 202 answer to a subscribe, as sent.
+type provisioningWire struct {
 	SubscriptionID scalar.Text             `json:"subscriptionId"`
 	ProviderID     scalar.Text             `json:"subscriptionProviderId"`
-	StatusCode     scalar.Text             `json:"statusCode"`
 	Status         enum.SubscriptionStatus `json:"status"`
-	Description    string                  `json:"description"`
-	CustomerID     string                  `json:"-"`
-	Location       string                  `json:"-"`
-	StatusID       string                  `json:"-"`
-}
-
-// Subscribed is the answer of a subscribe: Subscription on 201, Pending on 202.
-type Subscribed struct {
-	Subscription *Subscription
-	Pending      *Provisioning
-	Location     string
+	Description    *string                 `json:"description"`
 }
 
 // Subscribe is POST /customers/{customerId}/subscriptions. It is never retried.
-func (s *SubscriptionsService) Subscribe(ctx context.Context, customerID string, r SubscribeRequest) (*Subscribed, error) {
+func (s *SubscriptionsService) Subscribe(ctx context.Context, customerID string, r SubscribeRequest) (*customer.Subscribed, error) {
 	rep, err := s.api.do(ctx, call{op: "subscriptions.subscribe", method: http.MethodPost, path: path("customers", customerID, "subscriptions"),
 		body: r, auth: authKeyOrToken, customer: customerID})
 	if err != nil {
 		return nil, err
 	}
-	out := &Subscribed{Location: rep.header.Get("Location")}
+	out := &customer.Subscribed{}
 	bad := func(err error) error {
 		// The API said yes in a body we cannot read: the subscription may exist.
 		return &Error{API: APISubscriptions, Op: "subscriptions.subscribe", Kind: KindOutcomeUnknown, HTTPStatus: rep.status,
 			Message: "the subscribe answer is not the JSON the spec describes; it may or may not have taken effect", Err: err, TransactionID: CallerFrom(ctx).TransactionID}
 	}
 	if rep.status == http.StatusAccepted {
-		var p Provisioning
-		if err := json.Unmarshal(rep.body, &p); err != nil {
+		var w provisioningWire
+		if err := json.Unmarshal(rep.body, &w); err != nil {
 			return nil, bad(err)
 		}
-		p.Location, p.StatusID = out.Location, statusIDFrom(out.Location)
-		if p.SubscriptionID == "" {
-			p.SubscriptionID = scalar.Text(r.SubscriptionID)
-		}
-		if p.ProviderID == "" {
-			p.ProviderID = scalar.Text(r.ProviderID)
-		}
-		out.Pending = &p
+		out.Pending = pendingFrom(w, customerID, r, statusIDFrom(rep.header.Get("Location")))
 		return out, nil
 	}
-	var sub Subscription
-	if err := json.Unmarshal(rep.body, &sub); err != nil {
+	var w subscriptionWire
+	if err := json.Unmarshal(rep.body, &w); err != nil {
 		return nil, bad(err)
 	}
+	sub := subscriptionFrom(w)
 	out.Subscription = &sub
 	return out, nil
 }
@@ -239,71 +204,83 @@ func statusIDFrom(location string) string {
 	return ""
 }
 
-// Unsubscribed is the spec's Unsubscribe body, also what the delete-all
-// callback receives.
-type Unsubscribed struct {
+// unsubscribeWire is the spec's Unsubscribe body, as sent: the answer of
+// both deletes, and what the delete-all callback receives.
+type unsubscribeWire struct {
 	SubscriptionID scalar.Text            `json:"subscriptionId"`
 	ProviderID     scalar.Text            `json:"subscriptionProviderId"`
 	StatusCode     scalar.Text            `json:"statusCode"`
 	Status         enum.UnsubscribeStatus `json:"status"`
-	Description    string                 `json:"description"`
+	Description    *string                `json:"description"`
+}
+
+// ParseUnsubscribeCallback reads the body the API posts to the delete-all
+// callback; one without a status and a statusCode is no Unsubscribe.
+func ParseUnsubscribeCallback(raw []byte) (customer.UnsubscribeResult, error) {
+	var w unsubscribeWire
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return customer.UnsubscribeResult{}, err
+	}
+	if w.Status == "" || w.StatusCode == "" {
+		return customer.UnsubscribeResult{}, errors.New("an Unsubscribe body needs status and statusCode")
+	}
+	return unsubscribeFrom(w), nil
 }
 
 // Unsubscribe is DELETE …/subscriptions/{subscriptionId}. Never retried.
-func (s *SubscriptionsService) Unsubscribe(ctx context.Context, customerID, subscriptionID, providerID string) (*Unsubscribed, error) {
-	var out Unsubscribed
+func (s *SubscriptionsService) Unsubscribe(ctx context.Context, customerID, subscriptionID, providerID string) (*customer.UnsubscribeResult, error) {
+	var out unsubscribeWire
 	_, err := s.api.do(ctx, call{op: "subscriptions.unsubscribe", method: http.MethodDelete, path: path("customers", customerID, "subscriptions", subscriptionID),
 		query: url.Values{"subscriptionProviderId": {providerID}}, auth: authKeyOrToken, out: &out, customer: customerID})
 	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	res := unsubscribeFrom(out)
+	return &res, nil
 }
 
 // UnsubscribeAll is DELETE …/subscriptions?subscriptionProviderId=…; the
 // per-subscription results are POSTed to callbackURL when it is set.
-func (s *SubscriptionsService) UnsubscribeAll(ctx context.Context, customerID, providerID, callbackURL string) (*Unsubscribed, error) {
+func (s *SubscriptionsService) UnsubscribeAll(ctx context.Context, customerID, providerID, callbackURL string) (*customer.UnsubscribeResult, error) {
 	var body any
 	if callbackURL != "" {
 		body = map[string]string{"callbackUrl": callbackURL, "description": "customer graph unsubscribe-all results"}
 	}
-	var out Unsubscribed
+	var out unsubscribeWire
 	_, err := s.api.do(ctx, call{op: "subscriptions.unsubscribeAll", method: http.MethodDelete, path: path("customers", customerID, "subscriptions"),
 		query: url.Values{"subscriptionProviderId": {providerID}}, body: body, auth: authKeyOrToken, out: &out, customer: customerID})
 	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	res := unsubscribeFrom(out)
+	return &res, nil
 }
 
-// Provider is a subscription provider.
-type Provider struct {
-	ID          string
-	Name        string `json:"subscriptionProviderName"`
-	Description string `json:"subscriptionProviderDescription"`
-	Links       Link   `json:"_links"`
+// providerWire is a provider entry of the providers' services map.
+type providerWire struct {
+	Name        *string `json:"subscriptionProviderName"`
+	Description *string `json:"subscriptionProviderDescription"`
 }
 
 // Providers is GET /customers/{customerId}/subscriptions-providers, ordered by id.
-func (s *SubscriptionsService) Providers(ctx context.Context, customerID string) ([]Provider, error) {
+func (s *SubscriptionsService) Providers(ctx context.Context, customerID string) ([]customer.SubscriptionProvider, error) {
 	var w servicesWire
 	rep, err := s.api.do(ctx, call{op: "subscriptions.providers", method: http.MethodGet, path: path("customers", customerID, "subscriptions-providers"),
 		auth: authKeyOrToken, out: &w})
 	if err != nil {
 		return nil, err
 	}
-	out := []Provider{}
+	out := []customer.SubscriptionProvider{}
 	for id, v := range w.Services {
 		if strings.HasPrefix(id, "_") || isNull(v) {
 			continue
 		}
-		p := Provider{ID: id}
+		var p providerWire
 		if err := json.Unmarshal(v, &p); err != nil {
 			return nil, &Error{API: APISubscriptions, Op: "subscriptions.providers", Kind: KindBadResponse, HTTPStatus: rep.status,
 				Message: "a provider entry is not the JSON the spec describes", Err: err, TransactionID: CallerFrom(ctx).TransactionID}
 		}
-		p.ID = id
-		out = append(out, p)
+		out = append(out, customer.SubscriptionProvider{ID: id, Name: p.Name, Description: p.Description})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil

@@ -106,15 +106,15 @@ func TestAllOperationsAgainstSandbox(t *testing.T) {
 		t.Fatalf("premium: %v %+v", err, prem)
 	}
 	list, err := c.Subscriptions.List(ctx, h, "")
-	if err != nil || len(list.Providers) != 2 || list.Providers[0].Subscriptions[0].Name != "CallerTunez" {
+	if err != nil || len(list.Providers) != 2 || deref(list.Providers[0].Subscriptions[0].Name) != "CallerTunez" {
 		t.Fatalf("list: %v %+v", err, list)
 	}
 	one, err := c.Subscriptions.Get(ctx, h, "4", "101")
-	if err != nil || one.Name != "CallerTunez" || one.AutoRenew == nil || !*one.AutoRenew {
+	if err != nil || deref(one.Name) != "CallerTunez" || one.AutoRenew == nil || !*one.AutoRenew {
 		t.Fatalf("get: %v %+v", err, one)
 	}
 	provs, err := c.Subscriptions.Providers(ctx, h)
-	if err != nil || len(provs) != 2 || provs[1].Name != "MTN Play Services" {
+	if err != nil || len(provs) != 2 || deref(provs[1].Name) != "MTN Play Services" {
 		t.Fatalf("providers: %v %+v", err, provs)
 	}
 	sub, err := c.Subscriptions.Subscribe(ctx, h, upstream.SubscribeRequest{SubscriptionID: "9", ProviderID: "202", Name: "MTN Play Music"})
@@ -579,4 +579,11 @@ func TestGeneratedTransactionIDsAreValid(t *testing.T) {
 			t.Fatalf("generated %q", id)
 		}
 	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

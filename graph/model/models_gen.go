@@ -106,10 +106,10 @@ type SubscribeInput struct {
 // The answer of `subscribe`: the subscription or the provisioning to poll, or why the API refused.
 type SubscribePayload struct {
 	// The subscription, when it was created at once.
-	Subscription *upstream.Subscription `json:"subscription,omitempty"`
+	Subscription *customer.Subscription `json:"subscription,omitempty"`
 	// The provisioning to poll, when the API answered 202 Accepted.
-	Pending    *upstream.Provisioning `json:"pending,omitempty"`
-	UserErrors []UserError            `json:"userErrors"`
+	Pending    *customer.PendingProvisioning `json:"pending,omitempty"`
+	UserErrors []UserError                   `json:"userErrors"`
 }
 
 // Live updates, over WebSocket (graphql-transport-ws) or Server-Sent Events
@@ -126,7 +126,7 @@ type UnsubscribeAllInput struct {
 // The answer of `unsubscribeAll`, or why the API refused it.
 type UnsubscribeAllPayload struct {
 	// What the API answered at once.
-	Result *upstream.Unsubscribed `json:"result,omitempty"`
+	Result *customer.UnsubscribeResult `json:"result,omitempty"`
 	// Follow the per-subscription results with `unsubscribeAllResults(requestId:)`;
 	// null when the facade has no public URL for the API to call back.
 	RequestID *string `json:"requestId,omitempty"`
@@ -144,8 +144,8 @@ type UnsubscribeInput struct {
 
 // The answer of `unsubscribe`: the removal, or why the API refused it.
 type UnsubscribePayload struct {
-	Result     *upstream.Unsubscribed `json:"result,omitempty"`
-	UserErrors []UserError            `json:"userErrors"`
+	Result     *customer.UnsubscribeResult `json:"result,omitempty"`
+	UserErrors []UserError                 `json:"userErrors"`
 }
 
 // A rejection the upstream API stated (HTTP 400, 404, 409 and the like):
