@@ -27,8 +27,8 @@ type CustomerResolver interface {
 	Kyc(ctx context.Context, obj *model.Customer) ([]upstream.KYC, error)
 	Devices(ctx context.Context, obj *model.Customer) ([]upstream.DeviceUsage, error)
 	TransactionSummary(ctx context.Context, obj *model.Customer) (*upstream.TransactionSummary, error)
-	Plans(ctx context.Context, obj *model.Customer, typeArg *model.PlanType, momo *bool, includeReservations *bool, quoteID *string, fixedLine *string) (*upstream.Plans, error)
-	Plan(ctx context.Context, obj *model.Customer, productCode string) (*upstream.Plans, error)
+	Plans(ctx context.Context, obj *model.Customer, typeArg *model.PlanType, momo *bool, includeReservations *bool, quoteID *string, fixedLine *string) (*customer.Plans, error)
+	Plan(ctx context.Context, obj *model.Customer, productCode string) (*customer.Plans, error)
 	Subscriptions(ctx context.Context, obj *model.Customer, providerID *string) ([]customer.ProviderSubscriptions, error)
 	Subscription(ctx context.Context, obj *model.Customer, id string, providerID string) (*customer.Subscription, error)
 	SubscriptionProviders(ctx context.Context, obj *model.Customer) ([]customer.SubscriptionProvider, error)
@@ -629,8 +629,8 @@ func (ec *executionContext) _Customer_plans(ctx context.Context, field graphql.C
 			return ec.Resolvers.Customer().Plans(ctx, obj, fc.Args["type"].(*model.PlanType), fc.Args["momo"].(*bool), fc.Args["includeReservations"].(*bool), fc.Args["quoteId"].(*string), fc.Args["fixedLine"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Plans) graphql.Marshaler {
-			return ec.marshalOPlans2ᚖcustomergraphᚋupstreamᚐPlans(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Plans) graphql.Marshaler {
+			return ec.marshalOPlans2ᚖcustomergraphᚋcustomerᚐPlans(ctx, selections, v)
 		},
 		true,
 		false,
@@ -673,8 +673,8 @@ func (ec *executionContext) _Customer_plan(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Customer().Plan(ctx, obj, fc.Args["productCode"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Plans) graphql.Marshaler {
-			return ec.marshalOPlans2ᚖcustomergraphᚋupstreamᚐPlans(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Plans) graphql.Marshaler {
+			return ec.marshalOPlans2ᚖcustomergraphᚋcustomerᚐPlans(ctx, selections, v)
 		},
 		true,
 		false,

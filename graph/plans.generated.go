@@ -4,10 +4,10 @@ package graph
 
 import (
 	"context"
+	"customergraph/customer"
 	"customergraph/enum"
 	"customergraph/graph/model"
 	"customergraph/scalar"
-	"customergraph/upstream"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -19,11 +19,11 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type PlansResolver interface {
-	Balances(ctx context.Context, obj *upstream.Plans) ([]upstream.Balance, error)
+	Balances(ctx context.Context, obj *customer.Plans) ([]customer.Balance, error)
 }
 type PremiumResolver interface {
-	Premium(ctx context.Context, obj *upstream.Premium) (*upstream.Amount, error)
-	Loyalty(ctx context.Context, obj *upstream.Premium) (*upstream.Loyalty, error)
+	Premium(ctx context.Context, obj *customer.Premium) (*customer.Amount, error)
+	Loyalty(ctx context.Context, obj *customer.Premium) (*customer.Loyalty, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -34,7 +34,7 @@ type PremiumResolver interface {
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _AirtimeRefill_statusMessage(ctx context.Context, field graphql.CollectedField, obj *upstream.Refill) (ret graphql.Marshaler) {
+func (ec *executionContext) _AirtimeRefill_statusMessage(ctx context.Context, field graphql.CollectedField, obj *customer.AirtimeRefill) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -46,8 +46,8 @@ func (ec *executionContext) _AirtimeRefill_statusMessage(ctx context.Context, fi
 			return obj.StatusMessage, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -57,7 +57,7 @@ func (ec *executionContext) fieldContext_AirtimeRefill_statusMessage(_ context.C
 	return graphql.NewScalarFieldContext("AirtimeRefill", field, false, false, "String")
 }
 
-func (ec *executionContext) _AirtimeRefill_amount(ctx context.Context, field graphql.CollectedField, obj *upstream.Refill) (ret graphql.Marshaler) {
+func (ec *executionContext) _AirtimeRefill_amount(ctx context.Context, field graphql.CollectedField, obj *customer.AirtimeRefill) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -80,7 +80,7 @@ func (ec *executionContext) fieldContext_AirtimeRefill_amount(_ context.Context,
 	return graphql.NewScalarFieldContext("AirtimeRefill", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _AirtimeRefill_currency(ctx context.Context, field graphql.CollectedField, obj *upstream.Refill) (ret graphql.Marshaler) {
+func (ec *executionContext) _AirtimeRefill_currency(ctx context.Context, field graphql.CollectedField, obj *customer.AirtimeRefill) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -92,8 +92,8 @@ func (ec *executionContext) _AirtimeRefill_currency(ctx context.Context, field g
 			return obj.Currency, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -103,7 +103,7 @@ func (ec *executionContext) fieldContext_AirtimeRefill_currency(_ context.Contex
 	return graphql.NewScalarFieldContext("AirtimeRefill", field, false, false, "String")
 }
 
-func (ec *executionContext) _Amount_type(ctx context.Context, field graphql.CollectedField, obj *upstream.Amount) (ret graphql.Marshaler) {
+func (ec *executionContext) _Amount_type(ctx context.Context, field graphql.CollectedField, obj *customer.Amount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -126,7 +126,7 @@ func (ec *executionContext) fieldContext_Amount_type(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Amount", field, false, false, "ValueType")
 }
 
-func (ec *executionContext) _Amount_value(ctx context.Context, field graphql.CollectedField, obj *upstream.Amount) (ret graphql.Marshaler) {
+func (ec *executionContext) _Amount_value(ctx context.Context, field graphql.CollectedField, obj *customer.Amount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -149,7 +149,7 @@ func (ec *executionContext) fieldContext_Amount_value(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Amount", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _Amount_unit(ctx context.Context, field graphql.CollectedField, obj *upstream.Amount) (ret graphql.Marshaler) {
+func (ec *executionContext) _Amount_unit(ctx context.Context, field graphql.CollectedField, obj *customer.Amount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -161,8 +161,8 @@ func (ec *executionContext) _Amount_unit(ctx context.Context, field graphql.Coll
 			return obj.Unit, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -172,7 +172,7 @@ func (ec *executionContext) fieldContext_Amount_unit(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Amount", field, false, false, "String")
 }
 
-func (ec *executionContext) _Balance_balanceType(ctx context.Context, field graphql.CollectedField, obj *upstream.Balance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Balance_balanceType(ctx context.Context, field graphql.CollectedField, obj *customer.Balance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -184,8 +184,8 @@ func (ec *executionContext) _Balance_balanceType(ctx context.Context, field grap
 			return obj.BalanceType, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -195,7 +195,7 @@ func (ec *executionContext) fieldContext_Balance_balanceType(_ context.Context, 
 	return graphql.NewScalarFieldContext("Balance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Balance_expiryDate(ctx context.Context, field graphql.CollectedField, obj *upstream.Balance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Balance_expiryDate(ctx context.Context, field graphql.CollectedField, obj *customer.Balance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -218,7 +218,7 @@ func (ec *executionContext) fieldContext_Balance_expiryDate(_ context.Context, f
 	return graphql.NewScalarFieldContext("Balance", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _Balance_category(ctx context.Context, field graphql.CollectedField, obj *upstream.Balance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Balance_category(ctx context.Context, field graphql.CollectedField, obj *customer.Balance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -230,8 +230,8 @@ func (ec *executionContext) _Balance_category(ctx context.Context, field graphql
 			return obj.Category, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -241,7 +241,7 @@ func (ec *executionContext) fieldContext_Balance_category(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Balance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Balance_detail(ctx context.Context, field graphql.CollectedField, obj *upstream.Balance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Balance_detail(ctx context.Context, field graphql.CollectedField, obj *customer.Balance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -253,8 +253,8 @@ func (ec *executionContext) _Balance_detail(ctx context.Context, field graphql.C
 			return obj.Detail, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.BalanceDetail) graphql.Marshaler {
-			return ec.marshalOBalanceDetail2ᚖcustomergraphᚋupstreamᚐBalanceDetail(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.BalanceDetail) graphql.Marshaler {
+			return ec.marshalOBalanceDetail2ᚖcustomergraphᚋcustomerᚐBalanceDetail(ctx, selections, v)
 		},
 		true,
 		false,
@@ -273,7 +273,7 @@ func (ec *executionContext) fieldContext_Balance_detail(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Balance_momo(ctx context.Context, field graphql.CollectedField, obj *upstream.Balance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Balance_momo(ctx context.Context, field graphql.CollectedField, obj *customer.Balance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -285,8 +285,8 @@ func (ec *executionContext) _Balance_momo(ctx context.Context, field graphql.Col
 			return obj.Momo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.MomoBalance) graphql.Marshaler {
-			return ec.marshalOMomoBalance2ᚖcustomergraphᚋupstreamᚐMomoBalance(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.MomoBalance) graphql.Marshaler {
+			return ec.marshalOMomoBalance2ᚖcustomergraphᚋcustomerᚐMomoBalance(ctx, selections, v)
 		},
 		true,
 		false,
@@ -305,7 +305,7 @@ func (ec *executionContext) fieldContext_Balance_momo(_ context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _Balance_wallets(ctx context.Context, field graphql.CollectedField, obj *upstream.Balance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Balance_wallets(ctx context.Context, field graphql.CollectedField, obj *customer.Balance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -317,8 +317,8 @@ func (ec *executionContext) _Balance_wallets(ctx context.Context, field graphql.
 			return obj.Wallets, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []upstream.Wallet) graphql.Marshaler {
-			return ec.marshalOWallet2ᚕcustomergraphᚋupstreamᚐWalletᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []customer.Wallet) graphql.Marshaler {
+			return ec.marshalOWallet2ᚕcustomergraphᚋcustomerᚐWalletᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -337,7 +337,7 @@ func (ec *executionContext) fieldContext_Balance_wallets(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _BalanceDetail_type(ctx context.Context, field graphql.CollectedField, obj *upstream.BalanceDetail) (ret graphql.Marshaler) {
+func (ec *executionContext) _BalanceDetail_type(ctx context.Context, field graphql.CollectedField, obj *customer.BalanceDetail) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -360,7 +360,7 @@ func (ec *executionContext) fieldContext_BalanceDetail_type(_ context.Context, f
 	return graphql.NewScalarFieldContext("BalanceDetail", field, false, false, "ValueType")
 }
 
-func (ec *executionContext) _BalanceDetail_activeValue(ctx context.Context, field graphql.CollectedField, obj *upstream.BalanceDetail) (ret graphql.Marshaler) {
+func (ec *executionContext) _BalanceDetail_activeValue(ctx context.Context, field graphql.CollectedField, obj *customer.BalanceDetail) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -383,7 +383,7 @@ func (ec *executionContext) fieldContext_BalanceDetail_activeValue(_ context.Con
 	return graphql.NewScalarFieldContext("BalanceDetail", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _BalanceDetail_activeUnit(ctx context.Context, field graphql.CollectedField, obj *upstream.BalanceDetail) (ret graphql.Marshaler) {
+func (ec *executionContext) _BalanceDetail_activeUnit(ctx context.Context, field graphql.CollectedField, obj *customer.BalanceDetail) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -395,8 +395,8 @@ func (ec *executionContext) _BalanceDetail_activeUnit(ctx context.Context, field
 			return obj.ActiveUnit, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -406,7 +406,7 @@ func (ec *executionContext) fieldContext_BalanceDetail_activeUnit(_ context.Cont
 	return graphql.NewScalarFieldContext("BalanceDetail", field, false, false, "String")
 }
 
-func (ec *executionContext) _BalanceDetail_unusedValue(ctx context.Context, field graphql.CollectedField, obj *upstream.BalanceDetail) (ret graphql.Marshaler) {
+func (ec *executionContext) _BalanceDetail_unusedValue(ctx context.Context, field graphql.CollectedField, obj *customer.BalanceDetail) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -429,7 +429,7 @@ func (ec *executionContext) fieldContext_BalanceDetail_unusedValue(_ context.Con
 	return graphql.NewScalarFieldContext("BalanceDetail", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _BalanceDetail_unusedUnit(ctx context.Context, field graphql.CollectedField, obj *upstream.BalanceDetail) (ret graphql.Marshaler) {
+func (ec *executionContext) _BalanceDetail_unusedUnit(ctx context.Context, field graphql.CollectedField, obj *customer.BalanceDetail) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -452,7 +452,7 @@ func (ec *executionContext) fieldContext_BalanceDetail_unusedUnit(_ context.Cont
 	return graphql.NewScalarFieldContext("BalanceDetail", field, false, false, "String")
 }
 
-func (ec *executionContext) _Loyalty_generatedAmount(ctx context.Context, field graphql.CollectedField, obj *upstream.Loyalty) (ret graphql.Marshaler) {
+func (ec *executionContext) _Loyalty_generatedAmount(ctx context.Context, field graphql.CollectedField, obj *customer.Loyalty) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -464,8 +464,8 @@ func (ec *executionContext) _Loyalty_generatedAmount(ctx context.Context, field 
 			return obj.GeneratedAmount, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋupstreamᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
+			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
@@ -484,7 +484,7 @@ func (ec *executionContext) fieldContext_Loyalty_generatedAmount(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Loyalty_consumedAmount(ctx context.Context, field graphql.CollectedField, obj *upstream.Loyalty) (ret graphql.Marshaler) {
+func (ec *executionContext) _Loyalty_consumedAmount(ctx context.Context, field graphql.CollectedField, obj *customer.Loyalty) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -496,8 +496,8 @@ func (ec *executionContext) _Loyalty_consumedAmount(ctx context.Context, field g
 			return obj.ConsumedAmount, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋupstreamᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
+			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
@@ -516,7 +516,7 @@ func (ec *executionContext) fieldContext_Loyalty_consumedAmount(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Loyalty_newBalance(ctx context.Context, field graphql.CollectedField, obj *upstream.Loyalty) (ret graphql.Marshaler) {
+func (ec *executionContext) _Loyalty_newBalance(ctx context.Context, field graphql.CollectedField, obj *customer.Loyalty) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -528,8 +528,8 @@ func (ec *executionContext) _Loyalty_newBalance(ctx context.Context, field graph
 			return obj.NewBalance, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋupstreamᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
+			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
@@ -548,7 +548,7 @@ func (ec *executionContext) fieldContext_Loyalty_newBalance(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _MomoBalance_balance(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoBalance) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoBalance_balance(ctx context.Context, field graphql.CollectedField, obj *customer.MomoBalance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -560,8 +560,8 @@ func (ec *executionContext) _MomoBalance_balance(ctx context.Context, field grap
 			return obj.Balance, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋupstreamᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
+			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
@@ -580,7 +580,7 @@ func (ec *executionContext) fieldContext_MomoBalance_balance(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _MomoBalance_positiveReservations(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoBalance) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoBalance_positiveReservations(ctx context.Context, field graphql.CollectedField, obj *customer.MomoBalance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -592,8 +592,8 @@ func (ec *executionContext) _MomoBalance_positiveReservations(ctx context.Contex
 			return obj.PositiveReservations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋupstreamᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
+			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
@@ -612,7 +612,7 @@ func (ec *executionContext) fieldContext_MomoBalance_positiveReservations(_ cont
 	return fc, nil
 }
 
-func (ec *executionContext) _MomoBalance_negativeReservations(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoBalance) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoBalance_negativeReservations(ctx context.Context, field graphql.CollectedField, obj *customer.MomoBalance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -624,8 +624,8 @@ func (ec *executionContext) _MomoBalance_negativeReservations(ctx context.Contex
 			return obj.NegativeReservations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋupstreamᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
+			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
@@ -644,7 +644,7 @@ func (ec *executionContext) fieldContext_MomoBalance_negativeReservations(_ cont
 	return fc, nil
 }
 
-func (ec *executionContext) _MomoBalance_loyalty(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoBalance) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoBalance_loyalty(ctx context.Context, field graphql.CollectedField, obj *customer.MomoBalance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -656,8 +656,8 @@ func (ec *executionContext) _MomoBalance_loyalty(ctx context.Context, field grap
 			return obj.Loyalty, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Loyalty) graphql.Marshaler {
-			return ec.marshalOLoyalty2ᚖcustomergraphᚋupstreamᚐLoyalty(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Loyalty) graphql.Marshaler {
+			return ec.marshalOLoyalty2ᚖcustomergraphᚋcustomerᚐLoyalty(ctx, selections, v)
 		},
 		true,
 		false,
@@ -676,7 +676,7 @@ func (ec *executionContext) fieldContext_MomoBalance_loyalty(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _MomoBalance_overdraft(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoBalance) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoBalance_overdraft(ctx context.Context, field graphql.CollectedField, obj *customer.MomoBalance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -688,8 +688,8 @@ func (ec *executionContext) _MomoBalance_overdraft(ctx context.Context, field gr
 			return obj.Overdraft, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Overdraft) graphql.Marshaler {
-			return ec.marshalOOverdraft2ᚖcustomergraphᚋupstreamᚐOverdraft(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Overdraft) graphql.Marshaler {
+			return ec.marshalOOverdraft2ᚖcustomergraphᚋcustomerᚐOverdraft(ctx, selections, v)
 		},
 		true,
 		false,
@@ -708,7 +708,7 @@ func (ec *executionContext) fieldContext_MomoBalance_overdraft(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Offer_offerId(ctx context.Context, field graphql.CollectedField, obj *upstream.Offer) (ret graphql.Marshaler) {
+func (ec *executionContext) _Offer_offerId(ctx context.Context, field graphql.CollectedField, obj *customer.Offer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -720,8 +720,8 @@ func (ec *executionContext) _Offer_offerId(ctx context.Context, field graphql.Co
 			return obj.OfferID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Text) graphql.Marshaler {
-			return ec.marshalOString2customergraphᚋscalarᚐText(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -731,7 +731,7 @@ func (ec *executionContext) fieldContext_Offer_offerId(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "String")
 }
 
-func (ec *executionContext) _Offer_offerType(ctx context.Context, field graphql.CollectedField, obj *upstream.Offer) (ret graphql.Marshaler) {
+func (ec *executionContext) _Offer_offerType(ctx context.Context, field graphql.CollectedField, obj *customer.Offer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -743,8 +743,8 @@ func (ec *executionContext) _Offer_offerType(ctx context.Context, field graphql.
 			return obj.OfferType, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Text) graphql.Marshaler {
-			return ec.marshalOString2customergraphᚋscalarᚐText(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -754,7 +754,7 @@ func (ec *executionContext) fieldContext_Offer_offerType(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "String")
 }
 
-func (ec *executionContext) _Offer_startDate(ctx context.Context, field graphql.CollectedField, obj *upstream.Offer) (ret graphql.Marshaler) {
+func (ec *executionContext) _Offer_startDate(ctx context.Context, field graphql.CollectedField, obj *customer.Offer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -777,7 +777,7 @@ func (ec *executionContext) fieldContext_Offer_startDate(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _Offer_expiryDate(ctx context.Context, field graphql.CollectedField, obj *upstream.Offer) (ret graphql.Marshaler) {
+func (ec *executionContext) _Offer_expiryDate(ctx context.Context, field graphql.CollectedField, obj *customer.Offer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -800,7 +800,7 @@ func (ec *executionContext) fieldContext_Offer_expiryDate(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _Offer_expiryDateValue(ctx context.Context, field graphql.CollectedField, obj *upstream.Offer) (ret graphql.Marshaler) {
+func (ec *executionContext) _Offer_expiryDateValue(ctx context.Context, field graphql.CollectedField, obj *customer.Offer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -812,8 +812,8 @@ func (ec *executionContext) _Offer_expiryDateValue(ctx context.Context, field gr
 			return obj.ExpiryDateValue, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Text) graphql.Marshaler {
-			return ec.marshalOString2customergraphᚋscalarᚐText(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -823,7 +823,7 @@ func (ec *executionContext) fieldContext_Offer_expiryDateValue(_ context.Context
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "String")
 }
 
-func (ec *executionContext) _Overdraft_balance(ctx context.Context, field graphql.CollectedField, obj *upstream.Overdraft) (ret graphql.Marshaler) {
+func (ec *executionContext) _Overdraft_balance(ctx context.Context, field graphql.CollectedField, obj *customer.Overdraft) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -835,8 +835,8 @@ func (ec *executionContext) _Overdraft_balance(ctx context.Context, field graphq
 			return obj.Balance, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋupstreamᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
+			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
@@ -855,7 +855,7 @@ func (ec *executionContext) fieldContext_Overdraft_balance(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Overdraft_limit(ctx context.Context, field graphql.CollectedField, obj *upstream.Overdraft) (ret graphql.Marshaler) {
+func (ec *executionContext) _Overdraft_limit(ctx context.Context, field graphql.CollectedField, obj *customer.Overdraft) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -867,8 +867,8 @@ func (ec *executionContext) _Overdraft_limit(ctx context.Context, field graphql.
 			return obj.Limit, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋupstreamᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
+			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
@@ -887,7 +887,7 @@ func (ec *executionContext) fieldContext_Overdraft_limit(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Overdraft_accessFee(ctx context.Context, field graphql.CollectedField, obj *upstream.Overdraft) (ret graphql.Marshaler) {
+func (ec *executionContext) _Overdraft_accessFee(ctx context.Context, field graphql.CollectedField, obj *customer.Overdraft) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -899,8 +899,8 @@ func (ec *executionContext) _Overdraft_accessFee(ctx context.Context, field grap
 			return obj.AccessFee, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋupstreamᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
+			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
@@ -919,7 +919,7 @@ func (ec *executionContext) fieldContext_Overdraft_accessFee(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Overdraft_interest(ctx context.Context, field graphql.CollectedField, obj *upstream.Overdraft) (ret graphql.Marshaler) {
+func (ec *executionContext) _Overdraft_interest(ctx context.Context, field graphql.CollectedField, obj *customer.Overdraft) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -931,8 +931,8 @@ func (ec *executionContext) _Overdraft_interest(ctx context.Context, field graph
 			return obj.Interest, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋupstreamᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
+			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
@@ -951,7 +951,7 @@ func (ec *executionContext) fieldContext_Overdraft_interest(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Plans_type(ctx context.Context, field graphql.CollectedField, obj *upstream.Plans) (ret graphql.Marshaler) {
+func (ec *executionContext) _Plans_type(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -974,7 +974,7 @@ func (ec *executionContext) fieldContext_Plans_type(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Plans", field, false, false, "BillingType")
 }
 
-func (ec *executionContext) _Plans_status(ctx context.Context, field graphql.CollectedField, obj *upstream.Plans) (ret graphql.Marshaler) {
+func (ec *executionContext) _Plans_status(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -997,7 +997,7 @@ func (ec *executionContext) fieldContext_Plans_status(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Plans", field, false, false, "PlanStatus")
 }
 
-func (ec *executionContext) _Plans_startDate(ctx context.Context, field graphql.CollectedField, obj *upstream.Plans) (ret graphql.Marshaler) {
+func (ec *executionContext) _Plans_startDate(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1020,7 +1020,7 @@ func (ec *executionContext) fieldContext_Plans_startDate(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Plans", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _Plans_endDate(ctx context.Context, field graphql.CollectedField, obj *upstream.Plans) (ret graphql.Marshaler) {
+func (ec *executionContext) _Plans_endDate(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1043,7 +1043,7 @@ func (ec *executionContext) fieldContext_Plans_endDate(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Plans", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _Plans_language(ctx context.Context, field graphql.CollectedField, obj *upstream.Plans) (ret graphql.Marshaler) {
+func (ec *executionContext) _Plans_language(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1055,8 +1055,8 @@ func (ec *executionContext) _Plans_language(ctx context.Context, field graphql.C
 			return obj.Language, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1066,7 +1066,7 @@ func (ec *executionContext) fieldContext_Plans_language(_ context.Context, field
 	return graphql.NewScalarFieldContext("Plans", field, false, false, "String")
 }
 
-func (ec *executionContext) _Plans_tariffPlan(ctx context.Context, field graphql.CollectedField, obj *upstream.Plans) (ret graphql.Marshaler) {
+func (ec *executionContext) _Plans_tariffPlan(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1078,8 +1078,8 @@ func (ec *executionContext) _Plans_tariffPlan(ctx context.Context, field graphql
 			return obj.TariffPlan, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1089,7 +1089,7 @@ func (ec *executionContext) fieldContext_Plans_tariffPlan(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Plans", field, false, false, "String")
 }
 
-func (ec *executionContext) _Plans_balances(ctx context.Context, field graphql.CollectedField, obj *upstream.Plans) (ret graphql.Marshaler) {
+func (ec *executionContext) _Plans_balances(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1101,8 +1101,8 @@ func (ec *executionContext) _Plans_balances(ctx context.Context, field graphql.C
 			return ec.Resolvers.Plans().Balances(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []upstream.Balance) graphql.Marshaler {
-			return ec.marshalOBalance2ᚕcustomergraphᚋupstreamᚐBalanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []customer.Balance) graphql.Marshaler {
+			return ec.marshalOBalance2ᚕcustomergraphᚋcustomerᚐBalanceᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1121,7 +1121,7 @@ func (ec *executionContext) fieldContext_Plans_balances(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Plans_offer(ctx context.Context, field graphql.CollectedField, obj *upstream.Plans) (ret graphql.Marshaler) {
+func (ec *executionContext) _Plans_offer(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1133,8 +1133,8 @@ func (ec *executionContext) _Plans_offer(ctx context.Context, field graphql.Coll
 			return obj.Offer, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Offer) graphql.Marshaler {
-			return ec.marshalOOffer2ᚖcustomergraphᚋupstreamᚐOffer(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Offer) graphql.Marshaler {
+			return ec.marshalOOffer2ᚖcustomergraphᚋcustomerᚐOffer(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1153,7 +1153,7 @@ func (ec *executionContext) fieldContext_Plans_offer(_ context.Context, field gr
 	return fc, nil
 }
 
-func (ec *executionContext) _Premium_originReferenceId(ctx context.Context, field graphql.CollectedField, obj *upstream.Premium) (ret graphql.Marshaler) {
+func (ec *executionContext) _Premium_originReferenceId(ctx context.Context, field graphql.CollectedField, obj *customer.Premium) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1165,8 +1165,8 @@ func (ec *executionContext) _Premium_originReferenceId(ctx context.Context, fiel
 			return obj.OriginReferenceID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1176,7 +1176,7 @@ func (ec *executionContext) fieldContext_Premium_originReferenceId(_ context.Con
 	return graphql.NewScalarFieldContext("Premium", field, false, false, "String")
 }
 
-func (ec *executionContext) _Premium_message(ctx context.Context, field graphql.CollectedField, obj *upstream.Premium) (ret graphql.Marshaler) {
+func (ec *executionContext) _Premium_message(ctx context.Context, field graphql.CollectedField, obj *customer.Premium) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1188,8 +1188,8 @@ func (ec *executionContext) _Premium_message(ctx context.Context, field graphql.
 			return obj.Message, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1199,7 +1199,7 @@ func (ec *executionContext) fieldContext_Premium_message(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Premium", field, false, false, "String")
 }
 
-func (ec *executionContext) _Premium_premium(ctx context.Context, field graphql.CollectedField, obj *upstream.Premium) (ret graphql.Marshaler) {
+func (ec *executionContext) _Premium_premium(ctx context.Context, field graphql.CollectedField, obj *customer.Premium) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1211,8 +1211,8 @@ func (ec *executionContext) _Premium_premium(ctx context.Context, field graphql.
 			return ec.Resolvers.Premium().Premium(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋupstreamᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
+			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1231,7 +1231,7 @@ func (ec *executionContext) fieldContext_Premium_premium(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Premium_loyalty(ctx context.Context, field graphql.CollectedField, obj *upstream.Premium) (ret graphql.Marshaler) {
+func (ec *executionContext) _Premium_loyalty(ctx context.Context, field graphql.CollectedField, obj *customer.Premium) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1243,8 +1243,8 @@ func (ec *executionContext) _Premium_loyalty(ctx context.Context, field graphql.
 			return ec.Resolvers.Premium().Loyalty(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Loyalty) graphql.Marshaler {
-			return ec.marshalOLoyalty2ᚖcustomergraphᚋupstreamᚐLoyalty(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Loyalty) graphql.Marshaler {
+			return ec.marshalOLoyalty2ᚖcustomergraphᚋcustomerᚐLoyalty(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1263,7 +1263,7 @@ func (ec *executionContext) fieldContext_Premium_loyalty(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Wallet_name(ctx context.Context, field graphql.CollectedField, obj *upstream.Wallet) (ret graphql.Marshaler) {
+func (ec *executionContext) _Wallet_name(ctx context.Context, field graphql.CollectedField, obj *customer.Wallet) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1275,8 +1275,8 @@ func (ec *executionContext) _Wallet_name(ctx context.Context, field graphql.Coll
 			return obj.Name, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1286,7 +1286,7 @@ func (ec *executionContext) fieldContext_Wallet_name(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Wallet", field, false, false, "String")
 }
 
-func (ec *executionContext) _Wallet_status(ctx context.Context, field graphql.CollectedField, obj *upstream.Wallet) (ret graphql.Marshaler) {
+func (ec *executionContext) _Wallet_status(ctx context.Context, field graphql.CollectedField, obj *customer.Wallet) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1309,7 +1309,7 @@ func (ec *executionContext) fieldContext_Wallet_status(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Wallet", field, false, false, "WalletStatus")
 }
 
-func (ec *executionContext) _Wallet_expiryDate(ctx context.Context, field graphql.CollectedField, obj *upstream.Wallet) (ret graphql.Marshaler) {
+func (ec *executionContext) _Wallet_expiryDate(ctx context.Context, field graphql.CollectedField, obj *customer.Wallet) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1332,7 +1332,7 @@ func (ec *executionContext) fieldContext_Wallet_expiryDate(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Wallet", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _Wallet_amount(ctx context.Context, field graphql.CollectedField, obj *upstream.Wallet) (ret graphql.Marshaler) {
+func (ec *executionContext) _Wallet_amount(ctx context.Context, field graphql.CollectedField, obj *customer.Wallet) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1344,8 +1344,8 @@ func (ec *executionContext) _Wallet_amount(ctx context.Context, field graphql.Co
 			return obj.Amount, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋupstreamᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
+			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1595,7 +1595,7 @@ func UnmarshalRequestPremiumInput(ctx context.Context, raw any) (model.RequestPr
 
 var airtimeRefillImplementors = []string{"AirtimeRefill"}
 
-func (ec *executionContext) _AirtimeRefill(ctx context.Context, sel ast.SelectionSet, obj *upstream.Refill) graphql.Marshaler {
+func (ec *executionContext) _AirtimeRefill(ctx context.Context, sel ast.SelectionSet, obj *customer.AirtimeRefill) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, airtimeRefillImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1638,7 +1638,7 @@ func (ec *executionContext) _AirtimeRefill(ctx context.Context, sel ast.Selectio
 
 var amountImplementors = []string{"Amount"}
 
-func (ec *executionContext) _Amount(ctx context.Context, sel ast.SelectionSet, obj *upstream.Amount) graphql.Marshaler {
+func (ec *executionContext) _Amount(ctx context.Context, sel ast.SelectionSet, obj *customer.Amount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, amountImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1681,7 +1681,7 @@ func (ec *executionContext) _Amount(ctx context.Context, sel ast.SelectionSet, o
 
 var balanceImplementors = []string{"Balance"}
 
-func (ec *executionContext) _Balance(ctx context.Context, sel ast.SelectionSet, obj *upstream.Balance) graphql.Marshaler {
+func (ec *executionContext) _Balance(ctx context.Context, sel ast.SelectionSet, obj *customer.Balance) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, balanceImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1739,7 +1739,7 @@ func (ec *executionContext) _Balance(ctx context.Context, sel ast.SelectionSet, 
 
 var balanceDetailImplementors = []string{"BalanceDetail"}
 
-func (ec *executionContext) _BalanceDetail(ctx context.Context, sel ast.SelectionSet, obj *upstream.BalanceDetail) graphql.Marshaler {
+func (ec *executionContext) _BalanceDetail(ctx context.Context, sel ast.SelectionSet, obj *customer.BalanceDetail) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, balanceDetailImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1792,7 +1792,7 @@ func (ec *executionContext) _BalanceDetail(ctx context.Context, sel ast.Selectio
 
 var loyaltyImplementors = []string{"Loyalty"}
 
-func (ec *executionContext) _Loyalty(ctx context.Context, sel ast.SelectionSet, obj *upstream.Loyalty) graphql.Marshaler {
+func (ec *executionContext) _Loyalty(ctx context.Context, sel ast.SelectionSet, obj *customer.Loyalty) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, loyaltyImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1835,7 +1835,7 @@ func (ec *executionContext) _Loyalty(ctx context.Context, sel ast.SelectionSet, 
 
 var momoBalanceImplementors = []string{"MomoBalance"}
 
-func (ec *executionContext) _MomoBalance(ctx context.Context, sel ast.SelectionSet, obj *upstream.MomoBalance) graphql.Marshaler {
+func (ec *executionContext) _MomoBalance(ctx context.Context, sel ast.SelectionSet, obj *customer.MomoBalance) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, momoBalanceImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1888,7 +1888,7 @@ func (ec *executionContext) _MomoBalance(ctx context.Context, sel ast.SelectionS
 
 var offerImplementors = []string{"Offer"}
 
-func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, obj *upstream.Offer) graphql.Marshaler {
+func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, obj *customer.Offer) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, offerImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1941,7 +1941,7 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 
 var overdraftImplementors = []string{"Overdraft"}
 
-func (ec *executionContext) _Overdraft(ctx context.Context, sel ast.SelectionSet, obj *upstream.Overdraft) graphql.Marshaler {
+func (ec *executionContext) _Overdraft(ctx context.Context, sel ast.SelectionSet, obj *customer.Overdraft) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, overdraftImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1989,7 +1989,7 @@ func (ec *executionContext) _Overdraft(ctx context.Context, sel ast.SelectionSet
 
 var plansImplementors = []string{"Plans"}
 
-func (ec *executionContext) _Plans(ctx context.Context, sel ast.SelectionSet, obj *upstream.Plans) graphql.Marshaler {
+func (ec *executionContext) _Plans(ctx context.Context, sel ast.SelectionSet, obj *customer.Plans) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, plansImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2058,7 +2058,7 @@ func (ec *executionContext) _Plans(ctx context.Context, sel ast.SelectionSet, ob
 
 var premiumImplementors = []string{"Premium"}
 
-func (ec *executionContext) _Premium(ctx context.Context, sel ast.SelectionSet, obj *upstream.Premium) graphql.Marshaler {
+func (ec *executionContext) _Premium(ctx context.Context, sel ast.SelectionSet, obj *customer.Premium) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, premiumImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2108,7 +2108,7 @@ func (ec *executionContext) _Premium(ctx context.Context, sel ast.SelectionSet, 
 
 var walletImplementors = []string{"Wallet"}
 
-func (ec *executionContext) _Wallet(ctx context.Context, sel ast.SelectionSet, obj *upstream.Wallet) graphql.Marshaler {
+func (ec *executionContext) _Wallet(ctx context.Context, sel ast.SelectionSet, obj *customer.Wallet) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, walletImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2163,7 +2163,7 @@ func (ec *executionContext) unmarshalNAmountInput2ᚖcustomergraphᚋgraphᚋmod
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNBalance2customergraphᚋupstreamᚐBalance(ctx context.Context, sel ast.SelectionSet, v upstream.Balance) graphql.Marshaler {
+func (ec *executionContext) marshalNBalance2customergraphᚋcustomerᚐBalance(ctx context.Context, sel ast.SelectionSet, v customer.Balance) graphql.Marshaler {
 	return ec._Balance(ctx, sel, &v)
 }
 
@@ -2197,32 +2197,32 @@ func (ec *executionContext) marshalNValueType2customergraphᚋenumᚐValueType(c
 	return v
 }
 
-func (ec *executionContext) marshalNWallet2customergraphᚋupstreamᚐWallet(ctx context.Context, sel ast.SelectionSet, v upstream.Wallet) graphql.Marshaler {
+func (ec *executionContext) marshalNWallet2customergraphᚋcustomerᚐWallet(ctx context.Context, sel ast.SelectionSet, v customer.Wallet) graphql.Marshaler {
 	return ec._Wallet(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalOAirtimeRefill2ᚖcustomergraphᚋupstreamᚐRefill(ctx context.Context, sel ast.SelectionSet, v *upstream.Refill) graphql.Marshaler {
+func (ec *executionContext) marshalOAirtimeRefill2ᚖcustomergraphᚋcustomerᚐAirtimeRefill(ctx context.Context, sel ast.SelectionSet, v *customer.AirtimeRefill) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._AirtimeRefill(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOAmount2ᚖcustomergraphᚋupstreamᚐAmount(ctx context.Context, sel ast.SelectionSet, v *upstream.Amount) graphql.Marshaler {
+func (ec *executionContext) marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx context.Context, sel ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Amount(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOBalance2ᚕcustomergraphᚋupstreamᚐBalanceᚄ(ctx context.Context, sel ast.SelectionSet, v []upstream.Balance) graphql.Marshaler {
+func (ec *executionContext) marshalOBalance2ᚕcustomergraphᚋcustomerᚐBalanceᚄ(ctx context.Context, sel ast.SelectionSet, v []customer.Balance) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNBalance2customergraphᚋupstreamᚐBalance(ctx, sel, v[i])
+		return ec.marshalNBalance2customergraphᚋcustomerᚐBalance(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -2234,35 +2234,35 @@ func (ec *executionContext) marshalOBalance2ᚕcustomergraphᚋupstreamᚐBalanc
 	return ret
 }
 
-func (ec *executionContext) marshalOBalanceDetail2ᚖcustomergraphᚋupstreamᚐBalanceDetail(ctx context.Context, sel ast.SelectionSet, v *upstream.BalanceDetail) graphql.Marshaler {
+func (ec *executionContext) marshalOBalanceDetail2ᚖcustomergraphᚋcustomerᚐBalanceDetail(ctx context.Context, sel ast.SelectionSet, v *customer.BalanceDetail) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._BalanceDetail(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOLoyalty2ᚖcustomergraphᚋupstreamᚐLoyalty(ctx context.Context, sel ast.SelectionSet, v *upstream.Loyalty) graphql.Marshaler {
+func (ec *executionContext) marshalOLoyalty2ᚖcustomergraphᚋcustomerᚐLoyalty(ctx context.Context, sel ast.SelectionSet, v *customer.Loyalty) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Loyalty(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOMomoBalance2ᚖcustomergraphᚋupstreamᚐMomoBalance(ctx context.Context, sel ast.SelectionSet, v *upstream.MomoBalance) graphql.Marshaler {
+func (ec *executionContext) marshalOMomoBalance2ᚖcustomergraphᚋcustomerᚐMomoBalance(ctx context.Context, sel ast.SelectionSet, v *customer.MomoBalance) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._MomoBalance(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOOffer2ᚖcustomergraphᚋupstreamᚐOffer(ctx context.Context, sel ast.SelectionSet, v *upstream.Offer) graphql.Marshaler {
+func (ec *executionContext) marshalOOffer2ᚖcustomergraphᚋcustomerᚐOffer(ctx context.Context, sel ast.SelectionSet, v *customer.Offer) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Offer(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOOverdraft2ᚖcustomergraphᚋupstreamᚐOverdraft(ctx context.Context, sel ast.SelectionSet, v *upstream.Overdraft) graphql.Marshaler {
+func (ec *executionContext) marshalOOverdraft2ᚖcustomergraphᚋcustomerᚐOverdraft(ctx context.Context, sel ast.SelectionSet, v *customer.Overdraft) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -2285,14 +2285,14 @@ func (ec *executionContext) marshalOPlanType2ᚖcustomergraphᚋgraphᚋmodelᚐ
 	return v
 }
 
-func (ec *executionContext) marshalOPlans2ᚖcustomergraphᚋupstreamᚐPlans(ctx context.Context, sel ast.SelectionSet, v *upstream.Plans) graphql.Marshaler {
+func (ec *executionContext) marshalOPlans2ᚖcustomergraphᚋcustomerᚐPlans(ctx context.Context, sel ast.SelectionSet, v *customer.Plans) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Plans(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOPremium2ᚖcustomergraphᚋupstreamᚐPremium(ctx context.Context, sel ast.SelectionSet, v *upstream.Premium) graphql.Marshaler {
+func (ec *executionContext) marshalOPremium2ᚖcustomergraphᚋcustomerᚐPremium(ctx context.Context, sel ast.SelectionSet, v *customer.Premium) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -2309,14 +2309,14 @@ func (ec *executionContext) marshalOValueType2customergraphᚋenumᚐValueType(c
 	return v
 }
 
-func (ec *executionContext) marshalOWallet2ᚕcustomergraphᚋupstreamᚐWalletᚄ(ctx context.Context, sel ast.SelectionSet, v []upstream.Wallet) graphql.Marshaler {
+func (ec *executionContext) marshalOWallet2ᚕcustomergraphᚋcustomerᚐWalletᚄ(ctx context.Context, sel ast.SelectionSet, v []customer.Wallet) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNWallet2customergraphᚋupstreamᚐWallet(ctx, sel, v[i])
+		return ec.marshalNWallet2customergraphᚋcustomerᚐWallet(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

@@ -1852,16 +1852,6 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
-func (ec *executionContext) unmarshalOString2customergraphᚋscalarᚐText(ctx context.Context, v any) (scalar.Text, error) {
-	var res scalar.Text
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOString2customergraphᚋscalarᚐText(ctx context.Context, sel ast.SelectionSet, v scalar.Text) graphql.Marshaler {
-	return v
-}
-
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)

@@ -7,7 +7,6 @@ import (
 	"customergraph/customer"
 	"customergraph/graph/model"
 	"customergraph/scalar"
-	"customergraph/upstream"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -764,8 +763,8 @@ func (ec *executionContext) _RefillAirtimePayload_refill(ctx context.Context, fi
 			return obj.Refill, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Refill) graphql.Marshaler {
-			return ec.marshalOAirtimeRefill2ᚖcustomergraphᚋupstreamᚐRefill(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.AirtimeRefill) graphql.Marshaler {
+			return ec.marshalOAirtimeRefill2ᚖcustomergraphᚋcustomerᚐAirtimeRefill(ctx, selections, v)
 		},
 		true,
 		false,
@@ -828,8 +827,8 @@ func (ec *executionContext) _RequestPremiumPayload_quote(ctx context.Context, fi
 			return obj.Quote, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Premium) graphql.Marshaler {
-			return ec.marshalOPremium2ᚖcustomergraphᚋupstreamᚐPremium(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Premium) graphql.Marshaler {
+			return ec.marshalOPremium2ᚖcustomergraphᚋcustomerᚐPremium(ctx, selections, v)
 		},
 		true,
 		false,

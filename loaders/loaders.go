@@ -60,8 +60,8 @@ type AccountholderKey struct {
 // Loaders are created per operation and live in its context.
 type Loaders struct {
 	Profile       *Lazy[ProfileKey, *upstream.Profile]
-	Plans         *Lazy[PlansKey, *upstream.Plans]
-	Product       *Lazy[ProductKey, *upstream.Plans]
+	Plans         *Lazy[PlansKey, *customer.Plans]
+	Product       *Lazy[ProductKey, *customer.Plans]
 	Subscriptions *Lazy[SubscriptionsKey, *customer.SubscriptionList]
 	Subscription  *Lazy[SubscriptionKey, *customer.Subscription]
 	Status        *Lazy[StatusKey, *customer.Subscription]
@@ -101,10 +101,10 @@ func New(c *upstream.Client, observe BatchObserver) *Loaders {
 		Profile: lazy(func() *dataloader.Loader[ProfileKey, *upstream.Profile] {
 			return dataloader.NewBatchedLoader(observed("profile", observe, profileBatch(c.Profiles)), opts[ProfileKey, *upstream.Profile]()...)
 		}),
-		Plans: newLoader("plans", observe, func(ctx context.Context, k PlansKey) (*upstream.Plans, error) {
+		Plans: newLoader("plans", observe, func(ctx context.Context, k PlansKey) (*customer.Plans, error) {
 			return c.Plans.Get(ctx, k.ID, k.Query)
 		}),
-		Product: newLoader("product", observe, func(ctx context.Context, k ProductKey) (*upstream.Plans, error) {
+		Product: newLoader("product", observe, func(ctx context.Context, k ProductKey) (*customer.Plans, error) {
 			return c.Plans.GetProduct(ctx, k.ID, k.ProductCode)
 		}),
 		Subscriptions: newLoader("subscriptions", observe, func(ctx context.Context, k SubscriptionsKey) (*customer.SubscriptionList, error) {

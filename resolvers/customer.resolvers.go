@@ -78,13 +78,13 @@ func (r *customerResolver) TransactionSummary(ctx context.Context, obj *model.Cu
 }
 
 // Plans is the resolver for the plans field.
-func (r *customerResolver) Plans(ctx context.Context, obj *model.Customer, typeArg *model.PlanType, momo *bool, includeReservations *bool, quoteID *string, fixedLine *string) (*upstream.Plans, error) {
+func (r *customerResolver) Plans(ctx context.Context, obj *model.Customer, typeArg *model.PlanType, momo *bool, includeReservations *bool, quoteID *string, fixedLine *string) (*customer.Plans, error) {
 	q := plansQuery(typeArg, momo, includeReservations, quoteID, fixedLine)
 	return loaders.For(ctx).Plans.Load(ctx, loaders.PlansKey{ID: obj.ID, Query: q})()
 }
 
 // Plan is the resolver for the plan field.
-func (r *customerResolver) Plan(ctx context.Context, obj *model.Customer, productCode string) (*upstream.Plans, error) {
+func (r *customerResolver) Plan(ctx context.Context, obj *model.Customer, productCode string) (*customer.Plans, error) {
 	if err := checkIDs("productCode", productCode); err != nil {
 		return nil, err
 	}

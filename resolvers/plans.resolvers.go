@@ -7,12 +7,13 @@ package resolvers
 
 import (
 	"context"
+	"customergraph/customer"
 	"customergraph/graph"
 	"customergraph/upstream"
 )
 
 // Balances is the resolver for the balances field.
-func (r *plansResolver) Balances(ctx context.Context, obj *upstream.Plans) ([]upstream.Balance, error) {
+func (r *plansResolver) Balances(ctx context.Context, obj *customer.Plans) ([]customer.Balance, error) {
 	if obj.BalancesMissing {
 		return nil, partial(ctx, upstream.APIPlans, "plans.getPlans", "balances")
 	}
@@ -20,7 +21,7 @@ func (r *plansResolver) Balances(ctx context.Context, obj *upstream.Plans) ([]up
 }
 
 // Premium is the resolver for the premium field.
-func (r *premiumResolver) Premium(ctx context.Context, obj *upstream.Premium) (*upstream.Amount, error) {
+func (r *premiumResolver) Premium(ctx context.Context, obj *customer.Premium) (*customer.Amount, error) {
 	if obj.Premium == nil && obj.Partial {
 		return nil, partial(ctx, upstream.APIPlans, "plans.requestPremium", "the premium")
 	}
@@ -28,7 +29,7 @@ func (r *premiumResolver) Premium(ctx context.Context, obj *upstream.Premium) (*
 }
 
 // Loyalty is the resolver for the loyalty field.
-func (r *premiumResolver) Loyalty(ctx context.Context, obj *upstream.Premium) (*upstream.Loyalty, error) {
+func (r *premiumResolver) Loyalty(ctx context.Context, obj *customer.Premium) (*customer.Loyalty, error) {
 	if obj.Loyalty == nil && obj.Partial {
 		return nil, partial(ctx, upstream.APIPlans, "plans.requestPremium", "the loyalty information")
 	}

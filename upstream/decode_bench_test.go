@@ -58,7 +58,7 @@ func BenchmarkDecodePlans(b *testing.B) {
 		if err := json.Unmarshal(body, &w); err != nil {
 			b.Fatal(err)
 		}
-		var bal []Balance
+		var bal []balanceWire
 		_ = json.Unmarshal(w.Data.Balance, &bal)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"customergraph/customer"
 	"customergraph/enum"
 	"customergraph/scalar"
 )
@@ -46,123 +47,99 @@ func FlagOf(b *bool) Flag {
 	}
 }
 
-// Plans is the Plans API's CustomerPlans body.
-type Plans struct {
-	Href       string
-	Type       enum.BillingType
-	Status     enum.PlanStatus
-	StartDate  scalar.DateTime
-	EndDate    scalar.DateTime
-	Language   string
-	TariffPlan string
-	Balances   []Balance
-	Offer      *Offer
-	// BalancesMissing is set when a 207 answer failed to deliver balances.
-	BalancesMissing bool
+// The Plans API's bodies as sent; plans_map.go maps them.
+
+type balanceWire struct {
+	BalanceType *string            `json:"balanceType"`
+	ExpiryDate  scalar.DateTime    `json:"expiryDate"`
+	Category    *string            `json:"category"`
+	Detail      *balanceDetailWire `json:"balanceDetail"`
+	Momo        *momoWire          `json:"momoBalanceData"`
+	Wallets     []walletWire       `json:"wallets"`
 }
 
-// Balance is a CustomerBalance.
-type Balance struct {
-	BalanceType string          `json:"balanceType"`
-	ExpiryDate  scalar.DateTime `json:"expiryDate"`
-	Category    string          `json:"category"`
-	Detail      *BalanceDetail  `json:"balanceDetail"`
-	Momo        *MomoBalance    `json:"momoBalanceData"`
-	Wallets     []Wallet        `json:"wallets"`
-}
-
-// BalanceDetail aggregates a balance type.
-type BalanceDetail struct {
+type balanceDetailWire struct {
 	Type        enum.ValueType `json:"type"`
 	ActiveValue scalar.Decimal `json:"activeValue"`
-	ActiveUnit  string         `json:"activeUnit"`
+	ActiveUnit  *string        `json:"activeUnit"`
 	UnusedValue scalar.Decimal `json:"unusedValue"`
-	UnusedUnit  *string        `json:"unusedUnit"` // a JSON null stays null
+	UnusedUnit  *string        `json:"unusedUnit"`
 }
 
-// Wallet is one wallet behind a balance.
-type Wallet struct {
-	Name       string            `json:"name"`
+type walletWire struct {
+	Name       *string           `json:"name"`
 	Status     enum.WalletStatus `json:"status"`
 	ExpiryDate scalar.DateTime   `json:"expiryDate"`
-	Amount     *Amount           `json:"amount"`
+	Amount     *amountWire       `json:"amount"`
 }
 
-// Amount is a value with its type and unit.
-type Amount struct {
+type amountWire struct {
 	Type  enum.ValueType `json:"type"`
 	Value scalar.Decimal `json:"value"`
-	Unit  string         `json:"unit"`
+	Unit  *string        `json:"unit"`
 }
 
-// MomoBalance is the Mobile Money part of a balance.
-type MomoBalance struct {
-	Balance              *Amount    `json:"balance"`
-	PositiveReservations *Amount    `json:"positiveReservations"`
-	NegativeReservations *Amount    `json:"negativeReservations"`
-	Loyalty              *Loyalty   `json:"loyaltyInformation"`
-	Overdraft            *Overdraft `json:"overdraft"`
+type momoWire struct {
+	Balance              *amountWire    `json:"balance"`
+	PositiveReservations *amountWire    `json:"positiveReservations"`
+	NegativeReservations *amountWire    `json:"negativeReservations"`
+	Loyalty              *loyaltyWire   `json:"loyaltyInformation"`
+	Overdraft            *overdraftWire `json:"overdraft"`
 }
 
-// Loyalty holds loyalty balances.
-type Loyalty struct {
-	GeneratedAmount *Amount `json:"generatedAmount"`
-	ConsumedAmount  *Amount `json:"consumedAmount"`
-	NewBalance      *Amount `json:"newBalance"`
+type loyaltyWire struct {
+	GeneratedAmount *amountWire `json:"generatedAmount"`
+	ConsumedAmount  *amountWire `json:"consumedAmount"`
+	NewBalance      *amountWire `json:"newBalance"`
 }
 
-// Overdraft holds overdraft balances.
-type Overdraft struct {
-	Balance   *Amount `json:"balance"`
-	Limit     *Amount `json:"limit"`
-	AccessFee *Amount `json:"accessFee"`
-	Interest  *Amount `json:"interest"`
+type overdraftWire struct {
+	Balance   *amountWire `json:"balance"`
+	Limit     *amountWire `json:"limit"`
+	AccessFee *amountWire `json:"accessFee"`
+	Interest  *amountWire `json:"interest"`
 }
 
-// Offer is the plan's OfferDetails (a single object in the spec).
-type Offer struct {
-	OfferID         scalar.Text     `json:"offerId"`
-	OfferType       scalar.Text     `json:"offerType"`
+// offerWire is the plan's OfferDetails (a single object in the spec).
+type offerWire struct {
+	OfferID         *scalar.Text    `json:"offerId"`
+	OfferType       *scalar.Text    `json:"offerType"`
 	StartDate       scalar.DateTime `json:"startDate"`
 	ExpiryDate      scalar.DateTime `json:"expiryDate"`
-	ExpiryDateValue scalar.Text     `json:"expiryDateValue"`
+	ExpiryDateValue *scalar.Text    `json:"expiryDateValue"`
 }
 
 type plansWire struct {
-	Link Link `json:"_link"`
 	Data *struct {
 		Type       enum.BillingType `json:"type"`
 		Status     enum.PlanStatus  `json:"status"`
 		StartDate  scalar.DateTime  `json:"startDate"`
 		EndDate    scalar.DateTime  `json:"endDate"`
-		Language   scalar.Text      `json:"language"`
-		TariffPlan string           `json:"tariffPlan"`
+		Language   *scalar.Text     `json:"language"`
+		TariffPlan *string          `json:"tariffPlan"`
 		Balance    json.RawMessage  `json:"balance"`
-		Offers     *Offer           `json:"offers"`
+		Offers     *offerWire       `json:"offers"`
 	} `json:"data"`
 }
 
-func (s *PlansService) decodePlans(ctx context.Context, op string, rep *reply, w *plansWire) (*Plans, error) {
-	p := &Plans{Href: w.Link.Href}
+func (s *PlansService) decodePlans(ctx context.Context, op string, rep *reply, w *plansWire) (*customer.Plans, error) {
 	if w.Data == nil {
-		return p, nil
+		return &customer.Plans{}, nil
 	}
-	d := w.Data
-	p.Type, p.Status, p.StartDate, p.EndDate, p.Language, p.TariffPlan, p.Offer = d.Type, d.Status, d.StartDate, d.EndDate, string(d.Language), d.TariffPlan, d.Offers
-	if isNull(d.Balance) {
-		p.BalancesMissing = rep.status == http.StatusMultiStatus
-		return p, nil
-	}
-	if err := json.Unmarshal(d.Balance, &p.Balances); err != nil {
+	var balances []balanceWire
+	missing := false
+	if isNull(w.Data.Balance) {
+		missing = rep.status == http.StatusMultiStatus
+	} else if err := json.Unmarshal(w.Data.Balance, &balances); err != nil {
 		return nil, &Error{API: APIPlans, Op: op, Kind: KindBadResponse, HTTPStatus: rep.status, Message: "the balance list is not the JSON the spec describes",
 			Err: err, TransactionID: CallerFrom(ctx).TransactionID}
 	}
-	return p, nil
+	return plansFrom(w, balances, missing), nil
 }
 
 // Get is GET /customers/{customerId}/plans. A 207 answer without balances
 // sets Plans.BalancesMissing.
-func (s *PlansService) Get(ctx context.Context, customerID string, q PlansQuery) (*Plans, error) {
+func (s *PlansService) Get(ctx context.Context, customerID string, q PlansQuery) (*customer.Plans, error) {
 	v := url.Values{}
 	if q.FixedLine != "" {
 		v.Set("fixedLine", q.FixedLine)
@@ -190,7 +167,7 @@ func (s *PlansService) Get(ctx context.Context, customerID string, q PlansQuery)
 }
 
 // GetProduct is GET /customers/{customerId}/plans/{productCode} (API key only).
-func (s *PlansService) GetProduct(ctx context.Context, customerID, productCode string) (*Plans, error) {
+func (s *PlansService) GetProduct(ctx context.Context, customerID, productCode string) (*customer.Plans, error) {
 	var w plansWire
 	const op = "plans.getPlan"
 	rep, err := s.api.do(ctx, call{op: op, method: http.MethodGet, path: path("customers", customerID, "plans", productCode),
@@ -209,26 +186,15 @@ type RefillRequest struct {
 	TransactionAmount     string `json:"transactionAmount,omitempty"`
 }
 
-// Refill is the answer of an airtime refill.
-type Refill struct {
-	StatusCode    string
-	StatusMessage string
-	Amount        scalar.Decimal
-	Currency      string
-	Href          string
-}
-
 // Refill is PATCH /customers/{customerId}/plans/refill. It moves money: it
 // is sent once and never retried; an unknown outcome is KindOutcomeUnknown.
-func (s *PlansService) Refill(ctx context.Context, customerID string, r RefillRequest) (*Refill, error) {
+func (s *PlansService) Refill(ctx context.Context, customerID string, r RefillRequest) (*customer.AirtimeRefill, error) {
 	var w struct {
-		StatusCode    scalar.Text `json:"statusCode"`
-		StatusMessage string      `json:"statusMessage"`
+		StatusMessage *string `json:"statusMessage"`
 		Data          *struct {
 			Amount       scalar.Decimal `json:"amount"`
-			CurrencyCode string         `json:"currencyCode"`
+			CurrencyCode *string        `json:"currencyCode"`
 		} `json:"data"`
-		Link Link `json:"_link"`
 	}
 	h := http.Header{}
 	h.Set("sourceSystemId", s.api.cfg.SourceSystemID)
@@ -236,7 +202,7 @@ func (s *PlansService) Refill(ctx context.Context, customerID string, r RefillRe
 		body: r, header: h, auth: authKeyOnly, out: &w, customer: customerID, secrets: []string{r.VoucherActivationCode}}); err != nil {
 		return nil, err
 	}
-	out := &Refill{StatusCode: string(w.StatusCode), StatusMessage: w.StatusMessage, Href: w.Link.Href}
+	out := &customer.AirtimeRefill{StatusMessage: w.StatusMessage}
 	if w.Data != nil {
 		out.Amount, out.Currency = w.Data.Amount, w.Data.CurrencyCode
 	}
@@ -262,38 +228,24 @@ type AmountInput struct {
 	Unit  string `json:"unit"`
 }
 
-// Premium is the answer of a premium request.
-type Premium struct {
-	OriginReferenceID string
-	StatusCode        string
-	Message           string
-	Premium           *Amount
-	Loyalty           *Loyalty
-	Href              string
-	// Partial is set on a 207 answer: some fields were not delivered.
-	Partial bool
-}
-
 // RequestPremium is POST /customers/{customerId}/plans. It is never retried.
-func (s *PlansService) RequestPremium(ctx context.Context, customerID string, r PremiumRequest) (*Premium, error) {
+func (s *PlansService) RequestPremium(ctx context.Context, customerID string, r PremiumRequest) (*customer.Premium, error) {
 	var w struct {
-		OriginReferenceID scalar.Text `json:"originReferenceId"`
-		StatusCode        scalar.Text `json:"statusCode"`
+		OriginReferenceID *scalar.Text `json:"originReferenceId"`
 		Data              *struct {
-			Message string   `json:"message"`
-			Premium *Amount  `json:"premium"`
-			Loyalty *Loyalty `json:"loyaltyInformation"`
+			Message *string      `json:"message"`
+			Premium *amountWire  `json:"premium"`
+			Loyalty *loyaltyWire `json:"loyaltyInformation"`
 		} `json:"data"`
-		Link Link `json:"link"`
 	}
 	rep, err := s.api.do(ctx, call{op: "plans.requestPremium", method: http.MethodPost, path: path("customers", customerID, "plans"),
 		body: r, auth: authKeyOrToken, out: &w, customer: customerID})
 	if err != nil {
 		return nil, err
 	}
-	out := &Premium{OriginReferenceID: string(w.OriginReferenceID), StatusCode: string(w.StatusCode), Href: w.Link.Href, Partial: rep.status == http.StatusMultiStatus}
+	out := &customer.Premium{OriginReferenceID: textPtr(w.OriginReferenceID), Partial: rep.status == http.StatusMultiStatus}
 	if w.Data != nil {
-		out.Message, out.Premium, out.Loyalty = w.Data.Message, w.Data.Premium, w.Data.Loyalty
+		out.Message, out.Premium, out.Loyalty = w.Data.Message, amountFrom(w.Data.Premium), loyaltyFrom(w.Data.Loyalty)
 	}
 	return out, nil
 }

@@ -89,20 +89,20 @@ func TestAllOperationsAgainstSandbox(t *testing.T) {
 		t.Errorf("withdrawal counts not decoded: %+v", p.Transactions.Withdrawals)
 	}
 	plans, err := c.Plans.Get(ctx, h, upstream.PlansQuery{Momo: upstream.FlagTrue, IncludeReservations: upstream.FlagTrue})
-	if err != nil || plans.TariffPlan == "" || len(plans.Balances) != 5 || plans.Balances[4].Momo.PositiveReservations == nil || plans.Offer == nil {
+	if err != nil || deref(plans.TariffPlan) == "" || len(plans.Balances) != 5 || plans.Balances[4].Momo.PositiveReservations == nil || plans.Offer == nil {
 		t.Fatalf("plans: %v %+v", err, plans)
 	}
 	prod, err := c.Plans.GetProduct(ctx, h, "DATA1GB")
-	if err != nil || len(prod.Balances) != 1 || prod.Balances[0].BalanceType != "DATA" {
+	if err != nil || len(prod.Balances) != 1 || deref(prod.Balances[0].BalanceType) != "DATA" {
 		t.Fatalf("product: %v %+v", err, prod)
 	}
 	ref, err := c.Plans.Refill(ctx, h, upstream.RefillRequest{RefillType: "voucherless", RefillProfileID: "P1", TransactionAmount: "20"})
-	if err != nil || ref.Amount.String() != "20.00" || ref.Currency != "ZAR" {
+	if err != nil || ref.Amount.String() != "20.00" || deref(ref.Currency) != "ZAR" {
 		t.Fatalf("refill: %v %+v", err, ref)
 	}
 	prem, err := c.Plans.RequestPremium(ctx, h, upstream.PremiumRequest{Amount: upstream.AmountInput{Type: "CURRENCY", Value: "100.00", Unit: "ZAR"},
 		TransactionID: "ops-test-01", ReceivingCustomerID: sandbox.PartialPlansCustomer, Product: "aYo Life", TransactionType: "PREMIUM"})
-	if err != nil || prem.Premium.Value.String() != "5.00" || prem.OriginReferenceID == "" {
+	if err != nil || prem.Premium.Value.String() != "5.00" || deref(prem.OriginReferenceID) == "" {
 		t.Fatalf("premium: %v %+v", err, prem)
 	}
 	list, err := c.Subscriptions.List(ctx, h, "")
@@ -179,7 +179,7 @@ func TestPartialAnswersAreValues(t *testing.T) {
 		t.Errorf("missing %v, location %v", p.Missing, p.Location)
 	}
 	pl, err := f.client.Plans.Get(ctx, sandbox.PartialPlansCustomer, upstream.PlansQuery{})
-	if err != nil || !pl.BalancesMissing || pl.TariffPlan == "" {
+	if err != nil || !pl.BalancesMissing || deref(pl.TariffPlan) == "" {
 		t.Errorf("plans 207: %v %+v", err, pl)
 	}
 	l, err := f.client.Subscriptions.List(ctx, sandbox.PartialProfileCustomer, "")
@@ -362,7 +362,7 @@ func TestReadsAreRetried(t *testing.T) {
 		f := newFixture(t, sandbox.Options{}, nil)
 		start := time.Now()
 		p, err := f.client.Plans.Get(ctxWith("retry-test-1"), sandbox.RateLimitedOnce, upstream.PlansQuery{})
-		if err != nil || p.TariffPlan == "" {
+		if err != nil || deref(p.TariffPlan) == "" {
 			t.Fatalf("%v %+v", err, p)
 		}
 		if n := f.sb.Calls()["plans.getPlans"]; n != 2 {

@@ -7,7 +7,6 @@ import (
 	"customergraph/customer"
 	"customergraph/enum"
 	"customergraph/scalar"
-	"customergraph/upstream"
 	"fmt"
 	"io"
 	"strconv"
@@ -56,8 +55,8 @@ type RefillAirtimeInput struct {
 
 // The answer of `refillAirtime`: the refill, or why the API refused it.
 type RefillAirtimePayload struct {
-	Refill     *upstream.Refill `json:"refill,omitempty"`
-	UserErrors []UserError      `json:"userErrors"`
+	Refill     *customer.AirtimeRefill `json:"refill,omitempty"`
+	UserErrors []UserError             `json:"userErrors"`
 }
 
 type RequestPremiumInput struct {
@@ -80,7 +79,7 @@ type RequestPremiumInput struct {
 
 // The answer of `requestPremium`: the quoted premium, or why the API refused it.
 type RequestPremiumPayload struct {
-	Quote      *upstream.Premium `json:"quote,omitempty"`
+	Quote      *customer.Premium `json:"quote,omitempty"`
 	UserErrors []UserError       `json:"userErrors"`
 }
 

@@ -1,0 +1,106 @@
+package customer
+
+import (
+	"customergraph/enum"
+	"customergraph/scalar"
+)
+
+// Plans is a customer's plan as the Plans API tells it: its balances,
+// wallets and offer.
+type Plans struct {
+	Type       enum.BillingType
+	Status     enum.PlanStatus
+	StartDate  scalar.DateTime
+	EndDate    scalar.DateTime
+	Language   *string
+	TariffPlan *string
+	Balances   []Balance
+	Offer      *Offer
+	// BalancesMissing is set when a partial (207) answer left the balances
+	// out: they are then an UPSTREAM_PARTIAL error, not an empty list.
+	BalancesMissing bool
+}
+
+// Balance is one balance type (airtime, data, MoMo, …).
+type Balance struct {
+	BalanceType *string
+	ExpiryDate  scalar.DateTime
+	Category    *string
+	Detail      *BalanceDetail
+	Momo        *MomoBalance
+	Wallets     []Wallet
+}
+
+// BalanceDetail aggregates a balance type.
+type BalanceDetail struct {
+	Type        enum.ValueType
+	ActiveValue scalar.Decimal
+	ActiveUnit  *string
+	UnusedValue scalar.Decimal
+	UnusedUnit  *string
+}
+
+// Wallet is one wallet behind a balance.
+type Wallet struct {
+	Name       *string
+	Status     enum.WalletStatus
+	ExpiryDate scalar.DateTime
+	Amount     *Amount
+}
+
+// Amount is a value with its type (money, data, minutes, SMS) and unit.
+type Amount struct {
+	Type  enum.ValueType
+	Value scalar.Decimal
+	Unit  *string
+}
+
+// MomoBalance is the Mobile Money part of a balance.
+type MomoBalance struct {
+	Balance              *Amount
+	PositiveReservations *Amount
+	NegativeReservations *Amount
+	Loyalty              *Loyalty
+	Overdraft            *Overdraft
+}
+
+// Loyalty holds loyalty balances.
+type Loyalty struct {
+	GeneratedAmount *Amount
+	ConsumedAmount  *Amount
+	NewBalance      *Amount
+}
+
+// Overdraft holds overdraft balances.
+type Overdraft struct {
+	Balance   *Amount
+	Limit     *Amount
+	AccessFee *Amount
+	Interest  *Amount
+}
+
+// Offer is the plan's current offer.
+type Offer struct {
+	OfferID         *string
+	OfferType       *string
+	StartDate       scalar.DateTime
+	ExpiryDate      scalar.DateTime
+	ExpiryDateValue *string
+}
+
+// AirtimeRefill is what an airtime refill credited.
+type AirtimeRefill struct {
+	StatusMessage *string
+	Amount        scalar.Decimal
+	Currency      *string
+}
+
+// Premium is a premium quoted for a product.
+type Premium struct {
+	OriginReferenceID *string
+	Message           *string
+	Premium           *Amount
+	Loyalty           *Loyalty
+	// Partial is set on a 207 answer: what is missing is UPSTREAM_PARTIAL.
+	Partial bool
+}
