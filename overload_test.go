@@ -128,14 +128,7 @@ func TestSaturationStarvesNeitherStreamsNorProbes(t *testing.T) {
 
 	ws := dialWS(t, g)
 	ws.subscribe("1", provisioning, vars)
-	var statuses []string
-	for _, ev := range ws.collect("1") {
-		if len(ev.Errors) > 0 {
-			t.Fatalf("subscription errors: %+v", ev.Errors)
-		}
-		statuses = append(statuses, at(ev.Data, "subscriptionProvisioning.status").(string))
-	}
-	if strings.Join(statuses, ",") != "PENDING,ACTIVE" {
+	if statuses := ws.statuses("1"); strings.Join(statuses, ",") != "PENDING,ACTIVE" {
 		t.Errorf("statuses %v", statuses)
 	}
 	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {

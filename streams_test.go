@@ -103,6 +103,20 @@ func (c *wsClient) collect(id string) []gqlResponse {
 	}
 }
 
+// statuses collects the statuses a provisioning stream pushes; an event
+// with errors fails the test.
+func (c *wsClient) statuses(id string) []string {
+	c.t.Helper()
+	var out []string
+	for _, ev := range c.collect(id) {
+		if len(ev.Errors) > 0 {
+			c.t.Fatalf("subscription errors: %+v", ev.Errors)
+		}
+		out = append(out, at(ev.Data, "subscriptionProvisioning.status").(string))
+	}
+	return out
+}
+
 const provisioning = `subscription($id: ID!) { subscriptionProvisioning(id: $id) { id status } }`
 
 func subscribeAsync(t *testing.T, g *testGraph, subscriptionID string) map[string]any {
@@ -123,14 +137,7 @@ func TestProvisioningOverWebSocket(t *testing.T) {
 	vars := subscribeAsync(t, g, "11")
 	ws := dialWS(t, g)
 	ws.subscribe("1", provisioning, vars)
-	var statuses []string
-	for _, ev := range ws.collect("1") {
-		if len(ev.Errors) > 0 {
-			t.Fatalf("errors: %+v", ev.Errors)
-		}
-		statuses = append(statuses, at(ev.Data, "subscriptionProvisioning.status").(string))
-	}
-	if strings.Join(statuses, ",") != "PENDING,ACTIVE" {
+	if statuses := ws.statuses("1"); strings.Join(statuses, ",") != "PENDING,ACTIVE" {
 		t.Errorf("statuses %v, want PENDING then ACTIVE", statuses)
 	}
 	if n := g.calls()["subscriptions.status"]; n != 3 {
@@ -521,5 +528,31 @@ func TestRefusalLogThrottle(t *testing.T) {
 		if got := th.allow(s.key); got != s.want {
 			t.Errorf("step %d (%s): allow %v, want %v", i, s.key, got, s.want)
 		}
+	}
+}
+
+// TestStreamRefusalsOverWebSocket: an operation refused as it starts is one
+// next with the error, then complete; only a document that fails
+// validation is graphql-transport-ws's error message.
+func TestStreamRefusalsOverWebSocket(t *testing.T) {
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	ws := dialWS(t, g)
+	ws.subscribe("1", `subscription { subscriptionProvisioning(id: "../x") { id } }`, nil)
+	var types []string
+	var payload string
+	for len(types) == 0 || types[len(types)-1] != "complete" {
+		m := ws.read()
+		types = append(types, m.Type)
+		if m.Type == "next" {
+			payload = string(m.Payload)
+		}
+	}
+	want := `{"errors":[{"message":"id is not a provisioning id: pass PendingProvisioning.id as subscribe returned it","path":["subscriptionProvisioning"],"locations":[{"line":1,"column":16}],"extensions":{"code":"BAD_USER_INPUT"}}],"data":null}`
+	if strings.Join(types, ",") != "next,complete" || payload != want {
+		t.Errorf("messages %v, payload %s\nwant next,complete with %s", types, payload, want)
+	}
+	ws.subscribe("2", `subscription { nope }`, nil)
+	if m := ws.read(); m.ID != "2" || m.Type != "error" || !strings.Contains(string(m.Payload), `"GRAPHQL_VALIDATION_FAILED"`) {
+		t.Errorf("invalid document: %s %s", m.Type, m.Payload)
 	}
 }

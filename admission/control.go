@@ -7,11 +7,11 @@ import (
 
 // Adjust closes one control window in which the scheduler's delay was
 // delay. Past the target (two windows in a row, or one by more than 4×),
-// the limit falls to 90% of what was actually in
-// flight (not of a limit the load never reached, or the fall would take
-// many windows); under it, a limit that held an operation back grows by
-// 10%. Under a quarter of the target, it grows by 50% when pressed and is
-// kept at no less than twice the weight in flight.
+// the limit falls to 90% of what was actually in flight (not of a limit
+// the load never reached, or the fall would take many windows). Under the
+// target, a limit that held an operation back grows by 10%; under a
+// quarter of it, by 50%, and it is kept at no less than twice the weight
+// in flight.
 func (l *Limiter) Adjust(delay time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
