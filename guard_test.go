@@ -204,7 +204,7 @@ func TestNoSecretInLogsOrMetrics(t *testing.T) {
 	g.query(fixture(t, "customer_full.graphql"), map[string]any{"id": sandbox.HappyCustomer}, auth...)
 	g.query(fixture(t, "customer_full.graphql"), map[string]any{"id": sandbox.TruncatedCustomer}, auth...)
 	g.query(`{ customer(id: "27831000005") { plans { tariffPlan } } }`, nil, auth...)
-	g.query(`mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHER, voucherActivationCode: "1"}) { refill { amount } } }`, nil, auth...)
+	g.query(`mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHER, voucherActivationCode: "1"}) { refill { amount { amount } } } }`, nil, auth...)
 	g.query(`{ __typename }`, nil, "Authorization", "Bearer wrong-"+sandbox.APIKey)
 	g.sb.RevokeTokens()
 	g.query(`{ accountholder(id: "27831000001") { status } }`, nil, auth...)

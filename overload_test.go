@@ -79,8 +79,8 @@ func TestPastTheAdmissionLimit(t *testing.T) {
 	})
 	t.Run("cost: a heavy query is refused where a light one still fits", func(t *testing.T) {
 		t.Parallel()
-		// The full view costs 244; the limit leaves room for a little more.
-		g := newTestGraph(t, sandbox.Options{}, fixedAdmission(100, 255, 1))
+		// The full view costs 256; the limit leaves room for a little more.
+		g := newTestGraph(t, sandbox.Options{}, fixedAdmission(100, 267, 1))
 		hold := make(chan struct{})
 		g.sb.Inject("plans.getPlans", sandbox.Fault{Hold: hold})
 		full := make(chan *gqlResponse, 1)

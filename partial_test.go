@@ -49,7 +49,7 @@ func TestPartialFailureContract(t *testing.T) {
 			if n := len(at(r.Data, "customer.kyc").([]any)); n != 3 {
 				t.Errorf("kyc entries %d", n)
 			}
-			if at(r.Data, "customer.loans.eligibility.status") != "ELIGIBLE" || at(r.Data, "customer.plans.balances.4.momo.positiveReservations.value") != "25.00" {
+			if at(r.Data, "customer.loans.eligibility.status") != "ELIGIBLE" || at(r.Data, "customer.plans.balances.4.momo.positiveReservations.amount") != "25.00" {
 				t.Errorf("data: %v", at(r.Data, "customer.loans"))
 			}
 		}},

@@ -122,7 +122,7 @@ const provisioning = `subscription($id: ID!) { subscriptionProvisioning(id: $id)
 func subscribeAsync(t *testing.T, g *testGraph, subscriptionID string) map[string]any {
 	t.Helper()
 	r := g.query(`mutation($s: ID!) { subscribe(input: {customerId: "27831000009", subscriptionId: $s, providerId: "202", name: "MTN Play Video"}) {
-		pending { id customerId subscriptionId providerId statusId status } } }`, map[string]any{"s": subscriptionID})
+		pending { id customerId subscriptionId providerId status } } }`, map[string]any{"s": subscriptionID})
 	p, ok := at(r.Data, "subscribe.pending").(map[string]any)
 	if !ok || p["status"] != "PENDING" {
 		t.Fatalf("subscribe: %+v %v", r.Errors, r.Data)
@@ -151,13 +151,13 @@ func TestUnsubscribeAllResultsOverWebSocket(t *testing.T) {
 	if r := g.query(`mutation { subscribe(input: {customerId: "27831000001", subscriptionId: "9", providerId: "202", name: "MTN Play Music"}) { subscription { id } } }`, nil); len(r.Errors) > 0 {
 		t.Fatal(r.Errors)
 	}
-	r := g.query(`mutation { unsubscribeAll(input: {customerId: "27831000001", providerId: "202"}) { result { status } requestId expectedResults } }`, nil)
+	r := g.query(`mutation { unsubscribeAll(input: {customerId: "27831000001", providerId: "202"}) { status requestId expectedResults } }`, nil)
 	reqID, _ := at(r.Data, "unsubscribeAll.requestId").(string)
 	if len(r.Errors) > 0 || reqID == "" || at(r.Data, "unsubscribeAll.expectedResults") != float64(2) {
 		t.Fatalf("unsubscribeAll: %+v %v", r.Errors, r.Data)
 	}
 	ws := dialWS(t, g)
-	ws.subscribe("7", `subscription($id: ID!) { unsubscribeAllResults(requestId: $id) { subscriptionId providerId status } }`, map[string]any{"id": reqID})
+	ws.subscribe("7", `subscription($id: String!) { unsubscribeAllResults(requestId: $id) { subscriptionId providerId status } }`, map[string]any{"id": reqID})
 	events := ws.collect("7")
 	got := map[string]bool{}
 	for _, ev := range events {

@@ -53,6 +53,7 @@ type Registry struct {
 type request struct {
 	token    string // unguessable, in the callback URL only
 	owner    string // the client that started it
+	provider string // the provider whose subscriptions are removed
 	created  time.Time
 	expected map[string]bool // subscription ids still to come
 	results  []customer.UnsubscribeResult
@@ -98,7 +99,7 @@ func randomHex() string {
 
 // Register opens a request of owner expecting one result per subscription
 // id, and returns its id and the callback URL to give the API.
-func (r *Registry) Register(owner string, expected []string) (id, callbackURL string, err error) {
+func (r *Registry) Register(owner, providerID string, expected []string) (id, callbackURL string, err error) {
 	id = randomHex()
 	token := randomHex()
 	r.mu.Lock()
@@ -110,7 +111,7 @@ func (r *Registry) Register(owner string, expected []string) (id, callbackURL st
 	if len(r.pending) >= r.opts.MaxPending {
 		return "", "", errors.New("too many unsubscribe-all requests are waiting for results")
 	}
-	req := &request{token: token, owner: owner, created: time.Now(), expected: map[string]bool{}, changed: make(chan struct{})}
+	req := &request{token: token, owner: owner, provider: providerID, created: time.Now(), expected: map[string]bool{}, changed: make(chan struct{})}
 	for _, e := range expected {
 		req.expected[e] = true
 	}
@@ -163,7 +164,7 @@ func (r *Registry) Handler() http.Handler {
 		}
 		body, err := upstream.ParseUnsubscribeCallback(raw)
 		if err != nil {
-			http.Error(w, "the body must be an Unsubscribe object with status and statusCode", http.StatusBadRequest)
+			http.Error(w, "the body must be an Unsubscribe object with subscriptionId, status and statusCode", http.StatusBadRequest)
 			return
 		}
 		switch err := r.deliver(req.PathValue("requestId"), token, body); {
@@ -189,6 +190,9 @@ func (r *Registry) deliver(id, token string, res customer.UnsubscribeResult) err
 	}
 	if subtle.ConstantTimeCompare([]byte(token), []byte(req.token)) != 1 {
 		return errWrongToken
+	}
+	if res.ProviderID == "" {
+		res.ProviderID = req.provider
 	}
 	key := string(res.SubscriptionID)
 	waiting, known := req.expected[key]

@@ -10,7 +10,7 @@ import (
 type Plans struct {
 	Type       enum.BillingType
 	Status     enum.PlanStatus
-	StartDate  scalar.DateTime
+	StartDate  scalar.PartialDateTime
 	EndDate    scalar.DateTime
 	Language   *string
 	TariffPlan *string
@@ -24,7 +24,7 @@ type Plans struct {
 // Balance is one balance type (airtime, data, MoMo, …).
 type Balance struct {
 	BalanceType *string
-	ExpiryDate  scalar.DateTime
+	ExpiryDate  scalar.PartialDateTime
 	Category    *string
 	Detail      *BalanceDetail
 	Momo        *MomoBalance
@@ -33,50 +33,41 @@ type Balance struct {
 
 // BalanceDetail aggregates a balance type.
 type BalanceDetail struct {
-	Type        enum.ValueType
-	ActiveValue scalar.Decimal
-	ActiveUnit  *string
-	UnusedValue scalar.Decimal
-	UnusedUnit  *string
+	Type   enum.ValueType
+	Active Amount
+	Unused Amount
 }
 
 // Wallet is one wallet behind a balance.
 type Wallet struct {
 	Name       *string
 	Status     enum.WalletStatus
-	ExpiryDate scalar.DateTime
-	Amount     *Amount
-}
-
-// Amount is a value with its type (money, data, minutes, SMS) and unit.
-type Amount struct {
-	Type  enum.ValueType
-	Value scalar.Decimal
-	Unit  *string
+	ExpiryDate scalar.PartialDateTime
+	Amount     Amount
 }
 
 // MomoBalance is the Mobile Money part of a balance.
 type MomoBalance struct {
-	Balance              *Amount
-	PositiveReservations *Amount
-	NegativeReservations *Amount
+	Balance              *Money
+	PositiveReservations *Money
+	NegativeReservations *Money
 	Loyalty              *Loyalty
 	Overdraft            *Overdraft
 }
 
 // Loyalty holds loyalty balances.
 type Loyalty struct {
-	GeneratedAmount *Amount
-	ConsumedAmount  *Amount
-	NewBalance      *Amount
+	GeneratedAmount Amount
+	ConsumedAmount  Amount
+	NewBalance      Amount
 }
 
 // Overdraft holds overdraft balances.
 type Overdraft struct {
-	Balance   *Amount
-	Limit     *Amount
-	AccessFee *Amount
-	Interest  *Amount
+	Balance   *Money
+	Limit     *Money
+	AccessFee *Money
+	Interest  *Money
 }
 
 // Offer is the plan's current offer.
@@ -91,15 +82,14 @@ type Offer struct {
 // AirtimeRefill is what an airtime refill credited.
 type AirtimeRefill struct {
 	StatusMessage *string
-	Amount        scalar.Decimal
-	Currency      *string
+	Amount        *Money
 }
 
 // Premium is a premium quoted for a product.
 type Premium struct {
 	OriginReferenceID *string
 	Message           *string
-	Premium           *Amount
+	Premium           *Money
 	Loyalty           *Loyalty
 	// Partial is set on a 207 answer: what is missing is UPSTREAM_PARTIAL.
 	Partial bool

@@ -5,8 +5,8 @@ import (
 	"customergraph/scalar"
 )
 
-// Subscription is a value-added-service subscription.
-type Subscription struct {
+// VasSubscription is a value-added-service subscription.
+type VasSubscription struct {
 	ID                  string
 	ProviderID          string
 	Name                *string
@@ -15,8 +15,8 @@ type Subscription struct {
 	Type                enum.SubscriptionType
 	Length              *string
 	RegistrationChannel *string
-	StartDate           scalar.DateTime
-	EndDate             scalar.DateTime
+	StartDate           scalar.PartialDateTime
+	EndDate             scalar.PartialDateTime
 	PaymentSource       enum.PaymentSource
 	SendSmsNotification *bool
 	BeneficiaryID       *string
@@ -27,7 +27,7 @@ type Subscription struct {
 // ProviderSubscriptions is one provider's subscriptions of a customer.
 type ProviderSubscriptions struct {
 	ProviderID    string
-	Subscriptions []Subscription
+	Subscriptions []VasSubscription
 	// Missing is set when a partial (207) answer left this provider's list
 	// out: the list is then an UPSTREAM_PARTIAL error, not an empty list.
 	Missing bool
@@ -60,7 +60,7 @@ type PendingProvisioning struct {
 // Subscribed is the answer of a subscribe: the subscription when it was
 // created at once, or the provisioning to follow.
 type Subscribed struct {
-	Subscription *Subscription
+	Subscription *VasSubscription
 	Pending      *PendingProvisioning
 }
 

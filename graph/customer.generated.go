@@ -8,7 +8,6 @@ import (
 	"customergraph/enum"
 	"customergraph/graph/model"
 	"customergraph/scalar"
-	"customergraph/upstream"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -20,17 +19,17 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type CustomerResolver interface {
-	Location(ctx context.Context, obj *model.Customer) (*upstream.Location, error)
-	BillingPlan(ctx context.Context, obj *model.Customer) (*upstream.BillingPlan, error)
-	Loans(ctx context.Context, obj *model.Customer) (*upstream.Loans, error)
-	Accounts(ctx context.Context, obj *model.Customer) ([]upstream.Account, error)
-	Kyc(ctx context.Context, obj *model.Customer) ([]upstream.KYC, error)
-	Devices(ctx context.Context, obj *model.Customer) ([]upstream.DeviceUsage, error)
-	TransactionSummary(ctx context.Context, obj *model.Customer) (*upstream.TransactionSummary, error)
+	Location(ctx context.Context, obj *model.Customer) (*customer.Location, error)
+	BillingPlan(ctx context.Context, obj *model.Customer) (*customer.BillingPlan, error)
+	Loans(ctx context.Context, obj *model.Customer) (*customer.Loans, error)
+	Accounts(ctx context.Context, obj *model.Customer) ([]customer.Account, error)
+	Kyc(ctx context.Context, obj *model.Customer) ([]customer.KycRecord, error)
+	Devices(ctx context.Context, obj *model.Customer) ([]customer.DeviceUsage, error)
+	TransactionSummary(ctx context.Context, obj *model.Customer) (*customer.TransactionSummary, error)
 	Plans(ctx context.Context, obj *model.Customer, typeArg *model.PlanType, momo *bool, includeReservations *bool, quoteID *string, fixedLine *string) (*customer.Plans, error)
 	Plan(ctx context.Context, obj *model.Customer, productCode string) (*customer.Plans, error)
 	Subscriptions(ctx context.Context, obj *model.Customer, providerID *string) ([]customer.ProviderSubscriptions, error)
-	Subscription(ctx context.Context, obj *model.Customer, id string, providerID string) (*customer.Subscription, error)
+	Subscription(ctx context.Context, obj *model.Customer, id string, providerID string) (*customer.VasSubscription, error)
 	SubscriptionProviders(ctx context.Context, obj *model.Customer) ([]customer.SubscriptionProvider, error)
 	Accountholder(ctx context.Context, obj *model.Customer, includeOffnet *bool) (*customer.Accountholder, error)
 }
@@ -153,7 +152,7 @@ func (ec *executionContext) field_Customer_subscriptions_args(ctx context.Contex
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _Account_name(ctx context.Context, field graphql.CollectedField, obj *upstream.Account) (ret graphql.Marshaler) {
+func (ec *executionContext) _Account_name(ctx context.Context, field graphql.CollectedField, obj *customer.Account) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -165,8 +164,8 @@ func (ec *executionContext) _Account_name(ctx context.Context, field graphql.Col
 			return obj.Name, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -176,7 +175,7 @@ func (ec *executionContext) fieldContext_Account_name(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
 }
 
-func (ec *executionContext) _Account_id(ctx context.Context, field graphql.CollectedField, obj *upstream.Account) (ret graphql.Marshaler) {
+func (ec *executionContext) _Account_id(ctx context.Context, field graphql.CollectedField, obj *customer.Account) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -188,8 +187,8 @@ func (ec *executionContext) _Account_id(ctx context.Context, field graphql.Colle
 			return obj.ID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -199,7 +198,7 @@ func (ec *executionContext) fieldContext_Account_id(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
 }
 
-func (ec *executionContext) _Account_description(ctx context.Context, field graphql.CollectedField, obj *upstream.Account) (ret graphql.Marshaler) {
+func (ec *executionContext) _Account_description(ctx context.Context, field graphql.CollectedField, obj *customer.Account) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -211,8 +210,8 @@ func (ec *executionContext) _Account_description(ctx context.Context, field grap
 			return obj.Description, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -222,7 +221,7 @@ func (ec *executionContext) fieldContext_Account_description(_ context.Context, 
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
 }
 
-func (ec *executionContext) _Account_status(ctx context.Context, field graphql.CollectedField, obj *upstream.Account) (ret graphql.Marshaler) {
+func (ec *executionContext) _Account_status(ctx context.Context, field graphql.CollectedField, obj *customer.Account) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -245,7 +244,7 @@ func (ec *executionContext) fieldContext_Account_status(_ context.Context, field
 	return graphql.NewScalarFieldContext("Account", field, false, false, "AccountStatus")
 }
 
-func (ec *executionContext) _BillingPlan_type(ctx context.Context, field graphql.CollectedField, obj *upstream.BillingPlan) (ret graphql.Marshaler) {
+func (ec *executionContext) _BillingPlan_type(ctx context.Context, field graphql.CollectedField, obj *customer.BillingPlan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -268,7 +267,7 @@ func (ec *executionContext) fieldContext_BillingPlan_type(_ context.Context, fie
 	return graphql.NewScalarFieldContext("BillingPlan", field, false, false, "BillingType")
 }
 
-func (ec *executionContext) _BillingPlan_status(ctx context.Context, field graphql.CollectedField, obj *upstream.BillingPlan) (ret graphql.Marshaler) {
+func (ec *executionContext) _BillingPlan_status(ctx context.Context, field graphql.CollectedField, obj *customer.BillingPlan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -291,7 +290,7 @@ func (ec *executionContext) fieldContext_BillingPlan_status(_ context.Context, f
 	return graphql.NewScalarFieldContext("BillingPlan", field, false, false, "PlanStatus")
 }
 
-func (ec *executionContext) _BillingPlan_startDate(ctx context.Context, field graphql.CollectedField, obj *upstream.BillingPlan) (ret graphql.Marshaler) {
+func (ec *executionContext) _BillingPlan_startDate(ctx context.Context, field graphql.CollectedField, obj *customer.BillingPlan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -303,18 +302,18 @@ func (ec *executionContext) _BillingPlan_startDate(ctx context.Context, field gr
 			return obj.StartDate, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-			return ec.marshalODateTime2customergraphᚋscalarᚐDateTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
+			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_BillingPlan_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BillingPlan", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("BillingPlan", field, false, false, "PartialDateTime")
 }
 
-func (ec *executionContext) _BillingPlan_endDate(ctx context.Context, field graphql.CollectedField, obj *upstream.BillingPlan) (ret graphql.Marshaler) {
+func (ec *executionContext) _BillingPlan_endDate(ctx context.Context, field graphql.CollectedField, obj *customer.BillingPlan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -337,7 +336,7 @@ func (ec *executionContext) fieldContext_BillingPlan_endDate(_ context.Context, 
 	return graphql.NewScalarFieldContext("BillingPlan", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _BillingPlan_balances(ctx context.Context, field graphql.CollectedField, obj *upstream.BillingPlan) (ret graphql.Marshaler) {
+func (ec *executionContext) _BillingPlan_balances(ctx context.Context, field graphql.CollectedField, obj *customer.BillingPlan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -349,8 +348,8 @@ func (ec *executionContext) _BillingPlan_balances(ctx context.Context, field gra
 			return obj.Balances, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []upstream.ProfileBalance) graphql.Marshaler {
-			return ec.marshalOProfileBalance2ᚕcustomergraphᚋupstreamᚐProfileBalanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []customer.ProfileBalance) graphql.Marshaler {
+			return ec.marshalOProfileBalance2ᚕcustomergraphᚋcustomerᚐProfileBalanceᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -404,8 +403,8 @@ func (ec *executionContext) _Customer_location(ctx context.Context, field graphq
 			return ec.Resolvers.Customer().Location(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Location) graphql.Marshaler {
-			return ec.marshalOLocation2ᚖcustomergraphᚋupstreamᚐLocation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Location) graphql.Marshaler {
+			return ec.marshalOLocation2ᚖcustomergraphᚋcustomerᚐLocation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -436,8 +435,8 @@ func (ec *executionContext) _Customer_billingPlan(ctx context.Context, field gra
 			return ec.Resolvers.Customer().BillingPlan(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.BillingPlan) graphql.Marshaler {
-			return ec.marshalOBillingPlan2ᚖcustomergraphᚋupstreamᚐBillingPlan(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.BillingPlan) graphql.Marshaler {
+			return ec.marshalOBillingPlan2ᚖcustomergraphᚋcustomerᚐBillingPlan(ctx, selections, v)
 		},
 		true,
 		false,
@@ -468,8 +467,8 @@ func (ec *executionContext) _Customer_loans(ctx context.Context, field graphql.C
 			return ec.Resolvers.Customer().Loans(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Loans) graphql.Marshaler {
-			return ec.marshalOLoans2ᚖcustomergraphᚋupstreamᚐLoans(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Loans) graphql.Marshaler {
+			return ec.marshalOLoans2ᚖcustomergraphᚋcustomerᚐLoans(ctx, selections, v)
 		},
 		true,
 		false,
@@ -500,8 +499,8 @@ func (ec *executionContext) _Customer_accounts(ctx context.Context, field graphq
 			return ec.Resolvers.Customer().Accounts(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []upstream.Account) graphql.Marshaler {
-			return ec.marshalOAccount2ᚕcustomergraphᚋupstreamᚐAccountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []customer.Account) graphql.Marshaler {
+			return ec.marshalOAccount2ᚕcustomergraphᚋcustomerᚐAccountᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -532,8 +531,8 @@ func (ec *executionContext) _Customer_kyc(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Customer().Kyc(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []upstream.KYC) graphql.Marshaler {
-			return ec.marshalOKycRecord2ᚕcustomergraphᚋupstreamᚐKYCᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []customer.KycRecord) graphql.Marshaler {
+			return ec.marshalOKycRecord2ᚕcustomergraphᚋcustomerᚐKycRecordᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -564,8 +563,8 @@ func (ec *executionContext) _Customer_devices(ctx context.Context, field graphql
 			return ec.Resolvers.Customer().Devices(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []upstream.DeviceUsage) graphql.Marshaler {
-			return ec.marshalODeviceUsage2ᚕcustomergraphᚋupstreamᚐDeviceUsageᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []customer.DeviceUsage) graphql.Marshaler {
+			return ec.marshalODeviceUsage2ᚕcustomergraphᚋcustomerᚐDeviceUsageᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -596,8 +595,8 @@ func (ec *executionContext) _Customer_transactionSummary(ctx context.Context, fi
 			return ec.Resolvers.Customer().TransactionSummary(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.TransactionSummary) graphql.Marshaler {
-			return ec.marshalOTransactionSummary2ᚖcustomergraphᚋupstreamᚐTransactionSummary(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.TransactionSummary) graphql.Marshaler {
+			return ec.marshalOTransactionSummary2ᚖcustomergraphᚋcustomerᚐTransactionSummary(ctx, selections, v)
 		},
 		true,
 		false,
@@ -761,8 +760,8 @@ func (ec *executionContext) _Customer_subscription(ctx context.Context, field gr
 			return ec.Resolvers.Customer().Subscription(ctx, obj, fc.Args["id"].(string), fc.Args["providerId"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *customer.Subscription) graphql.Marshaler {
-			return ec.marshalOVasSubscription2ᚖcustomergraphᚋcustomerᚐSubscription(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.VasSubscription) graphql.Marshaler {
+			return ec.marshalOVasSubscription2ᚖcustomergraphᚋcustomerᚐVasSubscription(ctx, selections, v)
 		},
 		true,
 		false,
@@ -868,7 +867,7 @@ func (ec *executionContext) fieldContext_Customer_accountholder(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _DeviceUsage_handsets(ctx context.Context, field graphql.CollectedField, obj *upstream.DeviceUsage) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeviceUsage_handsets(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -880,8 +879,8 @@ func (ec *executionContext) _DeviceUsage_handsets(ctx context.Context, field gra
 			return obj.Handsets, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []upstream.Handset) graphql.Marshaler {
-			return ec.marshalOHandset2ᚕcustomergraphᚋupstreamᚐHandsetᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []customer.Handset) graphql.Marshaler {
+			return ec.marshalOHandset2ᚕcustomergraphᚋcustomerᚐHandsetᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -900,7 +899,7 @@ func (ec *executionContext) fieldContext_DeviceUsage_handsets(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _DeviceUsage_periodUnit(ctx context.Context, field graphql.CollectedField, obj *upstream.DeviceUsage) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeviceUsage_periodUnit(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -923,7 +922,7 @@ func (ec *executionContext) fieldContext_DeviceUsage_periodUnit(_ context.Contex
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "TimePeriodUnit")
 }
 
-func (ec *executionContext) _DeviceUsage_periodValue(ctx context.Context, field graphql.CollectedField, obj *upstream.DeviceUsage) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeviceUsage_periodValue(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -946,7 +945,7 @@ func (ec *executionContext) fieldContext_DeviceUsage_periodValue(_ context.Conte
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "Int")
 }
 
-func (ec *executionContext) _DeviceUsage_imsiCount(ctx context.Context, field graphql.CollectedField, obj *upstream.DeviceUsage) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeviceUsage_imsiCount(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -969,7 +968,7 @@ func (ec *executionContext) fieldContext_DeviceUsage_imsiCount(_ context.Context
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "Int")
 }
 
-func (ec *executionContext) _DeviceUsage_imeiCount(ctx context.Context, field graphql.CollectedField, obj *upstream.DeviceUsage) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeviceUsage_imeiCount(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -992,7 +991,7 @@ func (ec *executionContext) fieldContext_DeviceUsage_imeiCount(_ context.Context
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "Int")
 }
 
-func (ec *executionContext) _DeviceUsage_primaryUcid(ctx context.Context, field graphql.CollectedField, obj *upstream.DeviceUsage) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeviceUsage_primaryUcid(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1004,8 +1003,8 @@ func (ec *executionContext) _DeviceUsage_primaryUcid(ctx context.Context, field 
 			return obj.PrimaryUcid, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1015,7 +1014,7 @@ func (ec *executionContext) fieldContext_DeviceUsage_primaryUcid(_ context.Conte
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "String")
 }
 
-func (ec *executionContext) _DeviceUsage_primaryUsid(ctx context.Context, field graphql.CollectedField, obj *upstream.DeviceUsage) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeviceUsage_primaryUsid(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1027,8 +1026,8 @@ func (ec *executionContext) _DeviceUsage_primaryUsid(ctx context.Context, field 
 			return obj.PrimaryUsid, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1038,7 +1037,7 @@ func (ec *executionContext) fieldContext_DeviceUsage_primaryUsid(_ context.Conte
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "String")
 }
 
-func (ec *executionContext) _DeviceUsage_secondaryUcid(ctx context.Context, field graphql.CollectedField, obj *upstream.DeviceUsage) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeviceUsage_secondaryUcid(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1050,8 +1049,8 @@ func (ec *executionContext) _DeviceUsage_secondaryUcid(ctx context.Context, fiel
 			return obj.SecondaryUcid, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1061,7 +1060,7 @@ func (ec *executionContext) fieldContext_DeviceUsage_secondaryUcid(_ context.Con
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "String")
 }
 
-func (ec *executionContext) _DeviceUsage_secondaryUsid(ctx context.Context, field graphql.CollectedField, obj *upstream.DeviceUsage) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeviceUsage_secondaryUsid(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1073,8 +1072,8 @@ func (ec *executionContext) _DeviceUsage_secondaryUsid(ctx context.Context, fiel
 			return obj.SecondaryUsid, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1084,7 +1083,7 @@ func (ec *executionContext) fieldContext_DeviceUsage_secondaryUsid(_ context.Con
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "String")
 }
 
-func (ec *executionContext) _Handset_deviceId(ctx context.Context, field graphql.CollectedField, obj *upstream.Handset) (ret graphql.Marshaler) {
+func (ec *executionContext) _Handset_deviceId(ctx context.Context, field graphql.CollectedField, obj *customer.Handset) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1096,8 +1095,8 @@ func (ec *executionContext) _Handset_deviceId(ctx context.Context, field graphql
 			return obj.DeviceID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1107,7 +1106,7 @@ func (ec *executionContext) fieldContext_Handset_deviceId(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Handset", field, false, false, "String")
 }
 
-func (ec *executionContext) _Handset_deviceMake(ctx context.Context, field graphql.CollectedField, obj *upstream.Handset) (ret graphql.Marshaler) {
+func (ec *executionContext) _Handset_deviceMake(ctx context.Context, field graphql.CollectedField, obj *customer.Handset) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1119,8 +1118,8 @@ func (ec *executionContext) _Handset_deviceMake(ctx context.Context, field graph
 			return obj.DeviceMake, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1130,7 +1129,7 @@ func (ec *executionContext) fieldContext_Handset_deviceMake(_ context.Context, f
 	return graphql.NewScalarFieldContext("Handset", field, false, false, "String")
 }
 
-func (ec *executionContext) _Handset_imsi(ctx context.Context, field graphql.CollectedField, obj *upstream.Handset) (ret graphql.Marshaler) {
+func (ec *executionContext) _Handset_imsi(ctx context.Context, field graphql.CollectedField, obj *customer.Handset) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1142,8 +1141,8 @@ func (ec *executionContext) _Handset_imsi(ctx context.Context, field graphql.Col
 			return obj.Imsi, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1153,7 +1152,7 @@ func (ec *executionContext) fieldContext_Handset_imsi(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Handset", field, false, false, "String")
 }
 
-func (ec *executionContext) _Handset_imei(ctx context.Context, field graphql.CollectedField, obj *upstream.Handset) (ret graphql.Marshaler) {
+func (ec *executionContext) _Handset_imei(ctx context.Context, field graphql.CollectedField, obj *customer.Handset) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1165,8 +1164,8 @@ func (ec *executionContext) _Handset_imei(ctx context.Context, field graphql.Col
 			return obj.Imei, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1176,7 +1175,7 @@ func (ec *executionContext) fieldContext_Handset_imei(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Handset", field, false, false, "String")
 }
 
-func (ec *executionContext) _KycRecord_idType(ctx context.Context, field graphql.CollectedField, obj *upstream.KYC) (ret graphql.Marshaler) {
+func (ec *executionContext) _KycRecord_idType(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1188,8 +1187,8 @@ func (ec *executionContext) _KycRecord_idType(ctx context.Context, field graphql
 			return obj.IDType, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1199,7 +1198,7 @@ func (ec *executionContext) fieldContext_KycRecord_idType(_ context.Context, fie
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "String")
 }
 
-func (ec *executionContext) _KycRecord_idNumber(ctx context.Context, field graphql.CollectedField, obj *upstream.KYC) (ret graphql.Marshaler) {
+func (ec *executionContext) _KycRecord_idNumber(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1211,8 +1210,8 @@ func (ec *executionContext) _KycRecord_idNumber(ctx context.Context, field graph
 			return obj.IDNumber, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1222,7 +1221,7 @@ func (ec *executionContext) fieldContext_KycRecord_idNumber(_ context.Context, f
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "String")
 }
 
-func (ec *executionContext) _KycRecord_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *upstream.KYC) (ret graphql.Marshaler) {
+func (ec *executionContext) _KycRecord_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1234,18 +1233,18 @@ func (ec *executionContext) _KycRecord_dateOfBirth(ctx context.Context, field gr
 			return obj.DateOfBirth, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-			return ec.marshalODateTime2customergraphᚋscalarᚐDateTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2customergraphᚋscalarᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_KycRecord_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "Date")
 }
 
-func (ec *executionContext) _KycRecord_gender(ctx context.Context, field graphql.CollectedField, obj *upstream.KYC) (ret graphql.Marshaler) {
+func (ec *executionContext) _KycRecord_gender(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1268,7 +1267,7 @@ func (ec *executionContext) fieldContext_KycRecord_gender(_ context.Context, fie
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "Gender")
 }
 
-func (ec *executionContext) _KycRecord_firstName(ctx context.Context, field graphql.CollectedField, obj *upstream.KYC) (ret graphql.Marshaler) {
+func (ec *executionContext) _KycRecord_firstName(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1280,8 +1279,8 @@ func (ec *executionContext) _KycRecord_firstName(ctx context.Context, field grap
 			return obj.FirstName, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1291,7 +1290,7 @@ func (ec *executionContext) fieldContext_KycRecord_firstName(_ context.Context, 
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "String")
 }
 
-func (ec *executionContext) _KycRecord_lastName(ctx context.Context, field graphql.CollectedField, obj *upstream.KYC) (ret graphql.Marshaler) {
+func (ec *executionContext) _KycRecord_lastName(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1303,8 +1302,8 @@ func (ec *executionContext) _KycRecord_lastName(ctx context.Context, field graph
 			return obj.LastName, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1314,7 +1313,7 @@ func (ec *executionContext) fieldContext_KycRecord_lastName(_ context.Context, f
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "String")
 }
 
-func (ec *executionContext) _LoanBand_group(ctx context.Context, field graphql.CollectedField, obj *upstream.Band) (ret graphql.Marshaler) {
+func (ec *executionContext) _LoanBand_group(ctx context.Context, field graphql.CollectedField, obj *customer.LoanBand) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1337,7 +1336,7 @@ func (ec *executionContext) fieldContext_LoanBand_group(_ context.Context, field
 	return graphql.NewScalarFieldContext("LoanBand", field, false, false, "Int")
 }
 
-func (ec *executionContext) _LoanBand_name(ctx context.Context, field graphql.CollectedField, obj *upstream.Band) (ret graphql.Marshaler) {
+func (ec *executionContext) _LoanBand_name(ctx context.Context, field graphql.CollectedField, obj *customer.LoanBand) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1349,8 +1348,8 @@ func (ec *executionContext) _LoanBand_name(ctx context.Context, field graphql.Co
 			return obj.Name, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1360,7 +1359,7 @@ func (ec *executionContext) fieldContext_LoanBand_name(_ context.Context, field 
 	return graphql.NewScalarFieldContext("LoanBand", field, false, false, "String")
 }
 
-func (ec *executionContext) _LoanEligibility_status(ctx context.Context, field graphql.CollectedField, obj *upstream.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _LoanEligibility_status(ctx context.Context, field graphql.CollectedField, obj *customer.LoanEligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1383,7 +1382,7 @@ func (ec *executionContext) fieldContext_LoanEligibility_status(_ context.Contex
 	return graphql.NewScalarFieldContext("LoanEligibility", field, false, false, "EligibilityStatus")
 }
 
-func (ec *executionContext) _LoanEligibility_bands(ctx context.Context, field graphql.CollectedField, obj *upstream.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _LoanEligibility_bands(ctx context.Context, field graphql.CollectedField, obj *customer.LoanEligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1395,8 +1394,8 @@ func (ec *executionContext) _LoanEligibility_bands(ctx context.Context, field gr
 			return obj.Bands, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []upstream.Band) graphql.Marshaler {
-			return ec.marshalOLoanBand2ᚕcustomergraphᚋupstreamᚐBandᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []customer.LoanBand) graphql.Marshaler {
+			return ec.marshalOLoanBand2ᚕcustomergraphᚋcustomerᚐLoanBandᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1415,7 +1414,7 @@ func (ec *executionContext) fieldContext_LoanEligibility_bands(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Loans_status(ctx context.Context, field graphql.CollectedField, obj *upstream.Loans) (ret graphql.Marshaler) {
+func (ec *executionContext) _Loans_status(ctx context.Context, field graphql.CollectedField, obj *customer.Loans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1438,7 +1437,7 @@ func (ec *executionContext) fieldContext_Loans_status(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Loans", field, false, false, "LoanStatus")
 }
 
-func (ec *executionContext) _Loans_transactionId(ctx context.Context, field graphql.CollectedField, obj *upstream.Loans) (ret graphql.Marshaler) {
+func (ec *executionContext) _Loans_transactionId(ctx context.Context, field graphql.CollectedField, obj *customer.Loans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1450,8 +1449,8 @@ func (ec *executionContext) _Loans_transactionId(ctx context.Context, field grap
 			return obj.TransactionID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1461,7 +1460,7 @@ func (ec *executionContext) fieldContext_Loans_transactionId(_ context.Context, 
 	return graphql.NewScalarFieldContext("Loans", field, false, false, "String")
 }
 
-func (ec *executionContext) _Loans_eligibility(ctx context.Context, field graphql.CollectedField, obj *upstream.Loans) (ret graphql.Marshaler) {
+func (ec *executionContext) _Loans_eligibility(ctx context.Context, field graphql.CollectedField, obj *customer.Loans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1473,8 +1472,8 @@ func (ec *executionContext) _Loans_eligibility(ctx context.Context, field graphq
 			return obj.Eligibility, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Eligibility) graphql.Marshaler {
-			return ec.marshalOLoanEligibility2ᚖcustomergraphᚋupstreamᚐEligibility(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.LoanEligibility) graphql.Marshaler {
+			return ec.marshalOLoanEligibility2ᚖcustomergraphᚋcustomerᚐLoanEligibility(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1493,7 +1492,7 @@ func (ec *executionContext) fieldContext_Loans_eligibility(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Location_country(ctx context.Context, field graphql.CollectedField, obj *upstream.Location) (ret graphql.Marshaler) {
+func (ec *executionContext) _Location_country(ctx context.Context, field graphql.CollectedField, obj *customer.Location) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1505,8 +1504,8 @@ func (ec *executionContext) _Location_country(ctx context.Context, field graphql
 			return obj.Country, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1516,7 +1515,7 @@ func (ec *executionContext) fieldContext_Location_country(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
 }
 
-func (ec *executionContext) _Location_operator(ctx context.Context, field graphql.CollectedField, obj *upstream.Location) (ret graphql.Marshaler) {
+func (ec *executionContext) _Location_operator(ctx context.Context, field graphql.CollectedField, obj *customer.Location) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1528,8 +1527,8 @@ func (ec *executionContext) _Location_operator(ctx context.Context, field graphq
 			return obj.Operator, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1539,7 +1538,7 @@ func (ec *executionContext) fieldContext_Location_operator(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
 }
 
-func (ec *executionContext) _ProfileBalance_balanceType(ctx context.Context, field graphql.CollectedField, obj *upstream.ProfileBalance) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProfileBalance_balanceType(ctx context.Context, field graphql.CollectedField, obj *customer.ProfileBalance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1551,8 +1550,8 @@ func (ec *executionContext) _ProfileBalance_balanceType(ctx context.Context, fie
 			return obj.BalanceType, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1562,7 +1561,7 @@ func (ec *executionContext) fieldContext_ProfileBalance_balanceType(_ context.Co
 	return graphql.NewScalarFieldContext("ProfileBalance", field, false, false, "String")
 }
 
-func (ec *executionContext) _ProfileBalance_amount(ctx context.Context, field graphql.CollectedField, obj *upstream.ProfileBalance) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProfileBalance_amount(ctx context.Context, field graphql.CollectedField, obj *customer.ProfileBalance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1574,41 +1573,27 @@ func (ec *executionContext) _ProfileBalance_amount(ctx context.Context, field gr
 			return obj.Amount, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖcustomergraphᚋcustomerᚐMoney(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_ProfileBalance_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProfileBalance", field, false, false, "Decimal")
+	fc = &graphql.FieldContext{
+		Object:     "ProfileBalance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
-func (ec *executionContext) _ProfileBalance_currency(ctx context.Context, field graphql.CollectedField, obj *upstream.ProfileBalance) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProfileBalance_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_ProfileBalance_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProfileBalance", field, false, false, "String")
-}
-
-func (ec *executionContext) _ProfileBalance_expiryDate(ctx context.Context, field graphql.CollectedField, obj *upstream.ProfileBalance) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProfileBalance_expiryDate(ctx context.Context, field graphql.CollectedField, obj *customer.ProfileBalance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1620,15 +1605,15 @@ func (ec *executionContext) _ProfileBalance_expiryDate(ctx context.Context, fiel
 			return obj.ExpiryDate, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-			return ec.marshalODateTime2customergraphᚋscalarᚐDateTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
+			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_ProfileBalance_expiryDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProfileBalance", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("ProfileBalance", field, false, false, "PartialDateTime")
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -1645,7 +1630,7 @@ func (ec *executionContext) fieldContext_ProfileBalance_expiryDate(_ context.Con
 
 var accountImplementors = []string{"Account"}
 
-func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, obj *upstream.Account) graphql.Marshaler {
+func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, obj *customer.Account) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1693,7 +1678,7 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 
 var billingPlanImplementors = []string{"BillingPlan"}
 
-func (ec *executionContext) _BillingPlan(ctx context.Context, sel ast.SelectionSet, obj *upstream.BillingPlan) graphql.Marshaler {
+func (ec *executionContext) _BillingPlan(ctx context.Context, sel ast.SelectionSet, obj *customer.BillingPlan) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, billingPlanImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1857,7 +1842,7 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 
 var deviceUsageImplementors = []string{"DeviceUsage"}
 
-func (ec *executionContext) _DeviceUsage(ctx context.Context, sel ast.SelectionSet, obj *upstream.DeviceUsage) graphql.Marshaler {
+func (ec *executionContext) _DeviceUsage(ctx context.Context, sel ast.SelectionSet, obj *customer.DeviceUsage) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, deviceUsageImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1930,7 +1915,7 @@ func (ec *executionContext) _DeviceUsage(ctx context.Context, sel ast.SelectionS
 
 var handsetImplementors = []string{"Handset"}
 
-func (ec *executionContext) _Handset(ctx context.Context, sel ast.SelectionSet, obj *upstream.Handset) graphql.Marshaler {
+func (ec *executionContext) _Handset(ctx context.Context, sel ast.SelectionSet, obj *customer.Handset) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, handsetImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1978,7 +1963,7 @@ func (ec *executionContext) _Handset(ctx context.Context, sel ast.SelectionSet, 
 
 var kycRecordImplementors = []string{"KycRecord"}
 
-func (ec *executionContext) _KycRecord(ctx context.Context, sel ast.SelectionSet, obj *upstream.KYC) graphql.Marshaler {
+func (ec *executionContext) _KycRecord(ctx context.Context, sel ast.SelectionSet, obj *customer.KycRecord) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, kycRecordImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2036,7 +2021,7 @@ func (ec *executionContext) _KycRecord(ctx context.Context, sel ast.SelectionSet
 
 var loanBandImplementors = []string{"LoanBand"}
 
-func (ec *executionContext) _LoanBand(ctx context.Context, sel ast.SelectionSet, obj *upstream.Band) graphql.Marshaler {
+func (ec *executionContext) _LoanBand(ctx context.Context, sel ast.SelectionSet, obj *customer.LoanBand) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, loanBandImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2074,7 +2059,7 @@ func (ec *executionContext) _LoanBand(ctx context.Context, sel ast.SelectionSet,
 
 var loanEligibilityImplementors = []string{"LoanEligibility"}
 
-func (ec *executionContext) _LoanEligibility(ctx context.Context, sel ast.SelectionSet, obj *upstream.Eligibility) graphql.Marshaler {
+func (ec *executionContext) _LoanEligibility(ctx context.Context, sel ast.SelectionSet, obj *customer.LoanEligibility) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, loanEligibilityImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2112,7 +2097,7 @@ func (ec *executionContext) _LoanEligibility(ctx context.Context, sel ast.Select
 
 var loansImplementors = []string{"Loans"}
 
-func (ec *executionContext) _Loans(ctx context.Context, sel ast.SelectionSet, obj *upstream.Loans) graphql.Marshaler {
+func (ec *executionContext) _Loans(ctx context.Context, sel ast.SelectionSet, obj *customer.Loans) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, loansImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2155,7 +2140,7 @@ func (ec *executionContext) _Loans(ctx context.Context, sel ast.SelectionSet, ob
 
 var locationImplementors = []string{"Location"}
 
-func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet, obj *upstream.Location) graphql.Marshaler {
+func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet, obj *customer.Location) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, locationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2193,7 +2178,7 @@ func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet,
 
 var profileBalanceImplementors = []string{"ProfileBalance"}
 
-func (ec *executionContext) _ProfileBalance(ctx context.Context, sel ast.SelectionSet, obj *upstream.ProfileBalance) graphql.Marshaler {
+func (ec *executionContext) _ProfileBalance(ctx context.Context, sel ast.SelectionSet, obj *customer.ProfileBalance) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, profileBalanceImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2209,11 +2194,6 @@ func (ec *executionContext) _ProfileBalance(ctx context.Context, sel ast.Selecti
 			}
 		case "amount":
 			out.Values[i] = ec._ProfileBalance_amount(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "currency":
-			out.Values[i] = ec._ProfileBalance_currency(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -2243,38 +2223,38 @@ func (ec *executionContext) _ProfileBalance(ctx context.Context, sel ast.Selecti
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNAccount2customergraphᚋupstreamᚐAccount(ctx context.Context, sel ast.SelectionSet, v upstream.Account) graphql.Marshaler {
+func (ec *executionContext) marshalNAccount2customergraphᚋcustomerᚐAccount(ctx context.Context, sel ast.SelectionSet, v customer.Account) graphql.Marshaler {
 	return ec._Account(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNDeviceUsage2customergraphᚋupstreamᚐDeviceUsage(ctx context.Context, sel ast.SelectionSet, v upstream.DeviceUsage) graphql.Marshaler {
+func (ec *executionContext) marshalNDeviceUsage2customergraphᚋcustomerᚐDeviceUsage(ctx context.Context, sel ast.SelectionSet, v customer.DeviceUsage) graphql.Marshaler {
 	return ec._DeviceUsage(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNHandset2customergraphᚋupstreamᚐHandset(ctx context.Context, sel ast.SelectionSet, v upstream.Handset) graphql.Marshaler {
+func (ec *executionContext) marshalNHandset2customergraphᚋcustomerᚐHandset(ctx context.Context, sel ast.SelectionSet, v customer.Handset) graphql.Marshaler {
 	return ec._Handset(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNKycRecord2customergraphᚋupstreamᚐKYC(ctx context.Context, sel ast.SelectionSet, v upstream.KYC) graphql.Marshaler {
+func (ec *executionContext) marshalNKycRecord2customergraphᚋcustomerᚐKycRecord(ctx context.Context, sel ast.SelectionSet, v customer.KycRecord) graphql.Marshaler {
 	return ec._KycRecord(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNLoanBand2customergraphᚋupstreamᚐBand(ctx context.Context, sel ast.SelectionSet, v upstream.Band) graphql.Marshaler {
+func (ec *executionContext) marshalNLoanBand2customergraphᚋcustomerᚐLoanBand(ctx context.Context, sel ast.SelectionSet, v customer.LoanBand) graphql.Marshaler {
 	return ec._LoanBand(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNProfileBalance2customergraphᚋupstreamᚐProfileBalance(ctx context.Context, sel ast.SelectionSet, v upstream.ProfileBalance) graphql.Marshaler {
+func (ec *executionContext) marshalNProfileBalance2customergraphᚋcustomerᚐProfileBalance(ctx context.Context, sel ast.SelectionSet, v customer.ProfileBalance) graphql.Marshaler {
 	return ec._ProfileBalance(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalOAccount2ᚕcustomergraphᚋupstreamᚐAccountᚄ(ctx context.Context, sel ast.SelectionSet, v []upstream.Account) graphql.Marshaler {
+func (ec *executionContext) marshalOAccount2ᚕcustomergraphᚋcustomerᚐAccountᚄ(ctx context.Context, sel ast.SelectionSet, v []customer.Account) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAccount2customergraphᚋupstreamᚐAccount(ctx, sel, v[i])
+		return ec.marshalNAccount2customergraphᚋcustomerᚐAccount(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -2296,7 +2276,7 @@ func (ec *executionContext) marshalOAccountStatus2customergraphᚋenumᚐAccount
 	return v
 }
 
-func (ec *executionContext) marshalOBillingPlan2ᚖcustomergraphᚋupstreamᚐBillingPlan(ctx context.Context, sel ast.SelectionSet, v *upstream.BillingPlan) graphql.Marshaler {
+func (ec *executionContext) marshalOBillingPlan2ᚖcustomergraphᚋcustomerᚐBillingPlan(ctx context.Context, sel ast.SelectionSet, v *customer.BillingPlan) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -2333,14 +2313,14 @@ func (ec *executionContext) marshalOCustomer2ᚖcustomergraphᚋgraphᚋmodelᚐ
 	return ec._Customer(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalODeviceUsage2ᚕcustomergraphᚋupstreamᚐDeviceUsageᚄ(ctx context.Context, sel ast.SelectionSet, v []upstream.DeviceUsage) graphql.Marshaler {
+func (ec *executionContext) marshalODeviceUsage2ᚕcustomergraphᚋcustomerᚐDeviceUsageᚄ(ctx context.Context, sel ast.SelectionSet, v []customer.DeviceUsage) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNDeviceUsage2customergraphᚋupstreamᚐDeviceUsage(ctx, sel, v[i])
+		return ec.marshalNDeviceUsage2customergraphᚋcustomerᚐDeviceUsage(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -2372,14 +2352,14 @@ func (ec *executionContext) marshalOGender2customergraphᚋenumᚐGender(ctx con
 	return v
 }
 
-func (ec *executionContext) marshalOHandset2ᚕcustomergraphᚋupstreamᚐHandsetᚄ(ctx context.Context, sel ast.SelectionSet, v []upstream.Handset) graphql.Marshaler {
+func (ec *executionContext) marshalOHandset2ᚕcustomergraphᚋcustomerᚐHandsetᚄ(ctx context.Context, sel ast.SelectionSet, v []customer.Handset) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNHandset2customergraphᚋupstreamᚐHandset(ctx, sel, v[i])
+		return ec.marshalNHandset2customergraphᚋcustomerᚐHandset(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -2391,14 +2371,14 @@ func (ec *executionContext) marshalOHandset2ᚕcustomergraphᚋupstreamᚐHandse
 	return ret
 }
 
-func (ec *executionContext) marshalOKycRecord2ᚕcustomergraphᚋupstreamᚐKYCᚄ(ctx context.Context, sel ast.SelectionSet, v []upstream.KYC) graphql.Marshaler {
+func (ec *executionContext) marshalOKycRecord2ᚕcustomergraphᚋcustomerᚐKycRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []customer.KycRecord) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNKycRecord2customergraphᚋupstreamᚐKYC(ctx, sel, v[i])
+		return ec.marshalNKycRecord2customergraphᚋcustomerᚐKycRecord(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -2410,14 +2390,14 @@ func (ec *executionContext) marshalOKycRecord2ᚕcustomergraphᚋupstreamᚐKYC�
 	return ret
 }
 
-func (ec *executionContext) marshalOLoanBand2ᚕcustomergraphᚋupstreamᚐBandᚄ(ctx context.Context, sel ast.SelectionSet, v []upstream.Band) graphql.Marshaler {
+func (ec *executionContext) marshalOLoanBand2ᚕcustomergraphᚋcustomerᚐLoanBandᚄ(ctx context.Context, sel ast.SelectionSet, v []customer.LoanBand) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNLoanBand2customergraphᚋupstreamᚐBand(ctx, sel, v[i])
+		return ec.marshalNLoanBand2customergraphᚋcustomerᚐLoanBand(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -2429,7 +2409,7 @@ func (ec *executionContext) marshalOLoanBand2ᚕcustomergraphᚋupstreamᚐBand�
 	return ret
 }
 
-func (ec *executionContext) marshalOLoanEligibility2ᚖcustomergraphᚋupstreamᚐEligibility(ctx context.Context, sel ast.SelectionSet, v *upstream.Eligibility) graphql.Marshaler {
+func (ec *executionContext) marshalOLoanEligibility2ᚖcustomergraphᚋcustomerᚐLoanEligibility(ctx context.Context, sel ast.SelectionSet, v *customer.LoanEligibility) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -2446,14 +2426,14 @@ func (ec *executionContext) marshalOLoanStatus2customergraphᚋenumᚐLoanStatus
 	return v
 }
 
-func (ec *executionContext) marshalOLoans2ᚖcustomergraphᚋupstreamᚐLoans(ctx context.Context, sel ast.SelectionSet, v *upstream.Loans) graphql.Marshaler {
+func (ec *executionContext) marshalOLoans2ᚖcustomergraphᚋcustomerᚐLoans(ctx context.Context, sel ast.SelectionSet, v *customer.Loans) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Loans(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOLocation2ᚖcustomergraphᚋupstreamᚐLocation(ctx context.Context, sel ast.SelectionSet, v *upstream.Location) graphql.Marshaler {
+func (ec *executionContext) marshalOLocation2ᚖcustomergraphᚋcustomerᚐLocation(ctx context.Context, sel ast.SelectionSet, v *customer.Location) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -2470,14 +2450,14 @@ func (ec *executionContext) marshalOPlanStatus2customergraphᚋenumᚐPlanStatus
 	return v
 }
 
-func (ec *executionContext) marshalOProfileBalance2ᚕcustomergraphᚋupstreamᚐProfileBalanceᚄ(ctx context.Context, sel ast.SelectionSet, v []upstream.ProfileBalance) graphql.Marshaler {
+func (ec *executionContext) marshalOProfileBalance2ᚕcustomergraphᚋcustomerᚐProfileBalanceᚄ(ctx context.Context, sel ast.SelectionSet, v []customer.ProfileBalance) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNProfileBalance2customergraphᚋupstreamᚐProfileBalance(ctx, sel, v[i])
+		return ec.marshalNProfileBalance2customergraphᚋcustomerᚐProfileBalance(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

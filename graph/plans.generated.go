@@ -8,6 +8,7 @@ import (
 	"customergraph/enum"
 	"customergraph/graph/model"
 	"customergraph/scalar"
+	"fmt"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -22,7 +23,7 @@ type PlansResolver interface {
 	Balances(ctx context.Context, obj *customer.Plans) ([]customer.Balance, error)
 }
 type PremiumResolver interface {
-	Premium(ctx context.Context, obj *customer.Premium) (*customer.Amount, error)
+	Premium(ctx context.Context, obj *customer.Premium) (*customer.Money, error)
 	Loyalty(ctx context.Context, obj *customer.Premium) (*customer.Loyalty, error)
 }
 
@@ -69,107 +70,24 @@ func (ec *executionContext) _AirtimeRefill_amount(ctx context.Context, field gra
 			return obj.Amount, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖcustomergraphᚋcustomerᚐMoney(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_AirtimeRefill_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AirtimeRefill", field, false, false, "Decimal")
-}
-
-func (ec *executionContext) _AirtimeRefill_currency(ctx context.Context, field graphql.CollectedField, obj *customer.AirtimeRefill) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AirtimeRefill_currency(ctx, field)
+	fc = &graphql.FieldContext{
+		Object:     "AirtimeRefill",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
 		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_AirtimeRefill_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AirtimeRefill", field, false, false, "String")
-}
-
-func (ec *executionContext) _Amount_type(ctx context.Context, field graphql.CollectedField, obj *customer.Amount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Amount_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.ValueType) graphql.Marshaler {
-			return ec.marshalOValueType2customergraphᚋenumᚐValueType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Amount_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Amount", field, false, false, "ValueType")
-}
-
-func (ec *executionContext) _Amount_value(ctx context.Context, field graphql.CollectedField, obj *customer.Amount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Amount_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Amount_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Amount", field, false, false, "Decimal")
-}
-
-func (ec *executionContext) _Amount_unit(ctx context.Context, field graphql.CollectedField, obj *customer.Amount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Amount_unit(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Unit, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Amount_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Amount", field, false, false, "String")
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Balance_balanceType(ctx context.Context, field graphql.CollectedField, obj *customer.Balance) (ret graphql.Marshaler) {
@@ -207,15 +125,15 @@ func (ec *executionContext) _Balance_expiryDate(ctx context.Context, field graph
 			return obj.ExpiryDate, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-			return ec.marshalODateTime2customergraphᚋscalarᚐDateTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
+			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Balance_expiryDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Balance", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("Balance", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _Balance_category(ctx context.Context, field graphql.CollectedField, obj *customer.Balance) (ret graphql.Marshaler) {
@@ -360,96 +278,50 @@ func (ec *executionContext) fieldContext_BalanceDetail_type(_ context.Context, f
 	return graphql.NewScalarFieldContext("BalanceDetail", field, false, false, "ValueType")
 }
 
-func (ec *executionContext) _BalanceDetail_activeValue(ctx context.Context, field graphql.CollectedField, obj *customer.BalanceDetail) (ret graphql.Marshaler) {
+func (ec *executionContext) _BalanceDetail_active(ctx context.Context, field graphql.CollectedField, obj *customer.BalanceDetail) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BalanceDetail_activeValue(ctx, field)
+			return ec.fieldContext_BalanceDetail_active(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ActiveValue, nil
+			return obj.Active, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v customer.Amount) graphql.Marshaler {
+			return ec.marshalOAmount2customergraphᚋcustomerᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_BalanceDetail_activeValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BalanceDetail", field, false, false, "Decimal")
+func (ec *executionContext) fieldContext_BalanceDetail_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BalanceDetail", field, false, false, "Amount")
 }
 
-func (ec *executionContext) _BalanceDetail_activeUnit(ctx context.Context, field graphql.CollectedField, obj *customer.BalanceDetail) (ret graphql.Marshaler) {
+func (ec *executionContext) _BalanceDetail_unused(ctx context.Context, field graphql.CollectedField, obj *customer.BalanceDetail) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BalanceDetail_activeUnit(ctx, field)
+			return ec.fieldContext_BalanceDetail_unused(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ActiveUnit, nil
+			return obj.Unused, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v customer.Amount) graphql.Marshaler {
+			return ec.marshalOAmount2customergraphᚋcustomerᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_BalanceDetail_activeUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BalanceDetail", field, false, false, "String")
-}
-
-func (ec *executionContext) _BalanceDetail_unusedValue(ctx context.Context, field graphql.CollectedField, obj *customer.BalanceDetail) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BalanceDetail_unusedValue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UnusedValue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_BalanceDetail_unusedValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BalanceDetail", field, false, false, "Decimal")
-}
-
-func (ec *executionContext) _BalanceDetail_unusedUnit(ctx context.Context, field graphql.CollectedField, obj *customer.BalanceDetail) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BalanceDetail_unusedUnit(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UnusedUnit, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_BalanceDetail_unusedUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BalanceDetail", field, false, false, "String")
+func (ec *executionContext) fieldContext_BalanceDetail_unused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BalanceDetail", field, false, false, "Amount")
 }
 
 func (ec *executionContext) _Loyalty_generatedAmount(ctx context.Context, field graphql.CollectedField, obj *customer.Loyalty) (ret graphql.Marshaler) {
@@ -464,24 +336,15 @@ func (ec *executionContext) _Loyalty_generatedAmount(ctx context.Context, field 
 			return obj.GeneratedAmount, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v customer.Amount) graphql.Marshaler {
+			return ec.marshalOAmount2customergraphᚋcustomerᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Loyalty_generatedAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Loyalty",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Amount(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("Loyalty", field, false, false, "Amount")
 }
 
 func (ec *executionContext) _Loyalty_consumedAmount(ctx context.Context, field graphql.CollectedField, obj *customer.Loyalty) (ret graphql.Marshaler) {
@@ -496,24 +359,15 @@ func (ec *executionContext) _Loyalty_consumedAmount(ctx context.Context, field g
 			return obj.ConsumedAmount, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v customer.Amount) graphql.Marshaler {
+			return ec.marshalOAmount2customergraphᚋcustomerᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Loyalty_consumedAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Loyalty",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Amount(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("Loyalty", field, false, false, "Amount")
 }
 
 func (ec *executionContext) _Loyalty_newBalance(ctx context.Context, field graphql.CollectedField, obj *customer.Loyalty) (ret graphql.Marshaler) {
@@ -528,24 +382,15 @@ func (ec *executionContext) _Loyalty_newBalance(ctx context.Context, field graph
 			return obj.NewBalance, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v customer.Amount) graphql.Marshaler {
+			return ec.marshalOAmount2customergraphᚋcustomerᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Loyalty_newBalance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Loyalty",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Amount(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("Loyalty", field, false, false, "Amount")
 }
 
 func (ec *executionContext) _MomoBalance_balance(ctx context.Context, field graphql.CollectedField, obj *customer.MomoBalance) (ret graphql.Marshaler) {
@@ -560,8 +405,8 @@ func (ec *executionContext) _MomoBalance_balance(ctx context.Context, field grap
 			return obj.Balance, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖcustomergraphᚋcustomerᚐMoney(ctx, selections, v)
 		},
 		true,
 		false,
@@ -574,7 +419,7 @@ func (ec *executionContext) fieldContext_MomoBalance_balance(_ context.Context, 
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Amount(ctx, field)
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -592,8 +437,8 @@ func (ec *executionContext) _MomoBalance_positiveReservations(ctx context.Contex
 			return obj.PositiveReservations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖcustomergraphᚋcustomerᚐMoney(ctx, selections, v)
 		},
 		true,
 		false,
@@ -606,7 +451,7 @@ func (ec *executionContext) fieldContext_MomoBalance_positiveReservations(_ cont
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Amount(ctx, field)
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -624,8 +469,8 @@ func (ec *executionContext) _MomoBalance_negativeReservations(ctx context.Contex
 			return obj.NegativeReservations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖcustomergraphᚋcustomerᚐMoney(ctx, selections, v)
 		},
 		true,
 		false,
@@ -638,7 +483,7 @@ func (ec *executionContext) fieldContext_MomoBalance_negativeReservations(_ cont
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Amount(ctx, field)
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -706,6 +551,52 @@ func (ec *executionContext) fieldContext_MomoBalance_overdraft(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Money_amount(ctx context.Context, field graphql.CollectedField, obj *customer.Money) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Money_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Money_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Money", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Money_currency(ctx context.Context, field graphql.CollectedField, obj *customer.Money) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Money_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Money_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Money", field, false, false, "String")
 }
 
 func (ec *executionContext) _Offer_offerId(ctx context.Context, field graphql.CollectedField, obj *customer.Offer) (ret graphql.Marshaler) {
@@ -835,8 +726,8 @@ func (ec *executionContext) _Overdraft_balance(ctx context.Context, field graphq
 			return obj.Balance, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖcustomergraphᚋcustomerᚐMoney(ctx, selections, v)
 		},
 		true,
 		false,
@@ -849,7 +740,7 @@ func (ec *executionContext) fieldContext_Overdraft_balance(_ context.Context, fi
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Amount(ctx, field)
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -867,8 +758,8 @@ func (ec *executionContext) _Overdraft_limit(ctx context.Context, field graphql.
 			return obj.Limit, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖcustomergraphᚋcustomerᚐMoney(ctx, selections, v)
 		},
 		true,
 		false,
@@ -881,7 +772,7 @@ func (ec *executionContext) fieldContext_Overdraft_limit(_ context.Context, fiel
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Amount(ctx, field)
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -899,8 +790,8 @@ func (ec *executionContext) _Overdraft_accessFee(ctx context.Context, field grap
 			return obj.AccessFee, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖcustomergraphᚋcustomerᚐMoney(ctx, selections, v)
 		},
 		true,
 		false,
@@ -913,7 +804,7 @@ func (ec *executionContext) fieldContext_Overdraft_accessFee(_ context.Context, 
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Amount(ctx, field)
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -931,8 +822,8 @@ func (ec *executionContext) _Overdraft_interest(ctx context.Context, field graph
 			return obj.Interest, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖcustomergraphᚋcustomerᚐMoney(ctx, selections, v)
 		},
 		true,
 		false,
@@ -945,7 +836,7 @@ func (ec *executionContext) fieldContext_Overdraft_interest(_ context.Context, f
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Amount(ctx, field)
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -1009,15 +900,15 @@ func (ec *executionContext) _Plans_startDate(ctx context.Context, field graphql.
 			return obj.StartDate, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-			return ec.marshalODateTime2customergraphᚋscalarᚐDateTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
+			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Plans_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Plans", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("Plans", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _Plans_endDate(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
@@ -1211,8 +1102,8 @@ func (ec *executionContext) _Premium_premium(ctx context.Context, field graphql.
 			return ec.Resolvers.Premium().Premium(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖcustomergraphᚋcustomerᚐMoney(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1225,7 +1116,7 @@ func (ec *executionContext) fieldContext_Premium_premium(_ context.Context, fiel
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Amount(ctx, field)
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -1261,6 +1152,75 @@ func (ec *executionContext) fieldContext_Premium_loyalty(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Quantity_value(ctx context.Context, field graphql.CollectedField, obj *customer.Quantity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quantity_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quantity_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quantity", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Quantity_unit(ctx context.Context, field graphql.CollectedField, obj *customer.Quantity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quantity_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quantity_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quantity", field, false, false, "String")
+}
+
+func (ec *executionContext) _Quantity_type(ctx context.Context, field graphql.CollectedField, obj *customer.Quantity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quantity_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v enum.ValueType) graphql.Marshaler {
+			return ec.marshalOValueType2customergraphᚋenumᚐValueType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Quantity_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quantity", field, false, false, "ValueType")
 }
 
 func (ec *executionContext) _Wallet_name(ctx context.Context, field graphql.CollectedField, obj *customer.Wallet) (ret graphql.Marshaler) {
@@ -1321,15 +1281,15 @@ func (ec *executionContext) _Wallet_expiryDate(ctx context.Context, field graphq
 			return obj.ExpiryDate, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-			return ec.marshalODateTime2customergraphᚋscalarᚐDateTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
+			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Wallet_expiryDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Wallet", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("Wallet", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _Wallet_amount(ctx context.Context, field graphql.CollectedField, obj *customer.Wallet) (ret graphql.Marshaler) {
@@ -1344,32 +1304,23 @@ func (ec *executionContext) _Wallet_amount(ctx context.Context, field graphql.Co
 			return obj.Amount, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
-			return ec.marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v customer.Amount) graphql.Marshaler {
+			return ec.marshalOAmount2customergraphᚋcustomerᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Wallet_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Wallet",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Amount(ctx, field)
-		},
-	}
-	return fc, nil
+	return graphql.NewScalarFieldContext("Wallet", field, false, false, "Amount")
 }
 
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
 
-func (ec *executionContext) unmarshalInputAmountInput(ctx context.Context, obj any) (model.AmountInput, error) {
-	var it model.AmountInput
+func (ec *executionContext) unmarshalInputMoneyInput(ctx context.Context, obj any) (model.MoneyInput, error) {
+	var it model.MoneyInput
 	if obj == nil {
 		return it, nil
 	}
@@ -1379,48 +1330,41 @@ func (ec *executionContext) unmarshalInputAmountInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"value", "type", "unit"}
+	fieldsInOrder := [...]string{"amount", "currency"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
-		case "value":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
 			data, err := ec.unmarshalNDecimal2customergraphᚋscalarᚐDecimal(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Value = data
-		case "type":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
-			data, err := ec.unmarshalNValueType2customergraphᚋenumᚐValueType(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Type = data
-		case "unit":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			it.Amount = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
 			data, err := ec.unmarshalNString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Unit = data
+			it.Currency = data
 		}
 	}
 	return it, nil
 }
 
-// UnmarshalAmountInput unmarshals raw into the AmountInput input type, using the
+// UnmarshalMoneyInput unmarshals raw into the MoneyInput input type, using the
 // unmarshaler bound to ctx's request. Call it from a resolver to decode an input
 // object that was not passed as a field argument.
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalAmountInput(ctx context.Context, raw any) (model.AmountInput, error) {
-	var out model.AmountInput
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "AmountInput", raw, &out)
+func UnmarshalMoneyInput(ctx context.Context, raw any) (model.MoneyInput, error) {
+	var out model.MoneyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoneyInput", raw, &out)
 	return out, err
 }
 
@@ -1542,7 +1486,7 @@ func (ec *executionContext) unmarshalInputRequestPremiumInput(ctx context.Contex
 			it.TransactionType = data
 		case "amount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
-			data, err := ec.unmarshalNAmountInput2ᚖcustomergraphᚋgraphᚋmodelᚐAmountInput(ctx, v)
+			data, err := ec.unmarshalNMoneyInput2ᚖcustomergraphᚋgraphᚋmodelᚐMoneyInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -1589,6 +1533,29 @@ func UnmarshalRequestPremiumInput(ctx context.Context, raw any) (model.RequestPr
 
 // region    ************************** interface.gotpl ***************************
 
+func (ec *executionContext) _Amount(ctx context.Context, sel ast.SelectionSet, obj customer.Amount) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *customer.Quantity:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Quantity(ctx, sel, obj)
+	case *customer.Money:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Money(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Amount must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
@@ -1611,54 +1578,6 @@ func (ec *executionContext) _AirtimeRefill(ctx context.Context, sel ast.Selectio
 			}
 		case "amount":
 			out.Values[i] = ec._AirtimeRefill_amount(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "currency":
-			out.Values[i] = ec._AirtimeRefill_currency(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
-	}
-
-	return out
-}
-
-var amountImplementors = []string{"Amount"}
-
-func (ec *executionContext) _Amount(ctx context.Context, sel ast.SelectionSet, obj *customer.Amount) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, amountImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("Amount")
-		case "type":
-			out.Values[i] = ec._Amount_type(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "value":
-			out.Values[i] = ec._Amount_value(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "unit":
-			out.Values[i] = ec._Amount_unit(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -1753,23 +1672,13 @@ func (ec *executionContext) _BalanceDetail(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "activeValue":
-			out.Values[i] = ec._BalanceDetail_activeValue(ctx, field, obj)
+		case "active":
+			out.Values[i] = ec._BalanceDetail_active(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "activeUnit":
-			out.Values[i] = ec._BalanceDetail_activeUnit(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "unusedValue":
-			out.Values[i] = ec._BalanceDetail_unusedValue(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "unusedUnit":
-			out.Values[i] = ec._BalanceDetail_unusedUnit(ctx, field, obj)
+		case "unused":
+			out.Values[i] = ec._BalanceDetail_unused(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -1867,6 +1776,44 @@ func (ec *executionContext) _MomoBalance(ctx context.Context, sel ast.SelectionS
 		case "overdraft":
 			out.Values[i] = ec._MomoBalance_overdraft(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var moneyImplementors = []string{"Money", "Amount"}
+
+func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, obj *customer.Money) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moneyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Money")
+		case "amount":
+			out.Values[i] = ec._Money_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._Money_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -2106,6 +2053,49 @@ func (ec *executionContext) _Premium(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var quantityImplementors = []string{"Quantity", "Amount"}
+
+func (ec *executionContext) _Quantity(ctx context.Context, sel ast.SelectionSet, obj *customer.Quantity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quantityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Quantity")
+		case "value":
+			out.Values[i] = ec._Quantity_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unit":
+			out.Values[i] = ec._Quantity_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._Quantity_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var walletImplementors = []string{"Wallet"}
 
 func (ec *executionContext) _Wallet(ctx context.Context, sel ast.SelectionSet, obj *customer.Wallet) graphql.Marshaler {
@@ -2158,13 +2148,13 @@ func (ec *executionContext) _Wallet(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) unmarshalNAmountInput2ᚖcustomergraphᚋgraphᚋmodelᚐAmountInput(ctx context.Context, v any) (*model.AmountInput, error) {
-	res, err := ec.unmarshalInputAmountInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
 func (ec *executionContext) marshalNBalance2customergraphᚋcustomerᚐBalance(ctx context.Context, sel ast.SelectionSet, v customer.Balance) graphql.Marshaler {
 	return ec._Balance(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNMoneyInput2ᚖcustomergraphᚋgraphᚋmodelᚐMoneyInput(ctx context.Context, v any) (*model.MoneyInput, error) {
+	res, err := ec.unmarshalInputMoneyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRefillAirtimeInput2customergraphᚋgraphᚋmodelᚐRefillAirtimeInput(ctx context.Context, v any) (model.RefillAirtimeInput, error) {
@@ -2187,16 +2177,6 @@ func (ec *executionContext) unmarshalNRequestPremiumInput2customergraphᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNValueType2customergraphᚋenumᚐValueType(ctx context.Context, v any) (enum.ValueType, error) {
-	var res enum.ValueType
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNValueType2customergraphᚋenumᚐValueType(ctx context.Context, sel ast.SelectionSet, v enum.ValueType) graphql.Marshaler {
-	return v
-}
-
 func (ec *executionContext) marshalNWallet2customergraphᚋcustomerᚐWallet(ctx context.Context, sel ast.SelectionSet, v customer.Wallet) graphql.Marshaler {
 	return ec._Wallet(ctx, sel, &v)
 }
@@ -2208,7 +2188,7 @@ func (ec *executionContext) marshalOAirtimeRefill2ᚖcustomergraphᚋcustomerᚐ
 	return ec._AirtimeRefill(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOAmount2ᚖcustomergraphᚋcustomerᚐAmount(ctx context.Context, sel ast.SelectionSet, v *customer.Amount) graphql.Marshaler {
+func (ec *executionContext) marshalOAmount2customergraphᚋcustomerᚐAmount(ctx context.Context, sel ast.SelectionSet, v customer.Amount) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -2253,6 +2233,13 @@ func (ec *executionContext) marshalOMomoBalance2ᚖcustomergraphᚋcustomerᚐMo
 		return graphql.Null
 	}
 	return ec._MomoBalance(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMoney2ᚖcustomergraphᚋcustomerᚐMoney(ctx context.Context, sel ast.SelectionSet, v *customer.Money) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Money(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOOffer2ᚖcustomergraphᚋcustomerᚐOffer(ctx context.Context, sel ast.SelectionSet, v *customer.Offer) graphql.Marshaler {

@@ -78,14 +78,7 @@ type ComplexityRoot struct {
 
 	AirtimeRefill struct {
 		Amount        func(childComplexity int) int
-		Currency      func(childComplexity int) int
 		StatusMessage func(childComplexity int) int
-	}
-
-	Amount struct {
-		Type  func(childComplexity int) int
-		Unit  func(childComplexity int) int
-		Value func(childComplexity int) int
 	}
 
 	Balance struct {
@@ -98,11 +91,9 @@ type ComplexityRoot struct {
 	}
 
 	BalanceDetail struct {
-		ActiveUnit  func(childComplexity int) int
-		ActiveValue func(childComplexity int) int
-		Type        func(childComplexity int) int
-		UnusedUnit  func(childComplexity int) int
-		UnusedValue func(childComplexity int) int
+		Active func(childComplexity int) int
+		Type   func(childComplexity int) int
+		Unused func(childComplexity int) int
 	}
 
 	BillingPlan struct {
@@ -261,6 +252,11 @@ type ComplexityRoot struct {
 		Max6Months  func(childComplexity int) int
 	}
 
+	Money struct {
+		Amount   func(childComplexity int) int
+		Currency func(childComplexity int) int
+	}
+
 	Mutation struct {
 		RefillAirtime       func(childComplexity int, input model.RefillAirtimeInput) int
 		RequestPremium      func(childComplexity int, input model.RequestPremiumInput) int
@@ -291,7 +287,6 @@ type ComplexityRoot struct {
 		ID             func(childComplexity int) int
 		ProviderID     func(childComplexity int) int
 		Status         func(childComplexity int) int
-		StatusID       func(childComplexity int) int
 		SubscriptionID func(childComplexity int) int
 	}
 
@@ -334,13 +329,18 @@ type ComplexityRoot struct {
 	ProfileBalance struct {
 		Amount      func(childComplexity int) int
 		BalanceType func(childComplexity int) int
-		Currency    func(childComplexity int) int
 		ExpiryDate  func(childComplexity int) int
 	}
 
 	ProviderSubscriptions struct {
 		ProviderID    func(childComplexity int) int
 		Subscriptions func(childComplexity int) int
+	}
+
+	Quantity struct {
+		Type  func(childComplexity int) int
+		Unit  func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	Query struct {
@@ -386,16 +386,16 @@ type ComplexityRoot struct {
 		MarketingFlag func(childComplexity int) int
 		MomoLoans     func(childComplexity int) int
 		Received      func(childComplexity int) int
-		RequestID     func(childComplexity int) int
 		Send          func(childComplexity int) int
 		Transfers     func(childComplexity int) int
 		Withdrawals   func(childComplexity int) int
 	}
 
 	UnsubscribeAllPayload struct {
+		Description     func(childComplexity int) int
 		ExpectedResults func(childComplexity int) int
 		RequestID       func(childComplexity int) int
-		Result          func(childComplexity int) int
+		Status          func(childComplexity int) int
 		UserErrors      func(childComplexity int) int
 	}
 
@@ -628,37 +628,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AirtimeRefill.Amount(childComplexity), true
-	case "AirtimeRefill.currency":
-		if e.ComplexityRoot.AirtimeRefill.Currency == nil {
-			break
-		}
-
-		return e.ComplexityRoot.AirtimeRefill.Currency(childComplexity), true
 	case "AirtimeRefill.statusMessage":
 		if e.ComplexityRoot.AirtimeRefill.StatusMessage == nil {
 			break
 		}
 
 		return e.ComplexityRoot.AirtimeRefill.StatusMessage(childComplexity), true
-
-	case "Amount.type":
-		if e.ComplexityRoot.Amount.Type == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Amount.Type(childComplexity), true
-	case "Amount.unit":
-		if e.ComplexityRoot.Amount.Unit == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Amount.Unit(childComplexity), true
-	case "Amount.value":
-		if e.ComplexityRoot.Amount.Value == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Amount.Value(childComplexity), true
 
 	case "Balance.balanceType":
 		if e.ComplexityRoot.Balance.BalanceType == nil {
@@ -697,36 +672,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Balance.Wallets(childComplexity), true
 
-	case "BalanceDetail.activeUnit":
-		if e.ComplexityRoot.BalanceDetail.ActiveUnit == nil {
+	case "BalanceDetail.active":
+		if e.ComplexityRoot.BalanceDetail.Active == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BalanceDetail.ActiveUnit(childComplexity), true
-	case "BalanceDetail.activeValue":
-		if e.ComplexityRoot.BalanceDetail.ActiveValue == nil {
-			break
-		}
-
-		return e.ComplexityRoot.BalanceDetail.ActiveValue(childComplexity), true
+		return e.ComplexityRoot.BalanceDetail.Active(childComplexity), true
 	case "BalanceDetail.type":
 		if e.ComplexityRoot.BalanceDetail.Type == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BalanceDetail.Type(childComplexity), true
-	case "BalanceDetail.unusedUnit":
-		if e.ComplexityRoot.BalanceDetail.UnusedUnit == nil {
+	case "BalanceDetail.unused":
+		if e.ComplexityRoot.BalanceDetail.Unused == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BalanceDetail.UnusedUnit(childComplexity), true
-	case "BalanceDetail.unusedValue":
-		if e.ComplexityRoot.BalanceDetail.UnusedValue == nil {
-			break
-		}
-
-		return e.ComplexityRoot.BalanceDetail.UnusedValue(childComplexity), true
+		return e.ComplexityRoot.BalanceDetail.Unused(childComplexity), true
 
 	case "BillingPlan.balances":
 		if e.ComplexityRoot.BillingPlan.Balances == nil {
@@ -1366,6 +1329,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MomoPeriodFlow.Max6Months(childComplexity), true
 
+	case "Money.amount":
+		if e.ComplexityRoot.Money.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Money.Amount(childComplexity), true
+	case "Money.currency":
+		if e.ComplexityRoot.Money.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Money.Currency(childComplexity), true
+
 	case "Mutation.refillAirtime":
 		if e.ComplexityRoot.Mutation.RefillAirtime == nil {
 			break
@@ -1519,12 +1495,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PendingProvisioning.Status(childComplexity), true
-	case "PendingProvisioning.statusId":
-		if e.ComplexityRoot.PendingProvisioning.StatusID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.PendingProvisioning.StatusID(childComplexity), true
 	case "PendingProvisioning.subscriptionId":
 		if e.ComplexityRoot.PendingProvisioning.SubscriptionID == nil {
 			break
@@ -1675,12 +1645,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProfileBalance.BalanceType(childComplexity), true
-	case "ProfileBalance.currency":
-		if e.ComplexityRoot.ProfileBalance.Currency == nil {
-			break
-		}
-
-		return e.ComplexityRoot.ProfileBalance.Currency(childComplexity), true
 	case "ProfileBalance.expiryDate":
 		if e.ComplexityRoot.ProfileBalance.ExpiryDate == nil {
 			break
@@ -1700,6 +1664,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProviderSubscriptions.Subscriptions(childComplexity), true
+
+	case "Quantity.type":
+		if e.ComplexityRoot.Quantity.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quantity.Type(childComplexity), true
+	case "Quantity.unit":
+		if e.ComplexityRoot.Quantity.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quantity.Unit(childComplexity), true
+	case "Quantity.value":
+		if e.ComplexityRoot.Quantity.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quantity.Value(childComplexity), true
 
 	case "Query.accountholder":
 		if e.ComplexityRoot.Query.Accountholder == nil {
@@ -1882,12 +1865,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TransactionSummary.Received(childComplexity), true
-	case "TransactionSummary.requestId":
-		if e.ComplexityRoot.TransactionSummary.RequestID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.TransactionSummary.RequestID(childComplexity), true
 	case "TransactionSummary.send":
 		if e.ComplexityRoot.TransactionSummary.Send == nil {
 			break
@@ -1907,6 +1884,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TransactionSummary.Withdrawals(childComplexity), true
 
+	case "UnsubscribeAllPayload.description":
+		if e.ComplexityRoot.UnsubscribeAllPayload.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnsubscribeAllPayload.Description(childComplexity), true
 	case "UnsubscribeAllPayload.expectedResults":
 		if e.ComplexityRoot.UnsubscribeAllPayload.ExpectedResults == nil {
 			break
@@ -1919,12 +1902,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnsubscribeAllPayload.RequestID(childComplexity), true
-	case "UnsubscribeAllPayload.result":
-		if e.ComplexityRoot.UnsubscribeAllPayload.Result == nil {
+	case "UnsubscribeAllPayload.status":
+		if e.ComplexityRoot.UnsubscribeAllPayload.Status == nil {
 			break
 		}
 
-		return e.ComplexityRoot.UnsubscribeAllPayload.Result(childComplexity), true
+		return e.ComplexityRoot.UnsubscribeAllPayload.Status(childComplexity), true
 	case "UnsubscribeAllPayload.userErrors":
 		if e.ComplexityRoot.UnsubscribeAllPayload.UserErrors == nil {
 			break
@@ -2127,8 +2110,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
-			graphql.NewInputUnmarshaler("AmountInput", ec.unmarshalInputAmountInput),
 			graphql.NewInputUnmarshaler("IdentityInput", ec.unmarshalInputIdentityInput),
+			graphql.NewInputUnmarshaler("MoneyInput", ec.unmarshalInputMoneyInput),
 			graphql.NewInputUnmarshaler("RefillAirtimeInput", ec.unmarshalInputRefillAirtimeInput),
 			graphql.NewInputUnmarshaler("RequestPremiumInput", ec.unmarshalInputRequestPremiumInput),
 			graphql.NewInputUnmarshaler("SubscribeInput", ec.unmarshalInputSubscribeInput),
@@ -2334,22 +2317,8 @@ func (ec *executionContext) childFields_AirtimeRefill(ctx context.Context, field
 		return ec.fieldContext_AirtimeRefill_statusMessage(ctx, field)
 	case "amount":
 		return ec.fieldContext_AirtimeRefill_amount(ctx, field)
-	case "currency":
-		return ec.fieldContext_AirtimeRefill_currency(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AirtimeRefill", field.Name)
-}
-
-func (ec *executionContext) childFields_Amount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "type":
-		return ec.fieldContext_Amount_type(ctx, field)
-	case "value":
-		return ec.fieldContext_Amount_value(ctx, field)
-	case "unit":
-		return ec.fieldContext_Amount_unit(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type Amount", field.Name)
 }
 
 func (ec *executionContext) childFields_Balance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2374,14 +2343,10 @@ func (ec *executionContext) childFields_BalanceDetail(ctx context.Context, field
 	switch field.Name {
 	case "type":
 		return ec.fieldContext_BalanceDetail_type(ctx, field)
-	case "activeValue":
-		return ec.fieldContext_BalanceDetail_activeValue(ctx, field)
-	case "activeUnit":
-		return ec.fieldContext_BalanceDetail_activeUnit(ctx, field)
-	case "unusedValue":
-		return ec.fieldContext_BalanceDetail_unusedValue(ctx, field)
-	case "unusedUnit":
-		return ec.fieldContext_BalanceDetail_unusedUnit(ctx, field)
+	case "active":
+		return ec.fieldContext_BalanceDetail_active(ctx, field)
+	case "unused":
+		return ec.fieldContext_BalanceDetail_unused(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BalanceDetail", field.Name)
 }
@@ -2698,6 +2663,16 @@ func (ec *executionContext) childFields_MomoPeriodFlow(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type MomoPeriodFlow", field.Name)
 }
 
+func (ec *executionContext) childFields_Money(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amount":
+		return ec.fieldContext_Money_amount(ctx, field)
+	case "currency":
+		return ec.fieldContext_Money_currency(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Money", field.Name)
+}
+
 func (ec *executionContext) childFields_Offer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "offerId":
@@ -2738,8 +2713,6 @@ func (ec *executionContext) childFields_PendingProvisioning(ctx context.Context,
 		return ec.fieldContext_PendingProvisioning_subscriptionId(ctx, field)
 	case "providerId":
 		return ec.fieldContext_PendingProvisioning_providerId(ctx, field)
-	case "statusId":
-		return ec.fieldContext_PendingProvisioning_statusId(ctx, field)
 	case "status":
 		return ec.fieldContext_PendingProvisioning_status(ctx, field)
 	case "description":
@@ -2826,8 +2799,6 @@ func (ec *executionContext) childFields_ProfileBalance(ctx context.Context, fiel
 		return ec.fieldContext_ProfileBalance_balanceType(ctx, field)
 	case "amount":
 		return ec.fieldContext_ProfileBalance_amount(ctx, field)
-	case "currency":
-		return ec.fieldContext_ProfileBalance_currency(ctx, field)
 	case "expiryDate":
 		return ec.fieldContext_ProfileBalance_expiryDate(ctx, field)
 	}
@@ -2890,8 +2861,6 @@ func (ec *executionContext) childFields_SubscriptionProvider(ctx context.Context
 
 func (ec *executionContext) childFields_TransactionSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "requestId":
-		return ec.fieldContext_TransactionSummary_requestId(ctx, field)
 	case "dateRange":
 		return ec.fieldContext_TransactionSummary_dateRange(ctx, field)
 	case "marketingFlag":
@@ -2920,8 +2889,10 @@ func (ec *executionContext) childFields_TransactionSummary(ctx context.Context, 
 
 func (ec *executionContext) childFields_UnsubscribeAllPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "result":
-		return ec.fieldContext_UnsubscribeAllPayload_result(ctx, field)
+	case "status":
+		return ec.fieldContext_UnsubscribeAllPayload_status(ctx, field)
+	case "description":
+		return ec.fieldContext_UnsubscribeAllPayload_description(ctx, field)
 	case "requestId":
 		return ec.fieldContext_UnsubscribeAllPayload_requestId(ctx, field)
 	case "expectedResults":

@@ -30,10 +30,10 @@ type QueryResolver interface {
 	Customer(ctx context.Context, id string) (*model.Customer, error)
 	Customers(ctx context.Context, ids []string) ([]*model.Customer, error)
 	Accountholder(ctx context.Context, id string, includeOffnet *bool) (*customer.Accountholder, error)
-	SubscriptionStatus(ctx context.Context, id string) (*customer.Subscription, error)
+	SubscriptionStatus(ctx context.Context, id string) (*customer.VasSubscription, error)
 }
 type SubscriptionResolver interface {
-	SubscriptionProvisioning(ctx context.Context, id string) (<-chan *customer.Subscription, error)
+	SubscriptionProvisioning(ctx context.Context, id string) (<-chan *customer.VasSubscription, error)
 	UnsubscribeAllResults(ctx context.Context, requestID string) (<-chan *customer.UnsubscribeResult, error)
 }
 
@@ -222,7 +222,7 @@ func (ec *executionContext) field_Subscription_unsubscribeAllResults_args(ctx co
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "requestId",
 		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+			return ec.unmarshalNString2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -644,8 +644,8 @@ func (ec *executionContext) _Query_subscriptionStatus(ctx context.Context, field
 			return ec.Resolvers.Query().SubscriptionStatus(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *customer.Subscription) graphql.Marshaler {
-			return ec.marshalOVasSubscription2ᚖcustomergraphᚋcustomerᚐSubscription(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.VasSubscription) graphql.Marshaler {
+			return ec.marshalOVasSubscription2ᚖcustomergraphᚋcustomerᚐVasSubscription(ctx, selections, v)
 		},
 		true,
 		false,
@@ -892,8 +892,8 @@ func (ec *executionContext) _Subscription_subscriptionProvisioning(ctx context.C
 			return ec.Resolvers.Subscription().SubscriptionProvisioning(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *customer.Subscription) graphql.Marshaler {
-			return ec.marshalNVasSubscription2ᚖcustomergraphᚋcustomerᚐSubscription(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.VasSubscription) graphql.Marshaler {
+			return ec.marshalNVasSubscription2ᚖcustomergraphᚋcustomerᚐVasSubscription(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1589,30 +1589,24 @@ func (ec *executionContext) marshalNUserErrorCode2customergraphᚋgraphᚋmodel�
 	return v
 }
 
+func (ec *executionContext) unmarshalODate2customergraphᚋscalarᚐDate(ctx context.Context, v any) (scalar.Date, error) {
+	var res scalar.Date
+	err := res.UnmarshalGQLContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2customergraphᚋscalarᚐDate(ctx context.Context, sel ast.SelectionSet, v scalar.Date) graphql.Marshaler {
+	return graphql.WrapContextMarshaler(ctx, v)
+}
+
 func (ec *executionContext) unmarshalODateTime2customergraphᚋscalarᚐDateTime(ctx context.Context, v any) (scalar.DateTime, error) {
 	var res scalar.DateTime
-	err := res.UnmarshalGQL(v)
+	err := res.UnmarshalGQLContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalODateTime2customergraphᚋscalarᚐDateTime(ctx context.Context, sel ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-	return v
-}
-
-func (ec *executionContext) unmarshalODateTime2ᚖcustomergraphᚋscalarᚐDateTime(ctx context.Context, v any) (*scalar.DateTime, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(scalar.DateTime)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalODateTime2ᚖcustomergraphᚋscalarᚐDateTime(ctx context.Context, sel ast.SelectionSet, v *scalar.DateTime) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return v
+	return graphql.WrapContextMarshaler(ctx, v)
 }
 
 func (ec *executionContext) unmarshalODecimal2customergraphᚋscalarᚐDecimal(ctx context.Context, v any) (scalar.Decimal, error) {
@@ -1635,6 +1629,32 @@ func (ec *executionContext) unmarshalODecimal2ᚖcustomergraphᚋscalarᚐDecima
 }
 
 func (ec *executionContext) marshalODecimal2ᚖcustomergraphᚋscalarᚐDecimal(ctx context.Context, sel ast.SelectionSet, v *scalar.Decimal) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx context.Context, v any) (scalar.PartialDateTime, error) {
+	var res scalar.PartialDateTime
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx context.Context, sel ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalOPartialDateTime2ᚖcustomergraphᚋscalarᚐPartialDateTime(ctx context.Context, v any) (*scalar.PartialDateTime, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(scalar.PartialDateTime)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPartialDateTime2ᚖcustomergraphᚋscalarᚐPartialDateTime(ctx context.Context, sel ast.SelectionSet, v *scalar.PartialDateTime) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -19,10 +19,10 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type PendingProvisioningResolver interface {
-	ID(ctx context.Context, obj *customer.PendingProvisioning) (*string, error)
+	ID(ctx context.Context, obj *customer.PendingProvisioning) (string, error)
 }
 type ProviderSubscriptionsResolver interface {
-	Subscriptions(ctx context.Context, obj *customer.ProviderSubscriptions) ([]customer.Subscription, error)
+	Subscriptions(ctx context.Context, obj *customer.ProviderSubscriptions) ([]customer.VasSubscription, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -45,11 +45,11 @@ func (ec *executionContext) _PendingProvisioning_id(ctx context.Context, field g
 			return ec.Resolvers.PendingProvisioning().ID(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_PendingProvisioning_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -92,10 +92,10 @@ func (ec *executionContext) _PendingProvisioning_subscriptionId(ctx context.Cont
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOID2string(ctx, selections, v)
+			return ec.marshalNID2string(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_PendingProvisioning_subscriptionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -115,36 +115,13 @@ func (ec *executionContext) _PendingProvisioning_providerId(ctx context.Context,
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOID2string(ctx, selections, v)
+			return ec.marshalNID2string(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_PendingProvisioning_providerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "ID")
-}
-
-func (ec *executionContext) _PendingProvisioning_statusId(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PendingProvisioning_statusId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StatusID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOID2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_PendingProvisioning_statusId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "ID")
 }
 
@@ -229,8 +206,8 @@ func (ec *executionContext) _ProviderSubscriptions_subscriptions(ctx context.Con
 			return ec.Resolvers.ProviderSubscriptions().Subscriptions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []customer.Subscription) graphql.Marshaler {
-			return ec.marshalOVasSubscription2ᚕcustomergraphᚋcustomerᚐSubscriptionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []customer.VasSubscription) graphql.Marshaler {
+			return ec.marshalOVasSubscription2ᚕcustomergraphᚋcustomerᚐVasSubscriptionᚄ(ctx, selections, v)
 		},
 		true,
 		false,
@@ -261,8 +238,8 @@ func (ec *executionContext) _SubscribePayload_subscription(ctx context.Context, 
 			return obj.Subscription, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *customer.Subscription) graphql.Marshaler {
-			return ec.marshalOVasSubscription2ᚖcustomergraphᚋcustomerᚐSubscription(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.VasSubscription) graphql.Marshaler {
+			return ec.marshalOVasSubscription2ᚖcustomergraphᚋcustomerᚐVasSubscription(ctx, selections, v)
 		},
 		true,
 		false,
@@ -414,36 +391,50 @@ func (ec *executionContext) fieldContext_SubscriptionProvider_description(_ cont
 	return graphql.NewScalarFieldContext("SubscriptionProvider", field, false, false, "String")
 }
 
-func (ec *executionContext) _UnsubscribeAllPayload_result(ctx context.Context, field graphql.CollectedField, obj *model.UnsubscribeAllPayload) (ret graphql.Marshaler) {
+func (ec *executionContext) _UnsubscribeAllPayload_status(ctx context.Context, field graphql.CollectedField, obj *model.UnsubscribeAllPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UnsubscribeAllPayload_result(ctx, field)
+			return ec.fieldContext_UnsubscribeAllPayload_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Result, nil
+			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *customer.UnsubscribeResult) graphql.Marshaler {
-			return ec.marshalOUnsubscribeResult2ᚖcustomergraphᚋcustomerᚐUnsubscribeResult(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *enum.UnsubscribeStatus) graphql.Marshaler {
+			return ec.marshalOUnsubscribeStatus2ᚖcustomergraphᚋenumᚐUnsubscribeStatus(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_UnsubscribeAllPayload_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "UnsubscribeAllPayload",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_UnsubscribeResult(ctx, field)
+func (ec *executionContext) fieldContext_UnsubscribeAllPayload_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnsubscribeAllPayload", field, false, false, "UnsubscribeStatus")
+}
+
+func (ec *executionContext) _UnsubscribeAllPayload_description(ctx context.Context, field graphql.CollectedField, obj *model.UnsubscribeAllPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnsubscribeAllPayload_description(ctx, field)
 		},
-	}
-	return fc, nil
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnsubscribeAllPayload_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnsubscribeAllPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _UnsubscribeAllPayload_requestId(ctx context.Context, field graphql.CollectedField, obj *model.UnsubscribeAllPayload) (ret graphql.Marshaler) {
@@ -459,14 +450,14 @@ func (ec *executionContext) _UnsubscribeAllPayload_requestId(ctx context.Context
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_UnsubscribeAllPayload_requestId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UnsubscribeAllPayload", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("UnsubscribeAllPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _UnsubscribeAllPayload_expectedResults(ctx context.Context, field graphql.CollectedField, obj *model.UnsubscribeAllPayload) (ret graphql.Marshaler) {
@@ -537,10 +528,10 @@ func (ec *executionContext) _UnsubscribeResult_subscriptionId(ctx context.Contex
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOID2string(ctx, selections, v)
+			return ec.marshalNID2string(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_UnsubscribeResult_subscriptionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -560,10 +551,10 @@ func (ec *executionContext) _UnsubscribeResult_providerId(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOID2string(ctx, selections, v)
+			return ec.marshalNID2string(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_UnsubscribeResult_providerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -616,7 +607,7 @@ func (ec *executionContext) fieldContext_UnsubscribeResult_description(_ context
 	return graphql.NewScalarFieldContext("UnsubscribeResult", field, false, false, "String")
 }
 
-func (ec *executionContext) _VasSubscription_id(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_id(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -629,17 +620,17 @@ func (ec *executionContext) _VasSubscription_id(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOID2string(ctx, selections, v)
+			return ec.marshalNID2string(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_VasSubscription_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "ID")
 }
 
-func (ec *executionContext) _VasSubscription_providerId(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_providerId(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -652,17 +643,17 @@ func (ec *executionContext) _VasSubscription_providerId(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOID2string(ctx, selections, v)
+			return ec.marshalNID2string(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_VasSubscription_providerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "ID")
 }
 
-func (ec *executionContext) _VasSubscription_name(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_name(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -685,7 +676,7 @@ func (ec *executionContext) fieldContext_VasSubscription_name(_ context.Context,
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
-func (ec *executionContext) _VasSubscription_description(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_description(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -708,7 +699,7 @@ func (ec *executionContext) fieldContext_VasSubscription_description(_ context.C
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
-func (ec *executionContext) _VasSubscription_status(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_status(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -731,7 +722,7 @@ func (ec *executionContext) fieldContext_VasSubscription_status(_ context.Contex
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "SubscriptionStatus")
 }
 
-func (ec *executionContext) _VasSubscription_type(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_type(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -754,7 +745,7 @@ func (ec *executionContext) fieldContext_VasSubscription_type(_ context.Context,
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "SubscriptionType")
 }
 
-func (ec *executionContext) _VasSubscription_length(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_length(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -777,7 +768,7 @@ func (ec *executionContext) fieldContext_VasSubscription_length(_ context.Contex
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
-func (ec *executionContext) _VasSubscription_registrationChannel(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_registrationChannel(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -800,7 +791,7 @@ func (ec *executionContext) fieldContext_VasSubscription_registrationChannel(_ c
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
-func (ec *executionContext) _VasSubscription_startDate(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_startDate(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -812,18 +803,18 @@ func (ec *executionContext) _VasSubscription_startDate(ctx context.Context, fiel
 			return obj.StartDate, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-			return ec.marshalODateTime2customergraphᚋscalarᚐDateTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
+			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_VasSubscription_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "PartialDateTime")
 }
 
-func (ec *executionContext) _VasSubscription_endDate(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_endDate(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -835,18 +826,18 @@ func (ec *executionContext) _VasSubscription_endDate(ctx context.Context, field 
 			return obj.EndDate, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-			return ec.marshalODateTime2customergraphᚋscalarᚐDateTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
+			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_VasSubscription_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "PartialDateTime")
 }
 
-func (ec *executionContext) _VasSubscription_paymentSource(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_paymentSource(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -869,7 +860,7 @@ func (ec *executionContext) fieldContext_VasSubscription_paymentSource(_ context
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "PaymentSource")
 }
 
-func (ec *executionContext) _VasSubscription_sendSmsNotification(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_sendSmsNotification(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -892,7 +883,7 @@ func (ec *executionContext) fieldContext_VasSubscription_sendSmsNotification(_ c
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _VasSubscription_beneficiaryId(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_beneficiaryId(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -915,7 +906,7 @@ func (ec *executionContext) fieldContext_VasSubscription_beneficiaryId(_ context
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
-func (ec *executionContext) _VasSubscription_autoRenew(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_autoRenew(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -938,7 +929,7 @@ func (ec *executionContext) fieldContext_VasSubscription_autoRenew(_ context.Con
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _VasSubscription_email(ctx context.Context, field graphql.CollectedField, obj *customer.Subscription) (ret graphql.Marshaler) {
+func (ec *executionContext) _VasSubscription_email(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1051,14 +1042,14 @@ func (ec *executionContext) unmarshalInputSubscribeInput(ctx context.Context, ob
 			it.RegistrationChannel = data
 		case "startDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
-			data, err := ec.unmarshalODateTime2ᚖcustomergraphᚋscalarᚐDateTime(ctx, v)
+			data, err := ec.unmarshalOPartialDateTime2ᚖcustomergraphᚋscalarᚐPartialDateTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartDate = data
 		case "endDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
-			data, err := ec.unmarshalODateTime2ᚖcustomergraphᚋscalarᚐDateTime(ctx, v)
+			data, err := ec.unmarshalOPartialDateTime2ᚖcustomergraphᚋscalarᚐPartialDateTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -1241,7 +1232,7 @@ func (ec *executionContext) _PendingProvisioning(ctx context.Context, sel ast.Se
 			out.Values[i] = graphql.MarshalString("PendingProvisioning")
 		case "id":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
+				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PendingProvisioning_id(ctx, field, obj)
 				})
@@ -1252,17 +1243,12 @@ func (ec *executionContext) _PendingProvisioning(ctx context.Context, sel ast.Se
 			}
 		case "subscriptionId":
 			out.Values[i] = ec._PendingProvisioning_subscriptionId(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "providerId":
 			out.Values[i] = ec._PendingProvisioning_providerId(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "statusId":
-			out.Values[i] = ec._PendingProvisioning_statusId(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
@@ -1428,8 +1414,13 @@ func (ec *executionContext) _UnsubscribeAllPayload(ctx context.Context, sel ast.
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("UnsubscribeAllPayload")
-		case "result":
-			out.Values[i] = ec._UnsubscribeAllPayload_result(ctx, field, obj)
+		case "status":
+			out.Values[i] = ec._UnsubscribeAllPayload_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._UnsubscribeAllPayload_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -1478,12 +1469,12 @@ func (ec *executionContext) _UnsubscribeResult(ctx context.Context, sel ast.Sele
 			out.Values[i] = graphql.MarshalString("UnsubscribeResult")
 		case "subscriptionId":
 			out.Values[i] = ec._UnsubscribeResult_subscriptionId(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "providerId":
 			out.Values[i] = ec._UnsubscribeResult_providerId(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "status":
@@ -1515,7 +1506,7 @@ func (ec *executionContext) _UnsubscribeResult(ctx context.Context, sel ast.Sele
 
 var vasSubscriptionImplementors = []string{"VasSubscription"}
 
-func (ec *executionContext) _VasSubscription(ctx context.Context, sel ast.SelectionSet, obj *customer.Subscription) graphql.Marshaler {
+func (ec *executionContext) _VasSubscription(ctx context.Context, sel ast.SelectionSet, obj *customer.VasSubscription) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, vasSubscriptionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1526,12 +1517,12 @@ func (ec *executionContext) _VasSubscription(ctx context.Context, sel ast.Select
 			out.Values[i] = graphql.MarshalString("VasSubscription")
 		case "id":
 			out.Values[i] = ec._VasSubscription_id(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "providerId":
 			out.Values[i] = ec._VasSubscription_providerId(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "name":
@@ -1651,11 +1642,11 @@ func (ec *executionContext) marshalNUnsubscribeResult2ᚖcustomergraphᚋcustome
 	return ec._UnsubscribeResult(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNVasSubscription2customergraphᚋcustomerᚐSubscription(ctx context.Context, sel ast.SelectionSet, v customer.Subscription) graphql.Marshaler {
+func (ec *executionContext) marshalNVasSubscription2customergraphᚋcustomerᚐVasSubscription(ctx context.Context, sel ast.SelectionSet, v customer.VasSubscription) graphql.Marshaler {
 	return ec._VasSubscription(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNVasSubscription2ᚖcustomergraphᚋcustomerᚐSubscription(ctx context.Context, sel ast.SelectionSet, v *customer.Subscription) graphql.Marshaler {
+func (ec *executionContext) marshalNVasSubscription2ᚖcustomergraphᚋcustomerᚐVasSubscription(ctx context.Context, sel ast.SelectionSet, v *customer.VasSubscription) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "VasSubscription!")
 		return graphql.Null
@@ -1801,14 +1792,30 @@ func (ec *executionContext) marshalOUnsubscribeStatus2customergraphᚋenumᚐUns
 	return v
 }
 
-func (ec *executionContext) marshalOVasSubscription2ᚕcustomergraphᚋcustomerᚐSubscriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []customer.Subscription) graphql.Marshaler {
+func (ec *executionContext) unmarshalOUnsubscribeStatus2ᚖcustomergraphᚋenumᚐUnsubscribeStatus(ctx context.Context, v any) (*enum.UnsubscribeStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.UnsubscribeStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOUnsubscribeStatus2ᚖcustomergraphᚋenumᚐUnsubscribeStatus(ctx context.Context, sel ast.SelectionSet, v *enum.UnsubscribeStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOVasSubscription2ᚕcustomergraphᚋcustomerᚐVasSubscriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []customer.VasSubscription) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNVasSubscription2customergraphᚋcustomerᚐSubscription(ctx, sel, v[i])
+		return ec.marshalNVasSubscription2customergraphᚋcustomerᚐVasSubscription(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -1820,7 +1827,7 @@ func (ec *executionContext) marshalOVasSubscription2ᚕcustomergraphᚋcustomer�
 	return ret
 }
 
-func (ec *executionContext) marshalOVasSubscription2ᚖcustomergraphᚋcustomerᚐSubscription(ctx context.Context, sel ast.SelectionSet, v *customer.Subscription) graphql.Marshaler {
+func (ec *executionContext) marshalOVasSubscription2ᚖcustomergraphᚋcustomerᚐVasSubscription(ctx context.Context, sel ast.SelectionSet, v *customer.VasSubscription) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -4,8 +4,8 @@ package graph
 
 import (
 	"context"
+	"customergraph/customer"
 	"customergraph/scalar"
-	"customergraph/upstream"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -24,7 +24,7 @@ import (
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _GsmActivity_daysSinceLastActive(ctx context.Context, field graphql.CollectedField, obj *upstream.GsmActivity) (ret graphql.Marshaler) {
+func (ec *executionContext) _GsmActivity_daysSinceLastActive(ctx context.Context, field graphql.CollectedField, obj *customer.GsmActivity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -47,7 +47,7 @@ func (ec *executionContext) fieldContext_GsmActivity_daysSinceLastActive(_ conte
 	return graphql.NewScalarFieldContext("GsmActivity", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GsmActivity_topupMethod(ctx context.Context, field graphql.CollectedField, obj *upstream.GsmActivity) (ret graphql.Marshaler) {
+func (ec *executionContext) _GsmActivity_topupMethod(ctx context.Context, field graphql.CollectedField, obj *customer.GsmActivity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -59,8 +59,8 @@ func (ec *executionContext) _GsmActivity_topupMethod(ctx context.Context, field 
 			return obj.TopupMethod, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -70,7 +70,7 @@ func (ec *executionContext) fieldContext_GsmActivity_topupMethod(_ context.Conte
 	return graphql.NewScalarFieldContext("GsmActivity", field, false, false, "String")
 }
 
-func (ec *executionContext) _GsmActivity_lastMonth(ctx context.Context, field graphql.CollectedField, obj *upstream.GsmActivity) (ret graphql.Marshaler) {
+func (ec *executionContext) _GsmActivity_lastMonth(ctx context.Context, field graphql.CollectedField, obj *customer.GsmActivity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -82,8 +82,8 @@ func (ec *executionContext) _GsmActivity_lastMonth(ctx context.Context, field gr
 			return obj.LastMonth, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.GsmMonth) graphql.Marshaler {
-			return ec.marshalOGsmMonth2ᚖcustomergraphᚋupstreamᚐGsmMonth(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.GsmMonth) graphql.Marshaler {
+			return ec.marshalOGsmMonth2ᚖcustomergraphᚋcustomerᚐGsmMonth(ctx, selections, v)
 		},
 		true,
 		false,
@@ -102,7 +102,7 @@ func (ec *executionContext) fieldContext_GsmActivity_lastMonth(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _GsmMonth_activeDays(ctx context.Context, field graphql.CollectedField, obj *upstream.GsmMonth) (ret graphql.Marshaler) {
+func (ec *executionContext) _GsmMonth_activeDays(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -125,7 +125,7 @@ func (ec *executionContext) fieldContext_GsmMonth_activeDays(_ context.Context, 
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GsmMonth_timesBlocked(ctx context.Context, field graphql.CollectedField, obj *upstream.GsmMonth) (ret graphql.Marshaler) {
+func (ec *executionContext) _GsmMonth_timesBlocked(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -148,7 +148,7 @@ func (ec *executionContext) fieldContext_GsmMonth_timesBlocked(_ context.Context
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GsmMonth_airtimeUtilisation(ctx context.Context, field graphql.CollectedField, obj *upstream.GsmMonth) (ret graphql.Marshaler) {
+func (ec *executionContext) _GsmMonth_airtimeUtilisation(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -171,7 +171,7 @@ func (ec *executionContext) fieldContext_GsmMonth_airtimeUtilisation(_ context.C
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _GsmMonth_daysAirtimeBalanceBelow(ctx context.Context, field graphql.CollectedField, obj *upstream.GsmMonth) (ret graphql.Marshaler) {
+func (ec *executionContext) _GsmMonth_daysAirtimeBalanceBelow(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -194,7 +194,7 @@ func (ec *executionContext) fieldContext_GsmMonth_daysAirtimeBalanceBelow(_ cont
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GsmMonth_topupAmount(ctx context.Context, field graphql.CollectedField, obj *upstream.GsmMonth) (ret graphql.Marshaler) {
+func (ec *executionContext) _GsmMonth_topupAmount(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -217,7 +217,7 @@ func (ec *executionContext) fieldContext_GsmMonth_topupAmount(_ context.Context,
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _GsmMonth_averageTopupAmount(ctx context.Context, field graphql.CollectedField, obj *upstream.GsmMonth) (ret graphql.Marshaler) {
+func (ec *executionContext) _GsmMonth_averageTopupAmount(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -240,7 +240,7 @@ func (ec *executionContext) fieldContext_GsmMonth_averageTopupAmount(_ context.C
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _GsmMonth_totalOutboundCalls(ctx context.Context, field graphql.CollectedField, obj *upstream.GsmMonth) (ret graphql.Marshaler) {
+func (ec *executionContext) _GsmMonth_totalOutboundCalls(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -263,7 +263,7 @@ func (ec *executionContext) fieldContext_GsmMonth_totalOutboundCalls(_ context.C
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GsmMonth_distinctOutboundCalls(ctx context.Context, field graphql.CollectedField, obj *upstream.GsmMonth) (ret graphql.Marshaler) {
+func (ec *executionContext) _GsmMonth_distinctOutboundCalls(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -286,7 +286,7 @@ func (ec *executionContext) fieldContext_GsmMonth_distinctOutboundCalls(_ contex
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GsmMonth_totalInboundCalls(ctx context.Context, field graphql.CollectedField, obj *upstream.GsmMonth) (ret graphql.Marshaler) {
+func (ec *executionContext) _GsmMonth_totalInboundCalls(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -309,7 +309,7 @@ func (ec *executionContext) fieldContext_GsmMonth_totalInboundCalls(_ context.Co
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GsmMonth_distinctInboundCalls(ctx context.Context, field graphql.CollectedField, obj *upstream.GsmMonth) (ret graphql.Marshaler) {
+func (ec *executionContext) _GsmMonth_distinctInboundCalls(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -332,7 +332,7 @@ func (ec *executionContext) fieldContext_GsmMonth_distinctInboundCalls(_ context
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GsmMonth_dataUsageMb(ctx context.Context, field graphql.CollectedField, obj *upstream.GsmMonth) (ret graphql.Marshaler) {
+func (ec *executionContext) _GsmMonth_dataUsageMb(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -355,7 +355,7 @@ func (ec *executionContext) fieldContext_GsmMonth_dataUsageMb(_ context.Context,
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _GsmMonth_lastDataBundlePurchaseDate(ctx context.Context, field graphql.CollectedField, obj *upstream.GsmMonth) (ret graphql.Marshaler) {
+func (ec *executionContext) _GsmMonth_lastDataBundlePurchaseDate(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -367,18 +367,18 @@ func (ec *executionContext) _GsmMonth_lastDataBundlePurchaseDate(ctx context.Con
 			return obj.LastDataBundlePurchaseDate, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-			return ec.marshalODateTime2customergraphᚋscalarᚐDateTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
+			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_GsmMonth_lastDataBundlePurchaseDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "PartialDateTime")
 }
 
-func (ec *executionContext) _GsmMonth_daysDataBalanceBelow(ctx context.Context, field graphql.CollectedField, obj *upstream.GsmMonth) (ret graphql.Marshaler) {
+func (ec *executionContext) _GsmMonth_daysDataBalanceBelow(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -401,7 +401,7 @@ func (ec *executionContext) fieldContext_GsmMonth_daysDataBalanceBelow(_ context
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GsmMonth_averageDataBundleSize(ctx context.Context, field graphql.CollectedField, obj *upstream.GsmMonth) (ret graphql.Marshaler) {
+func (ec *executionContext) _GsmMonth_averageDataBundleSize(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -424,7 +424,7 @@ func (ec *executionContext) fieldContext_GsmMonth_averageDataBundleSize(_ contex
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _GsmMonth_me2u(ctx context.Context, field graphql.CollectedField, obj *upstream.GsmMonth) (ret graphql.Marshaler) {
+func (ec *executionContext) _GsmMonth_me2u(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -436,8 +436,8 @@ func (ec *executionContext) _GsmMonth_me2u(ctx context.Context, field graphql.Co
 			return obj.Me2u, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.Me2u) graphql.Marshaler {
-			return ec.marshalOMe2u2ᚖcustomergraphᚋupstreamᚐMe2u(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.Me2u) graphql.Marshaler {
+			return ec.marshalOMe2u2ᚖcustomergraphᚋcustomerᚐMe2u(ctx, selections, v)
 		},
 		true,
 		false,
@@ -456,7 +456,7 @@ func (ec *executionContext) fieldContext_GsmMonth_me2u(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Me2u_airtimeReceivedCount(ctx context.Context, field graphql.CollectedField, obj *upstream.Me2u) (ret graphql.Marshaler) {
+func (ec *executionContext) _Me2u_airtimeReceivedCount(ctx context.Context, field graphql.CollectedField, obj *customer.Me2u) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -479,7 +479,7 @@ func (ec *executionContext) fieldContext_Me2u_airtimeReceivedCount(_ context.Con
 	return graphql.NewScalarFieldContext("Me2u", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Me2u_airtimeReceivedAmount(ctx context.Context, field graphql.CollectedField, obj *upstream.Me2u) (ret graphql.Marshaler) {
+func (ec *executionContext) _Me2u_airtimeReceivedAmount(ctx context.Context, field graphql.CollectedField, obj *customer.Me2u) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -502,7 +502,7 @@ func (ec *executionContext) fieldContext_Me2u_airtimeReceivedAmount(_ context.Co
 	return graphql.NewScalarFieldContext("Me2u", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _MomoFlow_lastDate(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoFlow) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoFlow_lastDate(ctx context.Context, field graphql.CollectedField, obj *customer.MomoFlow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -514,18 +514,18 @@ func (ec *executionContext) _MomoFlow_lastDate(ctx context.Context, field graphq
 			return obj.LastDate, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-			return ec.marshalODateTime2customergraphᚋscalarᚐDateTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
+			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_MomoFlow_lastDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MomoFlow", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("MomoFlow", field, false, false, "PartialDateTime")
 }
 
-func (ec *executionContext) _MomoFlow_max6Months(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoFlow) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoFlow_max6Months(ctx context.Context, field graphql.CollectedField, obj *customer.MomoFlow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -548,7 +548,7 @@ func (ec *executionContext) fieldContext_MomoFlow_max6Months(_ context.Context, 
 	return graphql.NewScalarFieldContext("MomoFlow", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _MomoFlow_count(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoFlow) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoFlow_count(ctx context.Context, field graphql.CollectedField, obj *customer.MomoFlow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -560,8 +560,8 @@ func (ec *executionContext) _MomoFlow_count(ctx context.Context, field graphql.C
 			return obj.Count, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v upstream.PeriodCounts) graphql.Marshaler {
-			return ec.marshalOPeriodCounts2customergraphᚋupstreamᚐPeriodCounts(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.PeriodCounts) graphql.Marshaler {
+			return ec.marshalOPeriodCounts2ᚖcustomergraphᚋcustomerᚐPeriodCounts(ctx, selections, v)
 		},
 		true,
 		false,
@@ -580,7 +580,7 @@ func (ec *executionContext) fieldContext_MomoFlow_count(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _MomoFlow_amount(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoFlow) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoFlow_amount(ctx context.Context, field graphql.CollectedField, obj *customer.MomoFlow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -592,8 +592,8 @@ func (ec *executionContext) _MomoFlow_amount(ctx context.Context, field graphql.
 			return obj.Amount, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v upstream.PeriodAmounts) graphql.Marshaler {
-			return ec.marshalOPeriodAmounts2customergraphᚋupstreamᚐPeriodAmounts(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.PeriodAmounts) graphql.Marshaler {
+			return ec.marshalOPeriodAmounts2ᚖcustomergraphᚋcustomerᚐPeriodAmounts(ctx, selections, v)
 		},
 		true,
 		false,
@@ -612,7 +612,7 @@ func (ec *executionContext) fieldContext_MomoFlow_amount(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _MomoFlow_acceptors(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoFlow) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoFlow_acceptors(ctx context.Context, field graphql.CollectedField, obj *customer.MomoFlow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -624,8 +624,8 @@ func (ec *executionContext) _MomoFlow_acceptors(ctx context.Context, field graph
 			return obj.Acceptors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v upstream.PeriodCounts) graphql.Marshaler {
-			return ec.marshalOPeriodCounts2customergraphᚋupstreamᚐPeriodCounts(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.PeriodCounts) graphql.Marshaler {
+			return ec.marshalOPeriodCounts2ᚖcustomergraphᚋcustomerᚐPeriodCounts(ctx, selections, v)
 		},
 		true,
 		false,
@@ -644,7 +644,7 @@ func (ec *executionContext) fieldContext_MomoFlow_acceptors(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _MomoLoans_lastMonthCount(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoLoans) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoLoans_lastMonthCount(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -667,7 +667,7 @@ func (ec *executionContext) fieldContext_MomoLoans_lastMonthCount(_ context.Cont
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MomoLoans_last3MonthsCount(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoLoans) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoLoans_last3MonthsCount(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -690,7 +690,7 @@ func (ec *executionContext) fieldContext_MomoLoans_last3MonthsCount(_ context.Co
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MomoLoans_last6MonthsCount(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoLoans) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoLoans_last6MonthsCount(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -713,7 +713,7 @@ func (ec *executionContext) fieldContext_MomoLoans_last6MonthsCount(_ context.Co
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MomoLoans_totalAmount(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoLoans) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoLoans_totalAmount(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -736,7 +736,7 @@ func (ec *executionContext) fieldContext_MomoLoans_totalAmount(_ context.Context
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _MomoLoans_firstLoanDate(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoLoans) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoLoans_firstLoanDate(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -748,18 +748,18 @@ func (ec *executionContext) _MomoLoans_firstLoanDate(ctx context.Context, field 
 			return obj.FirstLoanDate, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-			return ec.marshalODateTime2customergraphᚋscalarᚐDateTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
+			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_MomoLoans_firstLoanDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "PartialDateTime")
 }
 
-func (ec *executionContext) _MomoLoans_lastLoanDate(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoLoans) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoLoans_lastLoanDate(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -771,18 +771,18 @@ func (ec *executionContext) _MomoLoans_lastLoanDate(ctx context.Context, field g
 			return obj.LastLoanDate, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-			return ec.marshalODateTime2customergraphᚋscalarᚐDateTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
+			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_MomoLoans_lastLoanDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "PartialDateTime")
 }
 
-func (ec *executionContext) _MomoLoans_overdueCount(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoLoans) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoLoans_overdueCount(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -805,7 +805,7 @@ func (ec *executionContext) fieldContext_MomoLoans_overdueCount(_ context.Contex
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MomoLoans_totalTerm(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoLoans) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoLoans_totalTerm(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -828,7 +828,7 @@ func (ec *executionContext) fieldContext_MomoLoans_totalTerm(_ context.Context, 
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MomoLoans_maxTerm(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoLoans) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoLoans_maxTerm(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -851,7 +851,7 @@ func (ec *executionContext) fieldContext_MomoLoans_maxTerm(_ context.Context, fi
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MomoLoans_lastOverdueDate(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoLoans) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoLoans_lastOverdueDate(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -863,18 +863,18 @@ func (ec *executionContext) _MomoLoans_lastOverdueDate(ctx context.Context, fiel
 			return obj.LastOverdueDate, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-			return ec.marshalODateTime2customergraphᚋscalarᚐDateTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
+			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_MomoLoans_lastOverdueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "PartialDateTime")
 }
 
-func (ec *executionContext) _MomoPeriodFlow_lastDate(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoPeriodFlow) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoPeriodFlow_lastDate(ctx context.Context, field graphql.CollectedField, obj *customer.MomoPeriodFlow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -886,18 +886,18 @@ func (ec *executionContext) _MomoPeriodFlow_lastDate(ctx context.Context, field 
 			return obj.LastDate, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-			return ec.marshalODateTime2customergraphᚋscalarᚐDateTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
+			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_MomoPeriodFlow_lastDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MomoPeriodFlow", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("MomoPeriodFlow", field, false, false, "PartialDateTime")
 }
 
-func (ec *executionContext) _MomoPeriodFlow_lastMonth(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoPeriodFlow) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoPeriodFlow_lastMonth(ctx context.Context, field graphql.CollectedField, obj *customer.MomoPeriodFlow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -909,8 +909,8 @@ func (ec *executionContext) _MomoPeriodFlow_lastMonth(ctx context.Context, field
 			return obj.LastMonth, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.PeriodTotals) graphql.Marshaler {
-			return ec.marshalOPeriodTotals2ᚖcustomergraphᚋupstreamᚐPeriodTotals(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.PeriodTotals) graphql.Marshaler {
+			return ec.marshalOPeriodTotals2ᚖcustomergraphᚋcustomerᚐPeriodTotals(ctx, selections, v)
 		},
 		true,
 		false,
@@ -929,7 +929,7 @@ func (ec *executionContext) fieldContext_MomoPeriodFlow_lastMonth(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _MomoPeriodFlow_last3Months(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoPeriodFlow) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoPeriodFlow_last3Months(ctx context.Context, field graphql.CollectedField, obj *customer.MomoPeriodFlow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -941,8 +941,8 @@ func (ec *executionContext) _MomoPeriodFlow_last3Months(ctx context.Context, fie
 			return obj.Last3Months, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.PeriodTotals) graphql.Marshaler {
-			return ec.marshalOPeriodTotals2ᚖcustomergraphᚋupstreamᚐPeriodTotals(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.PeriodTotals) graphql.Marshaler {
+			return ec.marshalOPeriodTotals2ᚖcustomergraphᚋcustomerᚐPeriodTotals(ctx, selections, v)
 		},
 		true,
 		false,
@@ -961,7 +961,7 @@ func (ec *executionContext) fieldContext_MomoPeriodFlow_last3Months(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _MomoPeriodFlow_last6Months(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoPeriodFlow) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoPeriodFlow_last6Months(ctx context.Context, field graphql.CollectedField, obj *customer.MomoPeriodFlow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -973,8 +973,8 @@ func (ec *executionContext) _MomoPeriodFlow_last6Months(ctx context.Context, fie
 			return obj.Last6Months, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.PeriodTotals) graphql.Marshaler {
-			return ec.marshalOPeriodTotals2ᚖcustomergraphᚋupstreamᚐPeriodTotals(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.PeriodTotals) graphql.Marshaler {
+			return ec.marshalOPeriodTotals2ᚖcustomergraphᚋcustomerᚐPeriodTotals(ctx, selections, v)
 		},
 		true,
 		false,
@@ -993,7 +993,7 @@ func (ec *executionContext) fieldContext_MomoPeriodFlow_last6Months(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _MomoPeriodFlow_max6Months(ctx context.Context, field graphql.CollectedField, obj *upstream.MomoPeriodFlow) (ret graphql.Marshaler) {
+func (ec *executionContext) _MomoPeriodFlow_max6Months(ctx context.Context, field graphql.CollectedField, obj *customer.MomoPeriodFlow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1016,7 +1016,7 @@ func (ec *executionContext) fieldContext_MomoPeriodFlow_max6Months(_ context.Con
 	return graphql.NewScalarFieldContext("MomoPeriodFlow", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _PeriodAmounts_lastMonth(ctx context.Context, field graphql.CollectedField, obj *upstream.PeriodAmounts) (ret graphql.Marshaler) {
+func (ec *executionContext) _PeriodAmounts_lastMonth(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodAmounts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1039,7 +1039,7 @@ func (ec *executionContext) fieldContext_PeriodAmounts_lastMonth(_ context.Conte
 	return graphql.NewScalarFieldContext("PeriodAmounts", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _PeriodAmounts_last3Months(ctx context.Context, field graphql.CollectedField, obj *upstream.PeriodAmounts) (ret graphql.Marshaler) {
+func (ec *executionContext) _PeriodAmounts_last3Months(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodAmounts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1062,7 +1062,7 @@ func (ec *executionContext) fieldContext_PeriodAmounts_last3Months(_ context.Con
 	return graphql.NewScalarFieldContext("PeriodAmounts", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _PeriodAmounts_last6Months(ctx context.Context, field graphql.CollectedField, obj *upstream.PeriodAmounts) (ret graphql.Marshaler) {
+func (ec *executionContext) _PeriodAmounts_last6Months(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodAmounts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1085,7 +1085,7 @@ func (ec *executionContext) fieldContext_PeriodAmounts_last6Months(_ context.Con
 	return graphql.NewScalarFieldContext("PeriodAmounts", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _PeriodCounts_lastMonth(ctx context.Context, field graphql.CollectedField, obj *upstream.PeriodCounts) (ret graphql.Marshaler) {
+func (ec *executionContext) _PeriodCounts_lastMonth(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodCounts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1108,7 +1108,7 @@ func (ec *executionContext) fieldContext_PeriodCounts_lastMonth(_ context.Contex
 	return graphql.NewScalarFieldContext("PeriodCounts", field, false, false, "Int")
 }
 
-func (ec *executionContext) _PeriodCounts_last3Months(ctx context.Context, field graphql.CollectedField, obj *upstream.PeriodCounts) (ret graphql.Marshaler) {
+func (ec *executionContext) _PeriodCounts_last3Months(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodCounts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1131,7 +1131,7 @@ func (ec *executionContext) fieldContext_PeriodCounts_last3Months(_ context.Cont
 	return graphql.NewScalarFieldContext("PeriodCounts", field, false, false, "Int")
 }
 
-func (ec *executionContext) _PeriodCounts_last6Months(ctx context.Context, field graphql.CollectedField, obj *upstream.PeriodCounts) (ret graphql.Marshaler) {
+func (ec *executionContext) _PeriodCounts_last6Months(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodCounts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1154,7 +1154,7 @@ func (ec *executionContext) fieldContext_PeriodCounts_last6Months(_ context.Cont
 	return graphql.NewScalarFieldContext("PeriodCounts", field, false, false, "Int")
 }
 
-func (ec *executionContext) _PeriodTotals_total(ctx context.Context, field graphql.CollectedField, obj *upstream.PeriodTotals) (ret graphql.Marshaler) {
+func (ec *executionContext) _PeriodTotals_total(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodTotals) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1177,7 +1177,7 @@ func (ec *executionContext) fieldContext_PeriodTotals_total(_ context.Context, f
 	return graphql.NewScalarFieldContext("PeriodTotals", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _PeriodTotals_acceptors(ctx context.Context, field graphql.CollectedField, obj *upstream.PeriodTotals) (ret graphql.Marshaler) {
+func (ec *executionContext) _PeriodTotals_acceptors(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodTotals) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1200,7 +1200,7 @@ func (ec *executionContext) fieldContext_PeriodTotals_acceptors(_ context.Contex
 	return graphql.NewScalarFieldContext("PeriodTotals", field, false, false, "Int")
 }
 
-func (ec *executionContext) _PeriodTotals_count(ctx context.Context, field graphql.CollectedField, obj *upstream.PeriodTotals) (ret graphql.Marshaler) {
+func (ec *executionContext) _PeriodTotals_count(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodTotals) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1223,30 +1223,7 @@ func (ec *executionContext) fieldContext_PeriodTotals_count(_ context.Context, f
 	return graphql.NewScalarFieldContext("PeriodTotals", field, false, false, "Int")
 }
 
-func (ec *executionContext) _TransactionSummary_requestId(ctx context.Context, field graphql.CollectedField, obj *upstream.TransactionSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TransactionSummary_requestId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RequestID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_TransactionSummary_requestId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TransactionSummary", field, false, false, "String")
-}
-
-func (ec *executionContext) _TransactionSummary_dateRange(ctx context.Context, field graphql.CollectedField, obj *upstream.TransactionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _TransactionSummary_dateRange(ctx context.Context, field graphql.CollectedField, obj *customer.TransactionSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1258,8 +1235,8 @@ func (ec *executionContext) _TransactionSummary_dateRange(ctx context.Context, f
 			return obj.DateRange, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1269,7 +1246,7 @@ func (ec *executionContext) fieldContext_TransactionSummary_dateRange(_ context.
 	return graphql.NewScalarFieldContext("TransactionSummary", field, false, false, "String")
 }
 
-func (ec *executionContext) _TransactionSummary_marketingFlag(ctx context.Context, field graphql.CollectedField, obj *upstream.TransactionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _TransactionSummary_marketingFlag(ctx context.Context, field graphql.CollectedField, obj *customer.TransactionSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1292,7 +1269,7 @@ func (ec *executionContext) fieldContext_TransactionSummary_marketingFlag(_ cont
 	return graphql.NewScalarFieldContext("TransactionSummary", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _TransactionSummary_lendingFlag(ctx context.Context, field graphql.CollectedField, obj *upstream.TransactionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _TransactionSummary_lendingFlag(ctx context.Context, field graphql.CollectedField, obj *customer.TransactionSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1315,7 +1292,7 @@ func (ec *executionContext) fieldContext_TransactionSummary_lendingFlag(_ contex
 	return graphql.NewScalarFieldContext("TransactionSummary", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _TransactionSummary_withdrawals(ctx context.Context, field graphql.CollectedField, obj *upstream.TransactionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _TransactionSummary_withdrawals(ctx context.Context, field graphql.CollectedField, obj *customer.TransactionSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1327,8 +1304,8 @@ func (ec *executionContext) _TransactionSummary_withdrawals(ctx context.Context,
 			return obj.Withdrawals, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.MomoFlow) graphql.Marshaler {
-			return ec.marshalOMomoFlow2ᚖcustomergraphᚋupstreamᚐMomoFlow(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.MomoFlow) graphql.Marshaler {
+			return ec.marshalOMomoFlow2ᚖcustomergraphᚋcustomerᚐMomoFlow(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1347,7 +1324,7 @@ func (ec *executionContext) fieldContext_TransactionSummary_withdrawals(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _TransactionSummary_deposits(ctx context.Context, field graphql.CollectedField, obj *upstream.TransactionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _TransactionSummary_deposits(ctx context.Context, field graphql.CollectedField, obj *customer.TransactionSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1359,8 +1336,8 @@ func (ec *executionContext) _TransactionSummary_deposits(ctx context.Context, fi
 			return obj.Deposits, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.MomoFlow) graphql.Marshaler {
-			return ec.marshalOMomoFlow2ᚖcustomergraphᚋupstreamᚐMomoFlow(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.MomoFlow) graphql.Marshaler {
+			return ec.marshalOMomoFlow2ᚖcustomergraphᚋcustomerᚐMomoFlow(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1379,7 +1356,7 @@ func (ec *executionContext) fieldContext_TransactionSummary_deposits(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _TransactionSummary_billPayments(ctx context.Context, field graphql.CollectedField, obj *upstream.TransactionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _TransactionSummary_billPayments(ctx context.Context, field graphql.CollectedField, obj *customer.TransactionSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1391,8 +1368,8 @@ func (ec *executionContext) _TransactionSummary_billPayments(ctx context.Context
 			return obj.BillPayments, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.MomoFlow) graphql.Marshaler {
-			return ec.marshalOMomoFlow2ᚖcustomergraphᚋupstreamᚐMomoFlow(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.MomoFlow) graphql.Marshaler {
+			return ec.marshalOMomoFlow2ᚖcustomergraphᚋcustomerᚐMomoFlow(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1411,7 +1388,7 @@ func (ec *executionContext) fieldContext_TransactionSummary_billPayments(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _TransactionSummary_send(ctx context.Context, field graphql.CollectedField, obj *upstream.TransactionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _TransactionSummary_send(ctx context.Context, field graphql.CollectedField, obj *customer.TransactionSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1423,8 +1400,8 @@ func (ec *executionContext) _TransactionSummary_send(ctx context.Context, field 
 			return obj.Send, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.MomoFlow) graphql.Marshaler {
-			return ec.marshalOMomoFlow2ᚖcustomergraphᚋupstreamᚐMomoFlow(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.MomoFlow) graphql.Marshaler {
+			return ec.marshalOMomoFlow2ᚖcustomergraphᚋcustomerᚐMomoFlow(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1443,7 +1420,7 @@ func (ec *executionContext) fieldContext_TransactionSummary_send(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _TransactionSummary_received(ctx context.Context, field graphql.CollectedField, obj *upstream.TransactionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _TransactionSummary_received(ctx context.Context, field graphql.CollectedField, obj *customer.TransactionSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1455,8 +1432,8 @@ func (ec *executionContext) _TransactionSummary_received(ctx context.Context, fi
 			return obj.Received, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.MomoPeriodFlow) graphql.Marshaler {
-			return ec.marshalOMomoPeriodFlow2ᚖcustomergraphᚋupstreamᚐMomoPeriodFlow(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.MomoPeriodFlow) graphql.Marshaler {
+			return ec.marshalOMomoPeriodFlow2ᚖcustomergraphᚋcustomerᚐMomoPeriodFlow(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1475,7 +1452,7 @@ func (ec *executionContext) fieldContext_TransactionSummary_received(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _TransactionSummary_transfers(ctx context.Context, field graphql.CollectedField, obj *upstream.TransactionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _TransactionSummary_transfers(ctx context.Context, field graphql.CollectedField, obj *customer.TransactionSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1487,8 +1464,8 @@ func (ec *executionContext) _TransactionSummary_transfers(ctx context.Context, f
 			return obj.Transfers, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.MomoPeriodFlow) graphql.Marshaler {
-			return ec.marshalOMomoPeriodFlow2ᚖcustomergraphᚋupstreamᚐMomoPeriodFlow(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.MomoPeriodFlow) graphql.Marshaler {
+			return ec.marshalOMomoPeriodFlow2ᚖcustomergraphᚋcustomerᚐMomoPeriodFlow(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1507,7 +1484,7 @@ func (ec *executionContext) fieldContext_TransactionSummary_transfers(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _TransactionSummary_gsmActivity(ctx context.Context, field graphql.CollectedField, obj *upstream.TransactionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _TransactionSummary_gsmActivity(ctx context.Context, field graphql.CollectedField, obj *customer.TransactionSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1519,8 +1496,8 @@ func (ec *executionContext) _TransactionSummary_gsmActivity(ctx context.Context,
 			return obj.GsmActivity, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.GsmActivity) graphql.Marshaler {
-			return ec.marshalOGsmActivity2ᚖcustomergraphᚋupstreamᚐGsmActivity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.GsmActivity) graphql.Marshaler {
+			return ec.marshalOGsmActivity2ᚖcustomergraphᚋcustomerᚐGsmActivity(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1539,7 +1516,7 @@ func (ec *executionContext) fieldContext_TransactionSummary_gsmActivity(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _TransactionSummary_momoLoans(ctx context.Context, field graphql.CollectedField, obj *upstream.TransactionSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _TransactionSummary_momoLoans(ctx context.Context, field graphql.CollectedField, obj *customer.TransactionSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1551,8 +1528,8 @@ func (ec *executionContext) _TransactionSummary_momoLoans(ctx context.Context, f
 			return obj.MomoLoans, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *upstream.MomoLoans) graphql.Marshaler {
-			return ec.marshalOMomoLoans2ᚖcustomergraphᚋupstreamᚐMomoLoans(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *customer.MomoLoans) graphql.Marshaler {
+			return ec.marshalOMomoLoans2ᚖcustomergraphᚋcustomerᚐMomoLoans(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1585,7 +1562,7 @@ func (ec *executionContext) fieldContext_TransactionSummary_momoLoans(_ context.
 
 var gsmActivityImplementors = []string{"GsmActivity"}
 
-func (ec *executionContext) _GsmActivity(ctx context.Context, sel ast.SelectionSet, obj *upstream.GsmActivity) graphql.Marshaler {
+func (ec *executionContext) _GsmActivity(ctx context.Context, sel ast.SelectionSet, obj *customer.GsmActivity) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, gsmActivityImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1628,7 +1605,7 @@ func (ec *executionContext) _GsmActivity(ctx context.Context, sel ast.SelectionS
 
 var gsmMonthImplementors = []string{"GsmMonth"}
 
-func (ec *executionContext) _GsmMonth(ctx context.Context, sel ast.SelectionSet, obj *upstream.GsmMonth) graphql.Marshaler {
+func (ec *executionContext) _GsmMonth(ctx context.Context, sel ast.SelectionSet, obj *customer.GsmMonth) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, gsmMonthImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1731,7 +1708,7 @@ func (ec *executionContext) _GsmMonth(ctx context.Context, sel ast.SelectionSet,
 
 var me2uImplementors = []string{"Me2u"}
 
-func (ec *executionContext) _Me2u(ctx context.Context, sel ast.SelectionSet, obj *upstream.Me2u) graphql.Marshaler {
+func (ec *executionContext) _Me2u(ctx context.Context, sel ast.SelectionSet, obj *customer.Me2u) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, me2uImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1769,7 +1746,7 @@ func (ec *executionContext) _Me2u(ctx context.Context, sel ast.SelectionSet, obj
 
 var momoFlowImplementors = []string{"MomoFlow"}
 
-func (ec *executionContext) _MomoFlow(ctx context.Context, sel ast.SelectionSet, obj *upstream.MomoFlow) graphql.Marshaler {
+func (ec *executionContext) _MomoFlow(ctx context.Context, sel ast.SelectionSet, obj *customer.MomoFlow) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, momoFlowImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1822,7 +1799,7 @@ func (ec *executionContext) _MomoFlow(ctx context.Context, sel ast.SelectionSet,
 
 var momoLoansImplementors = []string{"MomoLoans"}
 
-func (ec *executionContext) _MomoLoans(ctx context.Context, sel ast.SelectionSet, obj *upstream.MomoLoans) graphql.Marshaler {
+func (ec *executionContext) _MomoLoans(ctx context.Context, sel ast.SelectionSet, obj *customer.MomoLoans) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, momoLoansImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1900,7 +1877,7 @@ func (ec *executionContext) _MomoLoans(ctx context.Context, sel ast.SelectionSet
 
 var momoPeriodFlowImplementors = []string{"MomoPeriodFlow"}
 
-func (ec *executionContext) _MomoPeriodFlow(ctx context.Context, sel ast.SelectionSet, obj *upstream.MomoPeriodFlow) graphql.Marshaler {
+func (ec *executionContext) _MomoPeriodFlow(ctx context.Context, sel ast.SelectionSet, obj *customer.MomoPeriodFlow) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, momoPeriodFlowImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1953,7 +1930,7 @@ func (ec *executionContext) _MomoPeriodFlow(ctx context.Context, sel ast.Selecti
 
 var periodAmountsImplementors = []string{"PeriodAmounts"}
 
-func (ec *executionContext) _PeriodAmounts(ctx context.Context, sel ast.SelectionSet, obj *upstream.PeriodAmounts) graphql.Marshaler {
+func (ec *executionContext) _PeriodAmounts(ctx context.Context, sel ast.SelectionSet, obj *customer.PeriodAmounts) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, periodAmountsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1996,7 +1973,7 @@ func (ec *executionContext) _PeriodAmounts(ctx context.Context, sel ast.Selectio
 
 var periodCountsImplementors = []string{"PeriodCounts"}
 
-func (ec *executionContext) _PeriodCounts(ctx context.Context, sel ast.SelectionSet, obj *upstream.PeriodCounts) graphql.Marshaler {
+func (ec *executionContext) _PeriodCounts(ctx context.Context, sel ast.SelectionSet, obj *customer.PeriodCounts) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, periodCountsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2039,7 +2016,7 @@ func (ec *executionContext) _PeriodCounts(ctx context.Context, sel ast.Selection
 
 var periodTotalsImplementors = []string{"PeriodTotals"}
 
-func (ec *executionContext) _PeriodTotals(ctx context.Context, sel ast.SelectionSet, obj *upstream.PeriodTotals) graphql.Marshaler {
+func (ec *executionContext) _PeriodTotals(ctx context.Context, sel ast.SelectionSet, obj *customer.PeriodTotals) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, periodTotalsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2082,7 +2059,7 @@ func (ec *executionContext) _PeriodTotals(ctx context.Context, sel ast.Selection
 
 var transactionSummaryImplementors = []string{"TransactionSummary"}
 
-func (ec *executionContext) _TransactionSummary(ctx context.Context, sel ast.SelectionSet, obj *upstream.TransactionSummary) graphql.Marshaler {
+func (ec *executionContext) _TransactionSummary(ctx context.Context, sel ast.SelectionSet, obj *customer.TransactionSummary) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, transactionSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2091,11 +2068,6 @@ func (ec *executionContext) _TransactionSummary(ctx context.Context, sel ast.Sel
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("TransactionSummary")
-		case "requestId":
-			out.Values[i] = ec._TransactionSummary_requestId(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
 		case "dateRange":
 			out.Values[i] = ec._TransactionSummary_dateRange(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -2172,64 +2144,70 @@ func (ec *executionContext) _TransactionSummary(ctx context.Context, sel ast.Sel
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalOGsmActivity2ᚖcustomergraphᚋupstreamᚐGsmActivity(ctx context.Context, sel ast.SelectionSet, v *upstream.GsmActivity) graphql.Marshaler {
+func (ec *executionContext) marshalOGsmActivity2ᚖcustomergraphᚋcustomerᚐGsmActivity(ctx context.Context, sel ast.SelectionSet, v *customer.GsmActivity) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._GsmActivity(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOGsmMonth2ᚖcustomergraphᚋupstreamᚐGsmMonth(ctx context.Context, sel ast.SelectionSet, v *upstream.GsmMonth) graphql.Marshaler {
+func (ec *executionContext) marshalOGsmMonth2ᚖcustomergraphᚋcustomerᚐGsmMonth(ctx context.Context, sel ast.SelectionSet, v *customer.GsmMonth) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._GsmMonth(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOMe2u2ᚖcustomergraphᚋupstreamᚐMe2u(ctx context.Context, sel ast.SelectionSet, v *upstream.Me2u) graphql.Marshaler {
+func (ec *executionContext) marshalOMe2u2ᚖcustomergraphᚋcustomerᚐMe2u(ctx context.Context, sel ast.SelectionSet, v *customer.Me2u) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Me2u(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOMomoFlow2ᚖcustomergraphᚋupstreamᚐMomoFlow(ctx context.Context, sel ast.SelectionSet, v *upstream.MomoFlow) graphql.Marshaler {
+func (ec *executionContext) marshalOMomoFlow2ᚖcustomergraphᚋcustomerᚐMomoFlow(ctx context.Context, sel ast.SelectionSet, v *customer.MomoFlow) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._MomoFlow(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOMomoLoans2ᚖcustomergraphᚋupstreamᚐMomoLoans(ctx context.Context, sel ast.SelectionSet, v *upstream.MomoLoans) graphql.Marshaler {
+func (ec *executionContext) marshalOMomoLoans2ᚖcustomergraphᚋcustomerᚐMomoLoans(ctx context.Context, sel ast.SelectionSet, v *customer.MomoLoans) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._MomoLoans(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOMomoPeriodFlow2ᚖcustomergraphᚋupstreamᚐMomoPeriodFlow(ctx context.Context, sel ast.SelectionSet, v *upstream.MomoPeriodFlow) graphql.Marshaler {
+func (ec *executionContext) marshalOMomoPeriodFlow2ᚖcustomergraphᚋcustomerᚐMomoPeriodFlow(ctx context.Context, sel ast.SelectionSet, v *customer.MomoPeriodFlow) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._MomoPeriodFlow(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOPeriodAmounts2customergraphᚋupstreamᚐPeriodAmounts(ctx context.Context, sel ast.SelectionSet, v upstream.PeriodAmounts) graphql.Marshaler {
-	return ec._PeriodAmounts(ctx, sel, &v)
+func (ec *executionContext) marshalOPeriodAmounts2ᚖcustomergraphᚋcustomerᚐPeriodAmounts(ctx context.Context, sel ast.SelectionSet, v *customer.PeriodAmounts) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PeriodAmounts(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOPeriodCounts2customergraphᚋupstreamᚐPeriodCounts(ctx context.Context, sel ast.SelectionSet, v upstream.PeriodCounts) graphql.Marshaler {
-	return ec._PeriodCounts(ctx, sel, &v)
+func (ec *executionContext) marshalOPeriodCounts2ᚖcustomergraphᚋcustomerᚐPeriodCounts(ctx context.Context, sel ast.SelectionSet, v *customer.PeriodCounts) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PeriodCounts(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOPeriodTotals2ᚖcustomergraphᚋupstreamᚐPeriodTotals(ctx context.Context, sel ast.SelectionSet, v *upstream.PeriodTotals) graphql.Marshaler {
+func (ec *executionContext) marshalOPeriodTotals2ᚖcustomergraphᚋcustomerᚐPeriodTotals(ctx context.Context, sel ast.SelectionSet, v *customer.PeriodTotals) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._PeriodTotals(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOTransactionSummary2ᚖcustomergraphᚋupstreamᚐTransactionSummary(ctx context.Context, sel ast.SelectionSet, v *upstream.TransactionSummary) graphql.Marshaler {
+func (ec *executionContext) marshalOTransactionSummary2ᚖcustomergraphᚋcustomerᚐTransactionSummary(ctx context.Context, sel ast.SelectionSet, v *customer.TransactionSummary) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

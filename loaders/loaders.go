@@ -63,8 +63,8 @@ type Loaders struct {
 	Plans         *Lazy[PlansKey, *customer.Plans]
 	Product       *Lazy[ProductKey, *customer.Plans]
 	Subscriptions *Lazy[SubscriptionsKey, *customer.SubscriptionList]
-	Subscription  *Lazy[SubscriptionKey, *customer.Subscription]
-	Status        *Lazy[StatusKey, *customer.Subscription]
+	Subscription  *Lazy[SubscriptionKey, *customer.VasSubscription]
+	Status        *Lazy[StatusKey, *customer.VasSubscription]
 	Providers     *Lazy[string, []customer.SubscriptionProvider]
 	Accountholder *Lazy[AccountholderKey, *customer.Accountholder]
 	Validation    *Lazy[string, *customer.AccountholderValidation]
@@ -110,10 +110,10 @@ func New(c *upstream.Client, observe BatchObserver) *Loaders {
 		Subscriptions: newLoader("subscriptions", observe, func(ctx context.Context, k SubscriptionsKey) (*customer.SubscriptionList, error) {
 			return c.Subscriptions.List(ctx, k.ID, k.ProviderID)
 		}),
-		Subscription: newLoader("subscription", observe, func(ctx context.Context, k SubscriptionKey) (*customer.Subscription, error) {
+		Subscription: newLoader("subscription", observe, func(ctx context.Context, k SubscriptionKey) (*customer.VasSubscription, error) {
 			return c.Subscriptions.Get(ctx, k.ID, k.SubscriptionID, k.ProviderID)
 		}),
-		Status: newLoader("status", observe, func(ctx context.Context, k StatusKey) (*customer.Subscription, error) {
+		Status: newLoader("status", observe, func(ctx context.Context, k StatusKey) (*customer.VasSubscription, error) {
 			return c.Subscriptions.Status(ctx, k.ID, k.SubscriptionID, k.ProviderID, k.StatusID)
 		}),
 		Providers: newLoader("providers", observe, c.Subscriptions.Providers),

@@ -15,7 +15,7 @@ import (
 )
 
 // Location is the resolver for the location field.
-func (r *customerResolver) Location(ctx context.Context, obj *model.Customer) (*upstream.Location, error) {
+func (r *customerResolver) Location(ctx context.Context, obj *model.Customer) (*customer.Location, error) {
 	p, err := fullProfile(ctx, obj.ID, upstream.PartLocations)
 	if err != nil {
 		return nil, err
@@ -24,7 +24,7 @@ func (r *customerResolver) Location(ctx context.Context, obj *model.Customer) (*
 }
 
 // BillingPlan is the resolver for the billingPlan field.
-func (r *customerResolver) BillingPlan(ctx context.Context, obj *model.Customer) (*upstream.BillingPlan, error) {
+func (r *customerResolver) BillingPlan(ctx context.Context, obj *model.Customer) (*customer.BillingPlan, error) {
 	p, err := fullProfile(ctx, obj.ID, upstream.PartPlans)
 	if err != nil {
 		return nil, err
@@ -33,7 +33,7 @@ func (r *customerResolver) BillingPlan(ctx context.Context, obj *model.Customer)
 }
 
 // Loans is the resolver for the loans field.
-func (r *customerResolver) Loans(ctx context.Context, obj *model.Customer) (*upstream.Loans, error) {
+func (r *customerResolver) Loans(ctx context.Context, obj *model.Customer) (*customer.Loans, error) {
 	p, err := fullProfile(ctx, obj.ID, upstream.PartLoans)
 	if err != nil {
 		return nil, err
@@ -42,7 +42,7 @@ func (r *customerResolver) Loans(ctx context.Context, obj *model.Customer) (*ups
 }
 
 // Accounts is the resolver for the accounts field.
-func (r *customerResolver) Accounts(ctx context.Context, obj *model.Customer) ([]upstream.Account, error) {
+func (r *customerResolver) Accounts(ctx context.Context, obj *model.Customer) ([]customer.Account, error) {
 	p, err := fullProfile(ctx, obj.ID, upstream.PartAccounts)
 	if err != nil {
 		return nil, err
@@ -51,7 +51,7 @@ func (r *customerResolver) Accounts(ctx context.Context, obj *model.Customer) ([
 }
 
 // Kyc is the resolver for the kyc field.
-func (r *customerResolver) Kyc(ctx context.Context, obj *model.Customer) ([]upstream.KYC, error) {
+func (r *customerResolver) Kyc(ctx context.Context, obj *model.Customer) ([]customer.KycRecord, error) {
 	p, err := fullProfile(ctx, obj.ID, upstream.PartKYC)
 	if err != nil {
 		return nil, err
@@ -60,7 +60,7 @@ func (r *customerResolver) Kyc(ctx context.Context, obj *model.Customer) ([]upst
 }
 
 // Devices is the resolver for the devices field.
-func (r *customerResolver) Devices(ctx context.Context, obj *model.Customer) ([]upstream.DeviceUsage, error) {
+func (r *customerResolver) Devices(ctx context.Context, obj *model.Customer) ([]customer.DeviceUsage, error) {
 	p, err := fullProfile(ctx, obj.ID, upstream.PartDevices)
 	if err != nil {
 		return nil, err
@@ -69,7 +69,7 @@ func (r *customerResolver) Devices(ctx context.Context, obj *model.Customer) ([]
 }
 
 // TransactionSummary is the resolver for the transactionSummary field.
-func (r *customerResolver) TransactionSummary(ctx context.Context, obj *model.Customer) (*upstream.TransactionSummary, error) {
+func (r *customerResolver) TransactionSummary(ctx context.Context, obj *model.Customer) (*customer.TransactionSummary, error) {
 	p, err := fullProfile(ctx, obj.ID, upstream.PartTransactions)
 	if err != nil {
 		return nil, err
@@ -106,7 +106,7 @@ func (r *customerResolver) Subscriptions(ctx context.Context, obj *model.Custome
 }
 
 // Subscription is the resolver for the subscription field.
-func (r *customerResolver) Subscription(ctx context.Context, obj *model.Customer, id string, providerID string) (*customer.Subscription, error) {
+func (r *customerResolver) Subscription(ctx context.Context, obj *model.Customer, id string, providerID string) (*customer.VasSubscription, error) {
 	if err := checkIDs("id", id, "providerId", providerID); err != nil {
 		return nil, err
 	}

@@ -118,6 +118,7 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 		var pe *PartialError
 		var se *scalar.InputError
 		var nf *NotFoundError
+		var ve *scalar.ValueError
 		switch {
 		case errors.Is(err, admission.ErrOverloaded):
 			out.Message = "the facade is at capacity and refused this operation before doing any of it; retry after " + itoa(RetryAfterSeconds) + " s"
@@ -148,6 +149,13 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 		case errors.As(err, &se):
 			out.Message = se.Error()
 			out.Extensions = map[string]any{"code": CodeBadUserInput}
+		case errors.As(err, &ve):
+			// A value the API sent outside its field's scalar (a DateTime
+			// without a zone): the field is null, the value quoted, nothing guessed.
+			txn := upstream.CallerFrom(ctx).TransactionID
+			log.Warn().Str("scalar", ve.Scalar).Str("reason", ve.Reason).Str("path", out.Path.String()).Str("transactionId", txn).Msg("upstream value outside its scalar")
+			out.Message = ve.Error()
+			out.Extensions = map[string]any{"code": CodeUpstreamError, "transactionId": txn}
 		case isIntrospectionDisabled(err):
 			out.Message = "introspection is disabled on this server (GRAPH_INTROSPECTION=false); the schema is documented in the repository's graph/*.graphqls"
 			out.Extensions = map[string]any{"code": CodeIntrospectionDisabled}

@@ -87,14 +87,15 @@ func premiumRequest(ctx context.Context, in model.RequestPremiumInput) (string, 
 	if in.Amount == nil {
 		return "", req, inputErrorf("amount is required")
 	}
-	if err := positive("amount.value", in.Amount.Value); err != nil {
+	if err := positive("amount.amount", in.Amount.Amount); err != nil {
 		return "", req, err
 	}
-	if err := required("amount.unit", in.Amount.Unit, 8); err != nil {
+	if err := required("amount.currency", in.Amount.Currency, 8); err != nil {
 		return "", req, err
 	}
 	req = upstream.PremiumRequest{
-		Amount:              upstream.AmountInput{Type: string(in.Amount.Type), Value: in.Amount.Value.String(), Unit: strings.TrimSpace(in.Amount.Unit)},
+		// The spec's Amount carries money as type CURRENCY with the currency as its unit.
+		Amount:              upstream.AmountInput{Type: "CURRENCY", Value: in.Amount.Amount.String(), Unit: strings.TrimSpace(in.Amount.Currency)},
 		TransactionID:       upstream.CallerFrom(ctx).TransactionID,
 		AccountHolderID:     deref(in.AccountHolderID),
 		QuoteID:             deref(in.QuoteID),
@@ -189,8 +190,13 @@ func statusKey(customerID, subscriptionID, providerID, statusID string) (loaders
 	if err != nil {
 		return loaders.StatusKey{}, err
 	}
-	if err := checkIDs("subscriptionId", subscriptionID, "providerId", providerID, "statusId", statusID); err != nil {
+	if err := checkIDs("subscriptionId", subscriptionID, "providerId", providerID); err != nil {
 		return loaders.StatusKey{}, err
+	}
+	if statusID != "" { // empty when the API named none: the subscription is asked instead
+		if err := checkIDs("statusId", statusID); err != nil {
+			return loaders.StatusKey{}, err
+		}
 	}
 	return loaders.StatusKey{ID: id, SubscriptionID: subscriptionID, ProviderID: providerID, StatusID: statusID}, nil
 }

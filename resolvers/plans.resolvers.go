@@ -21,7 +21,7 @@ func (r *plansResolver) Balances(ctx context.Context, obj *customer.Plans) ([]cu
 }
 
 // Premium is the resolver for the premium field.
-func (r *premiumResolver) Premium(ctx context.Context, obj *customer.Premium) (*customer.Amount, error) {
+func (r *premiumResolver) Premium(ctx context.Context, obj *customer.Premium) (*customer.Money, error) {
 	if obj.Premium == nil && obj.Partial {
 		return nil, partial(ctx, upstream.APIPlans, "plans.requestPremium", "the premium")
 	}

@@ -8,6 +8,7 @@ package resolvers
 import (
 	"context"
 	"customergraph/customer"
+	"customergraph/enum"
 	"customergraph/graph"
 	"customergraph/graph/model"
 	"customergraph/loaders"
@@ -99,7 +100,7 @@ func (r *mutationResolver) UnsubscribeAll(ctx context.Context, input model.Unsub
 	var requestID *string
 	callbackURL := ""
 	if r.Callbacks != nil && r.Callbacks.Enabled() {
-		reqID, u, err := r.Callbacks.Register(clientID(ctx), expected)
+		reqID, u, err := r.Callbacks.Register(clientID(ctx), providerID, expected)
 		if err != nil {
 			return nil, err
 		}
@@ -114,7 +115,12 @@ func (r *mutationResolver) UnsubscribeAll(ctx context.Context, input model.Unsub
 			return &model.UnsubscribeAllPayload{UserErrors: rejected}, err
 		}
 	}
-	return &model.UnsubscribeAllPayload{Result: res, RequestID: requestID, ExpectedResults: len(expected), UserErrors: []model.UserError{}}, nil
+	var status *enum.UnsubscribeStatus
+	if res.Status != "" {
+		status = &res.Status
+	}
+	return &model.UnsubscribeAllPayload{Status: status, Description: res.Description, RequestID: requestID, ExpectedResults: len(expected),
+		UserErrors: []model.UserError{}}, nil
 }
 
 // VerifyAccountholder is the resolver for the verifyAccountholder field.
@@ -185,7 +191,7 @@ func (r *queryResolver) Accountholder(ctx context.Context, id string, includeOff
 }
 
 // SubscriptionStatus is the resolver for the subscriptionStatus field.
-func (r *queryResolver) SubscriptionStatus(ctx context.Context, id string) (*customer.Subscription, error) {
+func (r *queryResolver) SubscriptionStatus(ctx context.Context, id string) (*customer.VasSubscription, error) {
 	key, err := provisioningKey(id)
 	if err != nil {
 		return nil, err
@@ -194,7 +200,7 @@ func (r *queryResolver) SubscriptionStatus(ctx context.Context, id string) (*cus
 }
 
 // SubscriptionProvisioning is the resolver for the subscriptionProvisioning field.
-func (r *subscriptionResolver) SubscriptionProvisioning(ctx context.Context, id string) (<-chan *customer.Subscription, error) {
+func (r *subscriptionResolver) SubscriptionProvisioning(ctx context.Context, id string) (<-chan *customer.VasSubscription, error) {
 	key, err := provisioningKey(id)
 	if err != nil {
 		return nil, err
@@ -204,7 +210,7 @@ func (r *subscriptionResolver) SubscriptionProvisioning(ctx context.Context, id 
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.StreamTimeout)
-	get := func(ctx context.Context) (*customer.Subscription, error) {
+	get := func(ctx context.Context) (*customer.VasSubscription, error) {
 		return r.Client.Subscriptions.Status(ctx, key.ID, key.SubscriptionID, key.ProviderID, key.StatusID)
 	}
 	// The first poll answers the subscribe request itself, so a wrong id is
@@ -215,7 +221,7 @@ func (r *subscriptionResolver) SubscriptionProvisioning(ctx context.Context, id 
 		release()
 		return nil, err
 	}
-	out := make(chan *customer.Subscription, 1)
+	out := make(chan *customer.VasSubscription, 1)
 	go func() {
 		defer release()
 		defer cancel()

@@ -118,7 +118,7 @@ func transient(err error) bool {
 
 // pollProvisioning pushes first, then each change of status, until the
 // status is terminal, a non-transient error occurs, or ctx ends.
-func (r *Resolver) pollProvisioning(ctx context.Context, first *customer.Subscription, get func(context.Context) (*customer.Subscription, error), out chan<- *customer.Subscription) {
+func (r *Resolver) pollProvisioning(ctx context.Context, first *customer.VasSubscription, get func(context.Context) (*customer.VasSubscription, error), out chan<- *customer.VasSubscription) {
 	defer close(out)
 	select {
 	case out <- first:

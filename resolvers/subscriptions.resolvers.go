@@ -13,16 +13,14 @@ import (
 )
 
 // ID is the resolver for the id field.
-func (r *pendingProvisioningResolver) ID(ctx context.Context, obj *customer.PendingProvisioning) (*string, error) {
-	if obj.StatusID == "" || obj.SubscriptionID == "" || obj.ProviderID == "" {
-		return nil, nil
-	}
-	id := ProvisioningID(obj.CustomerID, string(obj.SubscriptionID), string(obj.ProviderID), obj.StatusID)
-	return &id, nil
+func (r *pendingProvisioningResolver) ID(ctx context.Context, obj *customer.PendingProvisioning) (string, error) {
+	// Without a status id (the API named none) the id still works: the
+	// subscription itself is polled then.
+	return ProvisioningID(obj.CustomerID, obj.SubscriptionID, obj.ProviderID, obj.StatusID), nil
 }
 
 // Subscriptions is the resolver for the subscriptions field.
-func (r *providerSubscriptionsResolver) Subscriptions(ctx context.Context, obj *customer.ProviderSubscriptions) ([]customer.Subscription, error) {
+func (r *providerSubscriptionsResolver) Subscriptions(ctx context.Context, obj *customer.ProviderSubscriptions) ([]customer.VasSubscription, error) {
 	if obj.Missing {
 		return nil, partial(ctx, upstream.APISubscriptions, "subscriptions.list", "the subscriptions of provider "+obj.ProviderID)
 	}

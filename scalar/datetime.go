@@ -2,16 +2,14 @@ package scalar
 
 import (
 	"fmt"
-	"io"
-	"strconv"
 	"strings"
 	"time"
 )
 
-// Precision says how much of a DateTime upstream actually knew.
+// Precision says how much of a Moment upstream actually knew.
 type Precision int
 
-// The precisions a DateTime can carry.
+// The precisions a Moment can carry.
 const (
 	PrecisionNone Precision = iota
 	PrecisionYear
@@ -20,14 +18,16 @@ const (
 	PrecisionTime      // date, time and zone
 )
 
-// DateTime is a point or period in time exactly as precise as upstream sent
+// Moment is a point or period in time exactly as precise as upstream sent
 // it. The specs write "2019-04-12T14:31:21.810Z", "2019-12-31T12:00:00" (no
 // zone), "20210205T16:08:08+0530" (basic ISO 8601), "2019-04-30" and "2017"
 // for fields they all type as dates; inventing a zone or a day would lie.
+// The three GraphQL date scalars (DateTime, Date, PartialDateTime, in
+// dates.go) each hold a Moment and differ in what they may answer.
 //
-// It marshals as extended ISO 8601 at the same precision: "2021-02-05T16:08:08+05:30",
+// It formats as extended ISO 8601 at the same precision: "2021-02-05T16:08:08+05:30",
 // "2019-12-31T12:00:00", "2019-04-30", "2017".
-type DateTime struct {
+type Moment struct {
 	t    time.Time
 	prec Precision
 	frac int // digits of the fraction of a second as sent: ".810" is 3, and stays 3
@@ -48,10 +48,10 @@ var layouts = []struct {
 	{"2006", PrecisionYear},
 }
 
-// ParseDateTime reads any of the formats above.
-func ParseDateTime(s string) (DateTime, error) {
+// ParseMoment reads any of the formats above.
+func ParseMoment(s string) (Moment, error) {
 	s = strings.TrimSpace(s)
-	d, err := parseDateTime(s)
+	d, err := parseMoment(s)
 	d.frac = fractionDigits(s)
 	return d, err
 }
@@ -72,38 +72,38 @@ func fractionDigits(s string) int {
 	return n
 }
 
-func parseDateTime(s string) (DateTime, error) {
+func parseMoment(s string) (Moment, error) {
 	// The common shapes first, by length, without trying every layout.
 	switch {
 	case len(s) == 4:
 		if t, err := time.Parse("2006", s); err == nil {
-			return DateTime{t: t, prec: PrecisionYear}, nil
+			return Moment{t: t, prec: PrecisionYear}, nil
 		}
 	case len(s) == 10 && s[4] == '-':
 		if t, err := time.Parse("2006-01-02", s); err == nil {
-			return DateTime{t: t, prec: PrecisionDay}, nil
+			return Moment{t: t, prec: PrecisionDay}, nil
 		}
 	case len(s) > 19 && s[4] == '-' && s[10] == 'T' && (s[len(s)-1] == 'Z' || s[len(s)-6] == '+' || s[len(s)-6] == '-'):
 		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			return DateTime{t: t, prec: PrecisionTime}, nil
+			return Moment{t: t, prec: PrecisionTime}, nil
 		}
 	}
 	for _, l := range layouts {
 		if t, err := time.Parse(l.layout, s); err == nil {
-			return DateTime{t: t, prec: l.prec}, nil
+			return Moment{t: t, prec: l.prec}, nil
 		}
 	}
-	return DateTime{}, fmt.Errorf("%q is not a date or date-time", s)
+	return Moment{}, fmt.Errorf("%q is not a date or date-time", s)
 }
 
 // Time returns the parsed time (UTC for values without a zone) and its precision.
-func (d DateTime) Time() (time.Time, Precision) { return d.t, d.prec }
+func (d Moment) Time() (time.Time, Precision) { return d.t, d.prec }
 
 // Valid reports whether a date was parsed.
-func (d DateTime) Valid() bool { return d.prec != PrecisionNone }
+func (d Moment) Valid() bool { return d.prec != PrecisionNone }
 
 // String formats at the known precision.
-func (d DateTime) String() string {
+func (d Moment) String() string {
 	switch d.prec {
 	case PrecisionYear:
 		return d.t.Format("2006")
@@ -118,7 +118,7 @@ func (d DateTime) String() string {
 }
 
 // fraction is the layout of the seconds' fraction with the digits sent.
-func (d DateTime) fraction() string {
+func (d Moment) fraction() string {
 	if d.frac == 0 {
 		return ""
 	}
@@ -127,39 +127,16 @@ func (d DateTime) fraction() string {
 
 // UnmarshalJSON never fails on a string: unknown formats decode as absent
 // so one odd date cannot cost a whole response.
-func (d *DateTime) UnmarshalJSON(b []byte) error {
+func (d *Moment) UnmarshalJSON(b []byte) error {
 	var t Text
 	if err := t.UnmarshalJSON(b); err != nil {
 		return err
 	}
 	if t == "" || t == "null" {
-		*d = DateTime{}
+		*d = Moment{}
 		return nil
 	}
-	v, _ := ParseDateTime(string(t))
+	v, _ := ParseMoment(string(t))
 	*d = v
-	return nil
-}
-
-// MarshalGQL writes the normalized form, or null.
-func (d DateTime) MarshalGQL(w io.Writer) {
-	if !d.Valid() {
-		_, _ = io.WriteString(w, "null")
-		return
-	}
-	_, _ = io.WriteString(w, strconv.Quote(d.String()))
-}
-
-// UnmarshalGQL accepts any of the formats ParseDateTime reads.
-func (d *DateTime) UnmarshalGQL(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return inputErr("DateTime must be a string such as \"2026-11-25T10:00:00Z\" or \"2026-11-25\"")
-	}
-	p, err := ParseDateTime(s)
-	if err != nil {
-		return inputErr("%v", err)
-	}
-	*d = p
 	return nil
 }

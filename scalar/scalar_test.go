@@ -2,11 +2,17 @@ package scalar
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
+	"strconv"
+	"strings"
 	"testing"
 )
 
-func TestDateTimeFormats(t *testing.T) {
+// TestMomentFormats: every shape the specs write is read, and written back
+// in extended ISO 8601 at the precision sent (PartialDateTime writes any).
+func TestMomentFormats(t *testing.T) {
 	cases := []struct{ in, out string }{
 		// The fraction keeps the digits sent, trailing zeros included.
 		{"2019-04-12T14:31:21.810Z", "2019-04-12T14:31:21.810Z"},
@@ -24,7 +30,7 @@ func TestDateTimeFormats(t *testing.T) {
 		{"", "null"},
 	}
 	for _, tc := range cases {
-		var d DateTime
+		var d PartialDateTime
 		if err := json.Unmarshal([]byte(`"`+tc.in+`"`), &d); err != nil {
 			t.Fatalf("%q: %v", tc.in, err)
 		}
@@ -38,6 +44,45 @@ func TestDateTimeFormats(t *testing.T) {
 			t.Errorf("%q → %s, want %s", tc.in, buf.String(), want)
 		}
 	}
+}
+
+// TestDateScalarsNeverReshape: DateTime writes only zoned values and Date
+// only days; anything else is an error that quotes the value, never a
+// value with an invented zone or a dropped time.
+func TestDateScalarsNeverReshape(t *testing.T) {
+	cases := []struct {
+		in, dateTime, date string // "" = the marshaller fails
+	}{
+		{"2019-04-12T14:31:21.810Z", `"2019-04-12T14:31:21.810Z"`, ""},
+		{"20210205T16:08:08+0530", `"2021-02-05T16:08:08+05:30"`, ""},
+		{"2019-12-31T12:00:00", "", ""},
+		{"1980-02-14", "", `"1980-02-14"`},
+		{"2017", "", ""},
+		{"soon", "null", "null"},
+	}
+	for _, tc := range cases {
+		m, _ := ParseMoment(tc.in)
+		for _, s := range []struct {
+			name string
+			m    graphqlContextMarshaler
+			want string
+		}{{"DateTime", DateTime{m}, tc.dateTime}, {"Date", Date{m}, tc.date}} {
+			var buf bytes.Buffer
+			err := s.m.MarshalGQLContext(context.Background(), &buf)
+			switch {
+			case s.want == "" && err == nil:
+				t.Errorf("%s(%q) wrote %s, want an error", s.name, tc.in, buf.String())
+			case s.want == "" && !strings.Contains(err.Error(), strconv.Quote(m.String())):
+				t.Errorf("%s(%q): error %q does not quote the value", s.name, tc.in, err)
+			case s.want != "" && (err != nil || buf.String() != s.want):
+				t.Errorf("%s(%q) = %s, %v; want %s", s.name, tc.in, buf.String(), err, s.want)
+			}
+		}
+	}
+}
+
+type graphqlContextMarshaler interface {
+	MarshalGQLContext(context.Context, io.Writer) error
 }
 
 func TestDecimal(t *testing.T) {

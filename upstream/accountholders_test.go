@@ -11,19 +11,22 @@ import (
 	"customergraph/scalar"
 )
 
-// dates compares DateTimes by what they say, at their precision.
-var dates = cmp.Comparer(func(a, b scalar.DateTime) bool { return a.String() == b.String() })
+// dates compares the date scalars by what they say, at their precision.
+var dates = cmp.Comparer(func(a, b scalar.Moment) bool { return a.String() == b.String() })
 
 func ptr[T any](v T) *T { return &v }
 
-func date(t *testing.T, s string) scalar.DateTime {
+// at reads s as any of the date scalars: at[scalar.DateTime](t, "…").
+func at[T ~struct{ scalar.Moment }](t *testing.T, s string) T {
 	t.Helper()
-	d, err := scalar.ParseDateTime(s)
+	m, err := scalar.ParseMoment(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d
+	return T{Moment: m}
 }
+
+func date(t *testing.T, s string) scalar.DateTime { t.Helper(); return at[scalar.DateTime](t, s) }
 
 // TestAccountholderDecoding compares the whole decoded accountholder with
 // what the sandbox body says, for the happy and the odd-dates domain.

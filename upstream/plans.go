@@ -50,12 +50,12 @@ func FlagOf(b *bool) Flag {
 // The Plans API's bodies as sent; plans_map.go maps them.
 
 type balanceWire struct {
-	BalanceType *string            `json:"balanceType"`
-	ExpiryDate  scalar.DateTime    `json:"expiryDate"`
-	Category    *string            `json:"category"`
-	Detail      *balanceDetailWire `json:"balanceDetail"`
-	Momo        *momoWire          `json:"momoBalanceData"`
-	Wallets     []walletWire       `json:"wallets"`
+	BalanceType *string                `json:"balanceType"`
+	ExpiryDate  scalar.PartialDateTime `json:"expiryDate"`
+	Category    *string                `json:"category"`
+	Detail      *balanceDetailWire     `json:"balanceDetail"`
+	Momo        *momoWire              `json:"momoBalanceData"`
+	Wallets     []walletWire           `json:"wallets"`
 }
 
 type balanceDetailWire struct {
@@ -67,10 +67,10 @@ type balanceDetailWire struct {
 }
 
 type walletWire struct {
-	Name       *string           `json:"name"`
-	Status     enum.WalletStatus `json:"status"`
-	ExpiryDate scalar.DateTime   `json:"expiryDate"`
-	Amount     *amountWire       `json:"amount"`
+	Name       *string                `json:"name"`
+	Status     enum.WalletStatus      `json:"status"`
+	ExpiryDate scalar.PartialDateTime `json:"expiryDate"`
+	Amount     *amountWire            `json:"amount"`
 }
 
 type amountWire struct {
@@ -111,14 +111,14 @@ type offerWire struct {
 
 type plansWire struct {
 	Data *struct {
-		Type       enum.BillingType `json:"type"`
-		Status     enum.PlanStatus  `json:"status"`
-		StartDate  scalar.DateTime  `json:"startDate"`
-		EndDate    scalar.DateTime  `json:"endDate"`
-		Language   *scalar.Text     `json:"language"`
-		TariffPlan *string          `json:"tariffPlan"`
-		Balance    json.RawMessage  `json:"balance"`
-		Offers     *offerWire       `json:"offers"`
+		Type       enum.BillingType       `json:"type"`
+		Status     enum.PlanStatus        `json:"status"`
+		StartDate  scalar.PartialDateTime `json:"startDate"`
+		EndDate    scalar.DateTime        `json:"endDate"`
+		Language   *scalar.Text           `json:"language"`
+		TariffPlan *string                `json:"tariffPlan"`
+		Balance    json.RawMessage        `json:"balance"`
+		Offers     *offerWire             `json:"offers"`
 	} `json:"data"`
 }
 
@@ -204,7 +204,7 @@ func (s *PlansService) Refill(ctx context.Context, customerID string, r RefillRe
 	}
 	out := &customer.AirtimeRefill{StatusMessage: w.StatusMessage}
 	if w.Data != nil {
-		out.Amount, out.Currency = w.Data.Amount, w.Data.CurrencyCode
+		out.Amount = customer.NewMoney(w.Data.Amount, w.Data.CurrencyCode)
 	}
 	return out, nil
 }
@@ -245,7 +245,7 @@ func (s *PlansService) RequestPremium(ctx context.Context, customerID string, r 
 	}
 	out := &customer.Premium{OriginReferenceID: textPtr(w.OriginReferenceID), Partial: rep.status == http.StatusMultiStatus}
 	if w.Data != nil {
-		out.Message, out.Premium, out.Loyalty = w.Data.Message, amountFrom(w.Data.Premium), loyaltyFrom(w.Data.Loyalty)
+		out.Message, out.Premium, out.Loyalty = w.Data.Message, moneyFrom(w.Data.Premium), loyaltyFrom(w.Data.Loyalty)
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package upstream
 
 import (
 	"customergraph/customer"
+	"customergraph/enum"
 	"customergraph/scalar"
 )
 
@@ -23,13 +24,14 @@ func plansFrom(w *plansWire, balances []balanceWire, missing bool) *customer.Pla
 func balanceFrom(w balanceWire) customer.Balance {
 	b := customer.Balance{BalanceType: w.BalanceType, ExpiryDate: w.ExpiryDate, Category: w.Category}
 	if d := w.Detail; d != nil {
-		b.Detail = &customer.BalanceDetail{Type: d.Type, ActiveValue: d.ActiveValue, ActiveUnit: d.ActiveUnit, UnusedValue: d.UnusedValue, UnusedUnit: d.UnusedUnit}
+		b.Detail = &customer.BalanceDetail{Type: d.Type, Active: customer.NewAmount(d.Type, d.ActiveValue, d.ActiveUnit),
+			Unused: customer.NewAmount(d.Type, d.UnusedValue, d.UnusedUnit)}
 	}
 	if m := w.Momo; m != nil {
-		b.Momo = &customer.MomoBalance{Balance: amountFrom(m.Balance), PositiveReservations: amountFrom(m.PositiveReservations),
-			NegativeReservations: amountFrom(m.NegativeReservations), Loyalty: loyaltyFrom(m.Loyalty)}
+		b.Momo = &customer.MomoBalance{Balance: moneyFrom(m.Balance), PositiveReservations: moneyFrom(m.PositiveReservations),
+			NegativeReservations: moneyFrom(m.NegativeReservations), Loyalty: loyaltyFrom(m.Loyalty)}
 		if o := m.Overdraft; o != nil {
-			b.Momo.Overdraft = &customer.Overdraft{Balance: amountFrom(o.Balance), Limit: amountFrom(o.Limit), AccessFee: amountFrom(o.AccessFee), Interest: amountFrom(o.Interest)}
+			b.Momo.Overdraft = &customer.Overdraft{Balance: moneyFrom(o.Balance), Limit: moneyFrom(o.Limit), AccessFee: moneyFrom(o.AccessFee), Interest: moneyFrom(o.Interest)}
 		}
 	}
 	if w.Wallets != nil {
@@ -41,11 +43,21 @@ func balanceFrom(w balanceWire) customer.Balance {
 	return b
 }
 
-func amountFrom(w *amountWire) *customer.Amount {
+func amountFrom(w *amountWire) customer.Amount {
 	if w == nil {
 		return nil
 	}
-	return &customer.Amount{Type: w.Type, Value: w.Value, Unit: w.Unit}
+	return customer.NewAmount(w.Type, w.Value, w.Unit)
+}
+
+// moneyFrom is for amounts that are money by definition (MoMo balances,
+// overdrafts, premiums): untyped is money there, and a value the API typed
+// as data or minutes is not shown as money.
+func moneyFrom(w *amountWire) *customer.Money {
+	if w == nil || (w.Type != "" && enum.Name(string(w.Type)) != "CURRENCY") {
+		return nil
+	}
+	return customer.NewMoney(w.Value, w.Unit)
 }
 
 func loyaltyFrom(w *loyaltyWire) *customer.Loyalty {

@@ -43,13 +43,16 @@ func TestPlansDecoding(t *testing.T) {
 				t.Fatal(err)
 			}
 			v := c.values
-			expiry := date(t, c.expiry)
-			amount := func(typ, unit, value string) *domain.Amount {
-				return &domain.Amount{Type: enum.ValueType(typ), Value: dec(t, value), Unit: ptr(unit)}
+			expiry := at[scalar.PartialDateTime](t, c.expiry)
+			amount := func(typ, unit, value string) domain.Amount {
+				if typ == "CURRENCY" {
+					return &domain.Money{Amount: dec(t, value), Currency: unit}
+				}
+				return &domain.Quantity{Value: dec(t, value), Unit: unit, Type: enum.ValueType(typ)}
 			}
 			balance := func(kind, category, typ, unit, total string, wallets ...domain.Wallet) domain.Balance {
 				return domain.Balance{BalanceType: ptr(kind), Category: ptr(category), ExpiryDate: expiry,
-					Detail:  &domain.BalanceDetail{Type: enum.ValueType(typ), ActiveValue: dec(t, total), ActiveUnit: ptr(unit), UnusedValue: dec(t, "0"), UnusedUnit: ptr(unit)},
+					Detail:  &domain.BalanceDetail{Type: enum.ValueType(typ), Active: amount(typ, unit, total), Unused: amount(typ, unit, "0")},
 					Wallets: wallets}
 			}
 			wallet := func(name, typ, unit, value string) domain.Wallet {
@@ -57,7 +60,7 @@ func TestPlansDecoding(t *testing.T) {
 			}
 			want := &domain.Plans{
 				Type: enum.BillingType(c.billing), Status: enum.PlanStatus("Active"),
-				StartDate: date(t, c.start), EndDate: date(t, "2027-04-12T14:31:21.810Z"),
+				StartDate: at[scalar.PartialDateTime](t, c.start), EndDate: date(t, "2027-04-12T14:31:21.810Z"),
 				Language: ptr("en"), TariffPlan: ptr(c.tariff),
 				Balances: []domain.Balance{
 					balance("AIRTIME", "Main", "CURRENCY", "ZAR", v[0], wallet("Main airtime", "CURRENCY", "ZAR", v[0])),

@@ -27,8 +27,8 @@ type subscriptionWire struct {
 	Type                enum.SubscriptionType   `json:"subscriptionType"`
 	Length              *string                 `json:"subscriptionLength"`
 	RegistrationChannel *string                 `json:"registrationChannel"`
-	StartDate           scalar.DateTime         `json:"startDate"`
-	EndDate             scalar.DateTime         `json:"endDate"`
+	StartDate           scalar.PartialDateTime  `json:"startDate"`
+	EndDate             scalar.PartialDateTime  `json:"endDate"`
 	PaymentSource       enum.PaymentSource      `json:"subscriptionPaymentSource"`
 	SendSmsNotification *bool                   `json:"sendSMSNotification"`
 	BeneficiaryID       *string                 `json:"beneficiaryId"`
@@ -61,7 +61,7 @@ func decodeServices(raw map[string]json.RawMessage, partial bool) ([]customer.Pr
 		}
 		p := customer.ProviderSubscriptions{ProviderID: id}
 		if w.Data != nil {
-			p.Subscriptions = subscriptionsFrom(w.Data.Subscriptions)
+			p.Subscriptions = subscriptionsFrom(w.Data.Subscriptions, id)
 		} else {
 			p.Missing = partial
 		}
@@ -102,7 +102,7 @@ func (s *SubscriptionsService) List(ctx context.Context, customerID, providerID 
 
 // Get is GET /customers/{customerId}/subscriptions/{subscriptionId}. The
 // spec answers with the provider-keyed list; the one subscription is picked.
-func (s *SubscriptionsService) Get(ctx context.Context, customerID, subscriptionID, providerID string) (*customer.Subscription, error) {
+func (s *SubscriptionsService) Get(ctx context.Context, customerID, subscriptionID, providerID string) (*customer.VasSubscription, error) {
 	l, err := s.list(ctx, call{op: "subscriptions.get", path: path("customers", customerID, "subscriptions", subscriptionID),
 		query: url.Values{"subscriptionProviderId": {providerID}}})
 	if err != nil {
@@ -112,8 +112,12 @@ func (s *SubscriptionsService) Get(ctx context.Context, customerID, subscription
 }
 
 // Status is GET …/subscriptions/{subscriptionId}/status/{statusId}: the
-// subscription as provisioning has left it so far.
-func (s *SubscriptionsService) Status(ctx context.Context, customerID, subscriptionID, providerID, statusID string) (*customer.Subscription, error) {
+// subscription as provisioning has left it so far. A 202 that named no
+// status id leaves only the subscription itself to ask: then it is Get.
+func (s *SubscriptionsService) Status(ctx context.Context, customerID, subscriptionID, providerID, statusID string) (*customer.VasSubscription, error) {
+	if statusID == "" {
+		return s.Get(ctx, customerID, subscriptionID, providerID)
+	}
 	l, err := s.list(ctx, call{op: "subscriptions.status", path: path("customers", customerID, "subscriptions", subscriptionID, "status", statusID),
 		query: url.Values{"subscriptionProviderId": {providerID}}})
 	if err != nil {
@@ -122,7 +126,7 @@ func (s *SubscriptionsService) Status(ctx context.Context, customerID, subscript
 	return pick(l, subscriptionID, "subscriptions.status", ctx)
 }
 
-func pick(l *customer.SubscriptionList, id, op string, ctx context.Context) (*customer.Subscription, error) {
+func pick(l *customer.SubscriptionList, id, op string, ctx context.Context) (*customer.VasSubscription, error) {
 	for _, p := range l.Providers {
 		for i := range p.Subscriptions {
 			if p.Subscriptions[i].ID == id {
@@ -221,8 +225,8 @@ func ParseUnsubscribeCallback(raw []byte) (customer.UnsubscribeResult, error) {
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return customer.UnsubscribeResult{}, err
 	}
-	if w.Status == "" || w.StatusCode == "" {
-		return customer.UnsubscribeResult{}, errors.New("an Unsubscribe body needs status and statusCode")
+	if w.Status == "" || w.StatusCode == "" || w.SubscriptionID == "" {
+		return customer.UnsubscribeResult{}, errors.New("an Unsubscribe body needs subscriptionId, status and statusCode")
 	}
 	return unsubscribeFrom(w), nil
 }
@@ -236,6 +240,13 @@ func (s *SubscriptionsService) Unsubscribe(ctx context.Context, customerID, subs
 		return nil, err
 	}
 	res := unsubscribeFrom(out)
+	// The request says which subscription it removed when the answer does not.
+	if res.SubscriptionID == "" {
+		res.SubscriptionID = subscriptionID
+	}
+	if res.ProviderID == "" {
+		res.ProviderID = providerID
+	}
 	return &res, nil
 }
 

@@ -5,21 +5,25 @@ import "customergraph/customer"
 // The one place the Subscription Management API's bodies become customer
 // types.
 
-func subscriptionFrom(w subscriptionWire) customer.Subscription {
-	return customer.Subscription{ID: string(w.ID), ProviderID: string(w.ProviderID), Name: w.Name, Description: w.Description,
+func subscriptionFrom(w subscriptionWire) customer.VasSubscription {
+	return customer.VasSubscription{ID: string(w.ID), ProviderID: string(w.ProviderID), Name: w.Name, Description: w.Description,
 		Status: w.Status, Type: w.Type, Length: w.Length, RegistrationChannel: w.RegistrationChannel,
 		StartDate: w.StartDate, EndDate: w.EndDate, PaymentSource: w.PaymentSource, SendSmsNotification: w.SendSmsNotification,
 		BeneficiaryID: w.BeneficiaryID, AutoRenew: w.AutoRenew, Email: w.Email}
 }
 
-// subscriptionsFrom keeps an empty list empty and an absent one absent.
-func subscriptionsFrom(ws []subscriptionWire) []customer.Subscription {
+// subscriptionsFrom keeps an empty list empty and an absent one absent. An
+// item that does not name its provider is the one its list is keyed by.
+func subscriptionsFrom(ws []subscriptionWire, providerID string) []customer.VasSubscription {
 	if ws == nil {
 		return nil
 	}
-	out := make([]customer.Subscription, len(ws))
+	out := make([]customer.VasSubscription, len(ws))
 	for i, w := range ws {
 		out[i] = subscriptionFrom(w)
+		if out[i].ProviderID == "" {
+			out[i].ProviderID = providerID
+		}
 	}
 	return out
 }

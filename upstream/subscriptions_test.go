@@ -8,6 +8,7 @@ import (
 	domain "customergraph/customer"
 	"customergraph/enum"
 	"customergraph/sandbox"
+	"customergraph/scalar"
 )
 
 // TestSubscriptionDecoding compares the whole decoded subscription list
@@ -29,16 +30,16 @@ func TestSubscriptionDecoding(t *testing.T) {
 			// The body's services map: provider 101 with CallerTunez (id 4), 202
 			// with MTN Play Games (id 7); _links everywhere, statusCode 2000.
 			want := &domain.SubscriptionList{CustomerID: c.id, Providers: []domain.ProviderSubscriptions{
-				{ProviderID: "101", Subscriptions: []domain.Subscription{{
+				{ProviderID: "101", Subscriptions: []domain.VasSubscription{{
 					ID: "4", ProviderID: "101", Name: ptr("CallerTunez"), Description: ptr("Ring-back tune of the week"),
 					Status: enum.SubscriptionStatus("Active"), Type: enum.SubscriptionType("Recurring"), Length: ptr("30 days"),
-					RegistrationChannel: ptr("USSD"), StartDate: date(t, c.start), EndDate: date(t, c.end),
+					RegistrationChannel: ptr("USSD"), StartDate: at[scalar.PartialDateTime](t, c.start), EndDate: at[scalar.PartialDateTime](t, c.end),
 					PaymentSource: enum.PaymentSource("Airtime"), SendSmsNotification: ptr(true), AutoRenew: ptr(true),
 				}}},
-				{ProviderID: "202", Subscriptions: []domain.Subscription{{
+				{ProviderID: "202", Subscriptions: []domain.VasSubscription{{
 					ID: "7", ProviderID: "202", Name: ptr("MTN Play Games"), Description: ptr("Unlimited casual games"),
 					Status: enum.SubscriptionStatus("Active"), Type: enum.SubscriptionType("Adhoc"), Length: ptr("7 days"),
-					RegistrationChannel: ptr("App"), StartDate: date(t, c.start), EndDate: date(t, c.end),
+					RegistrationChannel: ptr("App"), StartDate: at[scalar.PartialDateTime](t, c.start), EndDate: at[scalar.PartialDateTime](t, c.end),
 					PaymentSource: enum.PaymentSource("MobileMoney"), SendSmsNotification: ptr(false), AutoRenew: ptr(false),
 					Email: ptr("player0" + c.id[9:] + "@example.com"),
 				}}},

@@ -1,14 +1,16 @@
 package upstream
 
-import "customergraph/scalar"
+import (
+	"customergraph/customer"
+	"customergraph/scalar"
+)
 
 // The wire shapes of transactions-summaries, key for key. They are decoded
 // in one pass of encoding/json (custom UnmarshalJSON methods on every level
 // made each value be scanned once per level) and then flattened.
 
 type summaryWire struct {
-	RequestID string `json:"requestId"`
-	DateRange string `json:"dateRange"`
+	DateRange *scalar.Text `json:"dateRange"`
 	Data      *struct {
 		MarketingFlag *bool `json:"marketingFlag"`
 		LendingFlag   *bool `json:"lendingFlag"`
@@ -31,14 +33,14 @@ type summaryWire struct {
 // its keys after itself, and one struct holding all four spellings decodes
 // any of them.
 type flowWire struct {
-	LastWithdrawals  scalar.DateTime `json:"lastWithdrawalsDate"`
-	LastDeposits     scalar.DateTime `json:"lastDepositsDate"`
-	LastBillPayments scalar.DateTime `json:"lastBillPaymentsDate"`
-	LastSend         scalar.DateTime `json:"lastSendDate"`
-	MaxWithdrawals   scalar.Decimal  `json:"maxWithdrawals-6months"`
-	MaxDeposits      scalar.Decimal  `json:"maxDeposits-6months"`
-	MaxBillPayments  scalar.Decimal  `json:"maxBillPayments-6months"`
-	MaxSend          scalar.Decimal  `json:"maxSend-6months"`
+	LastWithdrawals  scalar.PartialDateTime `json:"lastWithdrawalsDate"`
+	LastDeposits     scalar.PartialDateTime `json:"lastDepositsDate"`
+	LastBillPayments scalar.PartialDateTime `json:"lastBillPaymentsDate"`
+	LastSend         scalar.PartialDateTime `json:"lastSendDate"`
+	MaxWithdrawals   scalar.Decimal         `json:"maxWithdrawals-6months"`
+	MaxDeposits      scalar.Decimal         `json:"maxDeposits-6months"`
+	MaxBillPayments  scalar.Decimal         `json:"maxBillPayments-6months"`
+	MaxSend          scalar.Decimal         `json:"maxSend-6months"`
 	Quantities       *struct {
 		W1 scalar.Count `json:"numberOfWithdrawals-1months"`
 		W3 scalar.Count `json:"numberOfWithdrawals-3months"`
@@ -74,13 +76,13 @@ type flowWire struct {
 	} `json:"acceptors"`
 }
 
-func firstDate(ds ...scalar.DateTime) scalar.DateTime {
+func firstDate(ds ...scalar.PartialDateTime) scalar.PartialDateTime {
 	for _, d := range ds {
 		if d.Valid() {
 			return d
 		}
 	}
-	return scalar.DateTime{}
+	return scalar.PartialDateTime{}
 }
 
 func firstDecimal(ds ...scalar.Decimal) scalar.Decimal {
@@ -101,22 +103,24 @@ func firstCount(cs ...scalar.Count) scalar.Count {
 	return scalar.Count{}
 }
 
-func (w *flowWire) flow() *MomoFlow {
+func (w *flowWire) flow() *customer.MomoFlow {
 	if w == nil {
 		return nil
 	}
-	f := &MomoFlow{
+	f := &customer.MomoFlow{
 		LastDate:   firstDate(w.LastWithdrawals, w.LastDeposits, w.LastBillPayments, w.LastSend),
 		Max6Months: firstDecimal(w.MaxWithdrawals, w.MaxDeposits, w.MaxBillPayments, w.MaxSend),
 	}
 	if q := w.Quantities; q != nil {
-		f.Count = PeriodCounts{firstCount(q.W1, q.D1, q.B1, q.S1), firstCount(q.W3, q.D3, q.B3, q.S3), firstCount(q.W6, q.D6, q.B6, q.S6)}
+		f.Count = &customer.PeriodCounts{LastMonth: firstCount(q.W1, q.D1, q.B1, q.S1), Last3Months: firstCount(q.W3, q.D3, q.B3, q.S3),
+			Last6Months: firstCount(q.W6, q.D6, q.B6, q.S6)}
 	}
 	if a := w.Amounts; a != nil {
-		f.Amount = PeriodAmounts{firstDecimal(a.W1, a.D1, a.B1, a.S1), firstDecimal(a.W3, a.D3, a.B3, a.S3), firstDecimal(a.W6, a.D6, a.B6, a.S6)}
+		f.Amount = &customer.PeriodAmounts{LastMonth: firstDecimal(a.W1, a.D1, a.B1, a.S1), Last3Months: firstDecimal(a.W3, a.D3, a.B3, a.S3),
+			Last6Months: firstDecimal(a.W6, a.D6, a.B6, a.S6)}
 	}
 	if a := w.Acceptors; a != nil {
-		f.Acceptors = PeriodCounts{a.A1, a.A3, a.A6}
+		f.Acceptors = &customer.PeriodCounts{LastMonth: a.A1, Last3Months: a.A3, Last6Months: a.A6}
 	}
 	return f
 }
@@ -131,18 +135,18 @@ type periodWire struct {
 	MaxTransfers      scalar.Decimal `json:"maxTransfers"`
 }
 
-func (p *periodWire) totals() *PeriodTotals {
+func (p *periodWire) totals() *customer.PeriodTotals {
 	if p == nil {
 		return nil
 	}
-	return &PeriodTotals{Total: firstDecimal(p.TotalReceived, p.TotalTransfers), Acceptors: p.TotalAcceptors,
+	return &customer.PeriodTotals{Total: firstDecimal(p.TotalReceived, p.TotalTransfers), Acceptors: p.TotalAcceptors,
 		Count: firstCount(p.QuantityReceived, p.QuantityTransfers)}
 }
 
 // periodFlowWire covers received and transfers.
 type periodFlowWire struct {
-	LastReceived  scalar.DateTime `json:"lastReceivedDate"`
-	LastTransfers scalar.DateTime `json:"lastTransfersDate"`
+	LastReceived  scalar.PartialDateTime `json:"lastReceivedDate"`
+	LastTransfers scalar.PartialDateTime `json:"lastTransfersDate"`
 	TimePeriods   *struct {
 		One   *periodWire `json:"1-months"`
 		Three *periodWire `json:"3-months"`
@@ -150,11 +154,11 @@ type periodFlowWire struct {
 	} `json:"time-periods"`
 }
 
-func (w *periodFlowWire) flow() *MomoPeriodFlow {
+func (w *periodFlowWire) flow() *customer.MomoPeriodFlow {
 	if w == nil {
 		return nil
 	}
-	f := &MomoPeriodFlow{LastDate: firstDate(w.LastReceived, w.LastTransfers)}
+	f := &customer.MomoPeriodFlow{LastDate: firstDate(w.LastReceived, w.LastTransfers)}
 	if tp := w.TimePeriods; tp != nil {
 		f.LastMonth, f.Last3Months, f.Last6Months = tp.One.totals(), tp.Three.totals(), tp.Six.totals()
 		if tp.Six != nil {
@@ -166,9 +170,9 @@ func (w *periodFlowWire) flow() *MomoPeriodFlow {
 
 type activityWire struct {
 	DaysSinceLastActive scalar.Count `json:"daysSinceLastActive"`
-	TopupMethod         string       `json:"topupMethod"`
+	TopupMethod         *scalar.Text `json:"topupMethod"`
 	TimePeriods         *struct {
-		LastMonth *GsmMonth `json:"1-months"`
+		LastMonth *gsmMonthWire `json:"1-months"`
 	} `json:"time-periods"`
 }
 
@@ -184,20 +188,20 @@ type loansWire struct {
 			N scalar.Count `json:"numberOfLoans"`
 		} `json:"6-months"`
 	} `json:"time-periods"`
-	TotalLoansAmount scalar.Decimal  `json:"totalLoansAmount"`
-	FirstLoansDate   scalar.DateTime `json:"firstLoansDate"`
-	LastLoansDate    scalar.DateTime `json:"lastLoansDate"`
-	NumberOverdue    scalar.Count    `json:"numberOverdue"`
-	TotalTerm        scalar.Count    `json:"totalTerm"`
-	MaxTerm          scalar.Count    `json:"maxTerm"`
-	LastOverdueDate  scalar.DateTime `json:"lastOverdueDate"`
+	TotalLoansAmount scalar.Decimal         `json:"totalLoansAmount"`
+	FirstLoansDate   scalar.PartialDateTime `json:"firstLoansDate"`
+	LastLoansDate    scalar.PartialDateTime `json:"lastLoansDate"`
+	NumberOverdue    scalar.Count           `json:"numberOverdue"`
+	TotalTerm        scalar.Count           `json:"totalTerm"`
+	MaxTerm          scalar.Count           `json:"maxTerm"`
+	LastOverdueDate  scalar.PartialDateTime `json:"lastOverdueDate"`
 }
 
-func (w *summaryWire) summary() *TransactionSummary {
+func (w *summaryWire) summary() *customer.TransactionSummary {
 	if w == nil {
 		return nil
 	}
-	t := &TransactionSummary{RequestID: w.RequestID, DateRange: w.DateRange}
+	t := &customer.TransactionSummary{DateRange: textPtr(w.DateRange)}
 	d := w.Data
 	if d == nil {
 		return t
@@ -209,15 +213,52 @@ func (w *summaryWire) summary() *TransactionSummary {
 	}
 	if d.Gsm != nil && d.Gsm.Activity != nil {
 		a := d.Gsm.Activity
-		t.GsmActivity = &GsmActivity{DaysSinceLastActive: a.DaysSinceLastActive, TopupMethod: a.TopupMethod}
+		t.GsmActivity = &customer.GsmActivity{DaysSinceLastActive: a.DaysSinceLastActive, TopupMethod: textPtr(a.TopupMethod)}
 		if a.TimePeriods != nil {
-			t.GsmActivity.LastMonth = a.TimePeriods.LastMonth
+			t.GsmActivity.LastMonth = a.TimePeriods.LastMonth.month()
 		}
 	}
 	if l := d.MomoLoans; l != nil {
 		tp := l.TimePeriods
-		t.MomoLoans = &MomoLoans{tp.One.N, tp.Three.N, tp.Six.N, l.TotalLoansAmount, l.FirstLoansDate, l.LastLoansDate,
-			l.NumberOverdue, l.TotalTerm, l.MaxTerm, l.LastOverdueDate}
+		t.MomoLoans = &customer.MomoLoans{LastMonthCount: tp.One.N, Last3MonthsCount: tp.Three.N, Last6MonthsCount: tp.Six.N,
+			TotalAmount: l.TotalLoansAmount, FirstLoanDate: l.FirstLoansDate, LastLoanDate: l.LastLoansDate, OverdueCount: l.NumberOverdue,
+			TotalTerm: l.TotalTerm, MaxTerm: l.MaxTerm, LastOverdueDate: l.LastOverdueDate}
 	}
 	return t
+}
+
+type gsmMonthWire struct {
+	ActiveDays                 scalar.Count           `json:"numberOfActiveDays"`
+	TimesBlocked               scalar.Count           `json:"numberOfTimesBlocked"`
+	AirtimeUtilisation         scalar.Decimal         `json:"airtimeUtilisation"`
+	DaysAirtimeBalanceBelow    scalar.Count           `json:"daysAirtimeBalanceBelow"`
+	TopupAmount                scalar.Decimal         `json:"topupAmount"`
+	AverageTopupAmount         scalar.Decimal         `json:"averageTopupAmount"`
+	TotalOutboundCalls         scalar.Count           `json:"totalOutboundCalls"`
+	DistinctOutboundCalls      scalar.Count           `json:"distinctOutboundCalls"`
+	TotalInboundCalls          scalar.Count           `json:"totalInboundCalls"`
+	DistinctInboundCalls       scalar.Count           `json:"distinctInboundCalls"`
+	DataUsage                  scalar.Decimal         `json:"dataUsage"`
+	LastDataBundlePurchaseDate scalar.PartialDateTime `json:"lastDataBundlePurchaseDate"`
+	DaysDataBalanceBelow       scalar.Count           `json:"daysDataBalanceBelow"`
+	AverageDataBundleSize      scalar.Decimal         `json:"averageDataBundleSize"`
+	Me2u                       *struct {
+		AirtimeReceivedCount  scalar.Count   `json:"me2uNumberAirtimeReceived"`
+		AirtimeReceivedAmount scalar.Decimal `json:"me2uAmountAirtimeReceived"`
+	} `json:"me2u"`
+}
+
+func (w *gsmMonthWire) month() *customer.GsmMonth {
+	if w == nil {
+		return nil
+	}
+	m := &customer.GsmMonth{ActiveDays: w.ActiveDays, TimesBlocked: w.TimesBlocked, AirtimeUtilisation: w.AirtimeUtilisation,
+		DaysAirtimeBalanceBelow: w.DaysAirtimeBalanceBelow, TopupAmount: w.TopupAmount, AverageTopupAmount: w.AverageTopupAmount,
+		TotalOutboundCalls: w.TotalOutboundCalls, DistinctOutboundCalls: w.DistinctOutboundCalls, TotalInboundCalls: w.TotalInboundCalls,
+		DistinctInboundCalls: w.DistinctInboundCalls, DataUsageMb: w.DataUsage, LastDataBundlePurchaseDate: w.LastDataBundlePurchaseDate,
+		DaysDataBalanceBelow: w.DaysDataBalanceBelow, AverageDataBundleSize: w.AverageDataBundleSize}
+	if w.Me2u != nil {
+		m.Me2u = &customer.Me2u{AirtimeReceivedCount: w.Me2u.AirtimeReceivedCount, AirtimeReceivedAmount: w.Me2u.AirtimeReceivedAmount}
+	}
+	return m
 }

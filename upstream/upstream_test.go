@@ -81,11 +81,11 @@ func TestAllOperationsAgainstSandbox(t *testing.T) {
 	c := f.client
 
 	p, err := c.Profiles.Get(ctx, h, upstream.PropsetFull)
-	if err != nil || p.Location.Country != "ZA" || len(p.KYC) != 3 || p.Loans.Eligibility.Status != "ELIGIBLE" ||
+	if err != nil || deref(p.Location.Country) != "ZA" || len(p.KYC) != 3 || p.Loans.Eligibility.Status != "ELIGIBLE" ||
 		p.Transactions.Received.Last6Months == nil || !p.Transactions.Received.Max6Months.Valid() || len(p.Devices[0].Handsets) != 2 {
 		t.Fatalf("profile: %v %+v", err, p)
 	}
-	if n, _ := p.Transactions.Withdrawals.Count.Last3Months.Int(); p.Transactions.Withdrawals.Count.Last3Months == (p.Transactions.Withdrawals.Count.LastMonth) && n == 0 {
+	if n, _ := p.Transactions.Withdrawals.Count.Last3Months.Int(); p.Transactions.Withdrawals.Count.Last3Months == p.Transactions.Withdrawals.Count.LastMonth && n == 0 {
 		t.Errorf("withdrawal counts not decoded: %+v", p.Transactions.Withdrawals)
 	}
 	plans, err := c.Plans.Get(ctx, h, upstream.PlansQuery{Momo: upstream.FlagTrue, IncludeReservations: upstream.FlagTrue})
@@ -97,12 +97,12 @@ func TestAllOperationsAgainstSandbox(t *testing.T) {
 		t.Fatalf("product: %v %+v", err, prod)
 	}
 	ref, err := c.Plans.Refill(ctx, h, upstream.RefillRequest{RefillType: "voucherless", RefillProfileID: "P1", TransactionAmount: "20"})
-	if err != nil || ref.Amount.String() != "20.00" || deref(ref.Currency) != "ZAR" {
+	if err != nil || ref.Amount == nil || ref.Amount.Amount.String() != "20.00" || ref.Amount.Currency != "ZAR" {
 		t.Fatalf("refill: %v %+v", err, ref)
 	}
 	prem, err := c.Plans.RequestPremium(ctx, h, upstream.PremiumRequest{Amount: upstream.AmountInput{Type: "CURRENCY", Value: "100.00", Unit: "ZAR"},
 		TransactionID: "ops-test-01", ReceivingCustomerID: sandbox.PartialPlansCustomer, Product: "aYo Life", TransactionType: "PREMIUM"})
-	if err != nil || prem.Premium.Value.String() != "5.00" || deref(prem.OriginReferenceID) == "" {
+	if err != nil || prem.Premium == nil || prem.Premium.Amount.String() != "5.00" || deref(prem.OriginReferenceID) == "" {
 		t.Fatalf("premium: %v %+v", err, prem)
 	}
 	list, err := c.Subscriptions.List(ctx, h, "")

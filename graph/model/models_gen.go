@@ -12,16 +12,20 @@ import (
 	"strconv"
 )
 
-type AmountInput struct {
-	Value scalar.Decimal `json:"value"`
-	Type  enum.ValueType `json:"type"`
-	// E.g. ZAR.
-	Unit string `json:"unit"`
+// An identity to verify.
+type IdentityInput struct {
+	// The kind of identity.
+	Type enum.IDType `json:"type"`
+	// Its value.
+	Value string `json:"value"`
 }
 
-type IdentityInput struct {
-	Type  enum.IDType `json:"type"`
-	Value string      `json:"value"`
+// An amount of money given as input.
+type MoneyInput struct {
+	// The exact amount, e.g. "45.25".
+	Amount scalar.Decimal `json:"amount"`
+	// The currency, e.g. ZAR.
+	Currency string `json:"currency"`
 }
 
 // Writes. Each takes one `input`, is sent to the upstream API exactly once and
@@ -42,23 +46,29 @@ type Mutation struct {
 type Query struct {
 }
 
+// An airtime refill.
 type RefillAirtimeInput struct {
-	CustomerID string     `json:"customerId"`
-	Type       RefillType `json:"type"`
-	// Required for VOUCHER refills.
+	// The prepaid subscriber to credit (an MSISDN, as for `customer`).
+	CustomerID string `json:"customerId"`
+	// How the refill is paid.
+	Type RefillType `json:"type"`
+	// Required for VOUCHER refills: the voucher's code. It is a secret: never logged nor returned.
 	VoucherActivationCode *string `json:"voucherActivationCode,omitempty"`
-	// Required for VOUCHERLESS refills.
+	// Required for VOUCHERLESS refills: the refill profile to charge.
 	RefillProfileID *string `json:"refillProfileId,omitempty"`
-	// Required for VOUCHERLESS refills: a positive amount.
+	// Required for VOUCHERLESS refills: a positive amount, in the subscriber's currency.
 	Amount *scalar.Decimal `json:"amount,omitempty"`
 }
 
 // The answer of `refillAirtime`: the refill, or why the API refused it.
 type RefillAirtimePayload struct {
-	Refill     *customer.AirtimeRefill `json:"refill,omitempty"`
-	UserErrors []UserError             `json:"userErrors"`
+	// What the refill credited.
+	Refill *customer.AirtimeRefill `json:"refill,omitempty"`
+	// Why the API refused; empty when it did not.
+	UserErrors []UserError `json:"userErrors"`
 }
 
+// A request for an aYo premium (insurance) on a transaction.
 type RequestPremiumInput struct {
 	// The customer sending the transaction.
 	CustomerID string `json:"customerId"`
@@ -66,9 +76,10 @@ type RequestPremiumInput struct {
 	ReceivingCustomerID string `json:"receivingCustomerId"`
 	// The product the premium is requested for.
 	Product string `json:"product"`
-	// Transaction types can carry different premiums.
-	TransactionType string       `json:"transactionType"`
-	Amount          *AmountInput `json:"amount"`
+	// The kind of transaction: transaction types can carry different premiums.
+	TransactionType string `json:"transactionType"`
+	// The transaction's amount.
+	Amount *MoneyInput `json:"amount"`
 	// The accountholder the sending customer belongs to.
 	AccountHolderID *string `json:"accountHolderId,omitempty"`
 	// A quote associated with the request.
@@ -79,36 +90,54 @@ type RequestPremiumInput struct {
 
 // The answer of `requestPremium`: the quoted premium, or why the API refused it.
 type RequestPremiumPayload struct {
-	Quote      *customer.Premium `json:"quote,omitempty"`
-	UserErrors []UserError       `json:"userErrors"`
+	// The premium quoted.
+	Quote *customer.Premium `json:"quote,omitempty"`
+	// Why the API refused; empty when it did not.
+	UserErrors []UserError `json:"userErrors"`
 }
 
+// A new VAS subscription.
 type SubscribeInput struct {
+	// The customer to subscribe (an MSISDN, as for `customer`).
 	CustomerID string `json:"customerId"`
-	// The service to subscribe to.
-	SubscriptionID      string                 `json:"subscriptionId"`
-	ProviderID          string                 `json:"providerId"`
-	Name                string                 `json:"name"`
-	Description         *string                `json:"description,omitempty"`
-	Type                *enum.SubscriptionType `json:"type,omitempty"`
-	Length              *string                `json:"length,omitempty"`
-	RegistrationChannel *string                `json:"registrationChannel,omitempty"`
-	StartDate           *scalar.DateTime       `json:"startDate,omitempty"`
-	EndDate             *scalar.DateTime       `json:"endDate,omitempty"`
-	PaymentSource       *enum.PaymentSource    `json:"paymentSource,omitempty"`
-	SendSmsNotification *bool                  `json:"sendSmsNotification,omitempty"`
-	BeneficiaryID       *string                `json:"beneficiaryId,omitempty"`
-	AutoRenew           *bool                  `json:"autoRenew,omitempty"`
-	Email               *string                `json:"email,omitempty"`
+	// The service to subscribe to, as the provider numbers it.
+	SubscriptionID string `json:"subscriptionId"`
+	// The provider of the service.
+	ProviderID string `json:"providerId"`
+	// The service's name.
+	Name string `json:"name"`
+	// The service's description.
+	Description *string `json:"description,omitempty"`
+	// Whether it renews.
+	Type *enum.SubscriptionType `json:"type,omitempty"`
+	// The duration of one period, e.g. 30 days.
+	Length *string `json:"length,omitempty"`
+	// The channel the customer subscribes through, e.g. USSD or App.
+	RegistrationChannel *string `json:"registrationChannel,omitempty"`
+	// When it starts: a day ("2026-12-01") or a date-time; sent as given.
+	StartDate *scalar.PartialDateTime `json:"startDate,omitempty"`
+	// When it ends: a day or a date-time, not before startDate; sent as given.
+	EndDate *scalar.PartialDateTime `json:"endDate,omitempty"`
+	// Which balance pays.
+	PaymentSource *enum.PaymentSource `json:"paymentSource,omitempty"`
+	// Whether the subscriber is told about charges by SMS.
+	SendSmsNotification *bool `json:"sendSmsNotification,omitempty"`
+	// Who receives the service when someone else pays (an MSISDN).
+	BeneficiaryID *string `json:"beneficiaryId,omitempty"`
+	// Whether it renews by itself.
+	AutoRenew *bool `json:"autoRenew,omitempty"`
+	// Where the provider sends e-mail about the subscription.
+	Email *string `json:"email,omitempty"`
 }
 
 // The answer of `subscribe`: the subscription or the provisioning to poll, or why the API refused.
 type SubscribePayload struct {
 	// The subscription, when it was created at once.
-	Subscription *customer.Subscription `json:"subscription,omitempty"`
+	Subscription *customer.VasSubscription `json:"subscription,omitempty"`
 	// The provisioning to poll, when the API answered 202 Accepted.
-	Pending    *customer.PendingProvisioning `json:"pending,omitempty"`
-	UserErrors []UserError                   `json:"userErrors"`
+	Pending *customer.PendingProvisioning `json:"pending,omitempty"`
+	// Why the API refused; empty when it did not.
+	UserErrors []UserError `json:"userErrors"`
 }
 
 // Live updates, over WebSocket (graphql-transport-ws) or Server-Sent Events
@@ -118,33 +147,44 @@ type Subscription struct {
 
 // Whose subscriptions with which provider `unsubscribeAll` removes.
 type UnsubscribeAllInput struct {
+	// The subscriber (an MSISDN, as for `customer`).
 	CustomerID string `json:"customerId"`
+	// The provider whose subscriptions to remove.
 	ProviderID string `json:"providerId"`
 }
 
 // The answer of `unsubscribeAll`, or why the API refused it.
 type UnsubscribeAllPayload struct {
-	// What the API answered at once.
-	Result *customer.UnsubscribeResult `json:"result,omitempty"`
-	// Follow the per-subscription results with `unsubscribeAllResults(requestId:)`;
-	// null when the facade has no public URL for the API to call back.
+	// What the API answered at once: the removal is accepted (UNSUBSCRIBE_SUCCESSFUL) or refused.
+	Status *enum.UnsubscribeStatus `json:"status,omitempty"`
+	// The API's description of the removal.
+	Description *string `json:"description,omitempty"`
+	// A handle, not an object id: follow the per-subscription results with
+	// `unsubscribeAllResults(requestId:)`. Null when the facade has no public
+	// URL for the API to post them to (GRAPH_PUBLIC_URL unset).
 	RequestID *string `json:"requestId,omitempty"`
 	// How many results to expect: the provider's subscriptions before the removal.
-	ExpectedResults int         `json:"expectedResults"`
-	UserErrors      []UserError `json:"userErrors"`
+	ExpectedResults int `json:"expectedResults"`
+	// Why the API refused; empty when it did not.
+	UserErrors []UserError `json:"userErrors"`
 }
 
 // Which subscription `unsubscribe` removes.
 type UnsubscribeInput struct {
-	CustomerID     string `json:"customerId"`
+	// The subscriber (an MSISDN, as for `customer`).
+	CustomerID string `json:"customerId"`
+	// The subscription to remove.
 	SubscriptionID string `json:"subscriptionId"`
-	ProviderID     string `json:"providerId"`
+	// The provider the subscription is with.
+	ProviderID string `json:"providerId"`
 }
 
 // The answer of `unsubscribe`: the removal, or why the API refused it.
 type UnsubscribePayload struct {
-	Result     *customer.UnsubscribeResult `json:"result,omitempty"`
-	UserErrors []UserError                 `json:"userErrors"`
+	// The removal.
+	Result *customer.UnsubscribeResult `json:"result,omitempty"`
+	// Why the API refused; empty when it did not.
+	UserErrors []UserError `json:"userErrors"`
 }
 
 // A rejection the upstream API stated (HTTP 400, 404, 409 and the like):
@@ -159,29 +199,36 @@ type UserError struct {
 	Field []string `json:"field,omitempty"`
 }
 
+// The financial resource information to verify.
 type VerifyAccountholderInput struct {
 	// The accountholder's MSISDN.
 	ID string `json:"id"`
-	// Whether opt-in verification was performed.
+	// Whether opt-in verification was performed; the target system bases its answer on it.
 	OptInVerificationPerformed *bool `json:"optInVerificationPerformed,omitempty"`
-	// Identities to verify; valid only if all match.
+	// Identities to verify: valid only if all match; they are not checked one by one.
 	Identities []IdentityInput `json:"identities"`
-	// Pass-through values for the target system.
+	// Pass-through values for the target system, which the API does not read.
 	Extension []string `json:"extension,omitempty"`
 }
 
 // The answer of `verifyAccountholder`: the verdict, or why the API refused to give one.
 type VerifyAccountholderPayload struct {
+	// The verdict: whether every identity given matched.
 	Validation *customer.AccountholderValidation `json:"validation,omitempty"`
-	UserErrors []UserError                       `json:"userErrors"`
+	// Why the API refused; empty when it did not.
+	UserErrors []UserError `json:"userErrors"`
 }
 
+// The kinds of plan balances `plans(type:)` can be restricted to.
 type PlanType string
 
 const (
+	// Voice minutes.
 	PlanTypeVoice PlanType = "VOICE"
-	PlanTypeData  PlanType = "DATA"
-	PlanTypeSms   PlanType = "SMS"
+	// Mobile data.
+	PlanTypeData PlanType = "DATA"
+	// Text messages.
+	PlanTypeSms PlanType = "SMS"
 )
 
 var AllPlanType = []PlanType{
@@ -233,10 +280,13 @@ func (e PlanType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How an airtime refill is paid.
 type RefillType string
 
 const (
-	RefillTypeVoucher     RefillType = "VOUCHER"
+	// With a prepaid voucher's activation code.
+	RefillTypeVoucher RefillType = "VOUCHER"
+	// Without a voucher, from a refill profile, for an amount.
 	RefillTypeVoucherless RefillType = "VOUCHERLESS"
 )
 

@@ -9,7 +9,7 @@ query CustomerOverview($id: ID!) {
     billingPlan { type status startDate }
     plans(momo: true) {
       tariffPlan
-      balances { balanceType detail { activeValue activeUnit } wallets { name amount { value unit } } }
+      balances { balanceType detail { active { ... on Quantity { value unit } } } wallets { name amount { ... on Quantity { value unit } } } }
       offer { offerId expiryDate }
     }
     loans { status eligibility { status bands { name } } }
@@ -47,7 +47,7 @@ const refill = `# Writes are sent once and never retried. If no answer comes, th
 # the API states (nothing happened) comes back in userErrors.
 mutation Refill($input: RefillAirtimeInput!) {
   refillAirtime(input: $input) {
-    refill { statusMessage amount currency }
+    refill { statusMessage amount { amount currency } }
     userErrors { code message field }
   }
 }`;
@@ -76,14 +76,14 @@ const removeAll = `# Unsubscribe-all answers at once; the API posts each removal
 #    one event per removed subscription, then it completes.
 mutation RemoveAll {
   unsubscribeAll(input: {customerId: "27832000001", providerId: "101"}) {
-    result { status description }
+    status description
     requestId
     expectedResults
     userErrors { code message }
   }
 }
 
-subscription Results($requestId: ID!) {
+subscription Results($requestId: String!) {
   unsubscribeAllResults(requestId: $requestId) { subscriptionId providerId status description }
 }`;
 
