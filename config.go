@@ -70,6 +70,8 @@ type config struct {
 	// MemoryLimitMiB sets the Go runtime's soft memory limit unless
 	// GOMEMLIMIT is set; 0 leaves it off.
 	MemoryLimitMiB int64 `env:"GRAPH_MEMORY_LIMIT_MIB" envDefault:"512"`
+	// GCPercent is the Go collector's GOGC unless GOGC is set.
+	GCPercent int `env:"GRAPH_GOGC" envDefault:"400"`
 
 	sandbox bool
 	clients []clientKey
@@ -87,7 +89,7 @@ var graphEnv = []string{"GRAPH_REQUEST_TIMEOUT", "GRAPH_SHUTDOWN_TIMEOUT", "GRAP
 	"GRAPH_INTROSPECTION", "GRAPH_FIELD_SUGGESTIONS", "GRAPH_PLAYGROUND", "GRAPH_ALLOW_ANONYMOUS", "GRAPH_CLIENT_KEYS",
 	"GRAPH_CORS_ORIGINS", "GRAPH_CORS_CREDENTIALS", "GRAPH_PPROF", "GRAPH_OPS_ADDR", "GRAPH_CALLBACK_SECRET", "GRAPH_STREAM_TIMEOUT",
 	"GRAPH_POLL_INTERVAL", "GRAPH_MAX_STREAMS", "GRAPH_MAX_STREAMS_PER_CLIENT", "GRAPH_MAX_INFLIGHT", "GRAPH_MAX_INFLIGHT_COST",
-	"GRAPH_MIN_INFLIGHT", "GRAPH_ADMISSION_WAIT", "GRAPH_ADMISSION_DELAY", "GRAPH_MEMORY_LIMIT_MIB"}
+	"GRAPH_MIN_INFLIGHT", "GRAPH_ADMISSION_WAIT", "GRAPH_ADMISSION_DELAY", "GRAPH_MEMORY_LIMIT_MIB", "GRAPH_GOGC"}
 
 func loadConfig(getenv func(string) string) (config, error) {
 	up, err := upstream.ConfigFromEnv(getenv)
@@ -121,7 +123,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.MaxBodyBytes <= 0 || c.RequestTimeout <= 0 || c.StreamTimeout <= 0 || c.PollInterval <= 0 || c.MaxStreams <= 0 || c.MaxStreamsPerClient <= 0 {
 		return config{}, fmt.Errorf("GRAPH_MAX_BODY_BYTES, GRAPH_REQUEST_TIMEOUT, GRAPH_STREAM_TIMEOUT, GRAPH_POLL_INTERVAL and GRAPH_MAX_STREAMS* must be positive")
 	}
-	if c.MaxInFlight <= 0 || c.MaxInFlightCost <= 0 || c.MinInFlight < 0 || c.AdmissionWait < 0 || c.AdmissionDelay < 0 || c.MemoryLimitMiB < 0 {
+	if c.MaxInFlight <= 0 || c.MaxInFlightCost <= 0 || c.MinInFlight < 0 || c.AdmissionWait < 0 || c.AdmissionDelay < 0 || c.MemoryLimitMiB < 0 || c.GCPercent < 0 {
 		return config{}, fmt.Errorf("GRAPH_MAX_INFLIGHT and GRAPH_MAX_INFLIGHT_COST must be positive; GRAPH_MIN_INFLIGHT, GRAPH_ADMISSION_WAIT, GRAPH_ADMISSION_DELAY and GRAPH_MEMORY_LIMIT_MIB may not be negative")
 	}
 	return c, nil

@@ -8,7 +8,7 @@
 //	go run . sandbox -addr 127.0.0.1:9400     # the sandbox alone
 package main
 
-//go:generate go run github.com/99designs/gqlgen generate
+//go:generate go run ./graph/codegen
 
 import (
 	"context"
@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -30,13 +31,6 @@ import (
 )
 
 func main() {
-	// Answering a query allocates many short-lived objects (gqlgen, JSON);
-	// with Go's default GOGC=100 the collector took ~40% of the CPU of a full
-	// customer view. 200 halves that for a live heap of a few MiB. An
-	// explicit GOGC (or GOMEMLIMIT) still wins.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
-	}
 	if err := run(context.Background(), os.Args, os.Getenv, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -48,7 +42,11 @@ func main() {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log := zerolog.New(stdout).With().Timestamp().Logger()
+	level, err := logLevel(getenv("LOG_LEVEL"))
+	if err != nil {
+		return err
+	}
+	log := zerolog.New(stdout).Level(level).With().Timestamp().Logger()
 	if len(args) > 1 && args[1] == "sandbox" {
 		return runSandbox(ctx, args[2:], stdout, log)
 	}
@@ -71,6 +69,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		defer stopSandbox()
 		cfg.useSandbox(url)
 		log.Info().Str("sandbox", url).Msg("no MTN_*_URL is set: serving the embedded sandbox of the four APIs")
+	}
+	if getenv("GOGC") == "" && cfg.GCPercent > 0 {
+		// Answering a query allocates many short-lived objects (gqlgen,
+		// JSON) over a live heap of a few MiB: at Go's default of 100 the
+		// collector took ~40% of the CPU of a full customer view.
+		// BENCHMARKS.md has the figures behind the default.
+		debug.SetGCPercent(cfg.GCPercent)
 	}
 	if getenv("GOMEMLIMIT") == "" && cfg.MemoryLimitMiB > 0 {
 		// A soft limit: the collector works harder as the heap nears it, so
@@ -104,6 +109,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}()
 	}
 	return serve(ctx, ln, app.handler(), cfg.ShutdownTimeout, log, "customer graph")
+}
+
+// logLevel reads LOG_LEVEL: debug adds a line per upstream read; info (the
+// default) is one access line per request plus writes and state changes;
+// warn and error keep only trouble.
+func logLevel(v string) (zerolog.Level, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "", "info":
+		return zerolog.InfoLevel, nil
+	case "debug":
+		return zerolog.DebugLevel, nil
+	case "warn", "warning":
+		return zerolog.WarnLevel, nil
+	case "error":
+		return zerolog.ErrorLevel, nil
+	}
+	return zerolog.NoLevel, fmt.Errorf("LOG_LEVEL=%q: use debug, info, warn or error", v)
 }
 
 // serve answers on ln until ctx ends, then shuts down gracefully.

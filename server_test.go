@@ -21,6 +21,14 @@ import (
 // URL it listens on.
 func startRun(t *testing.T, args []string, env map[string]string) (string, <-chan error) {
 	t.Helper()
+	base, done, _ := startRunLogs(t, args, env)
+	return base, done
+}
+
+// startRunLogs is startRun that also keeps every line run writes.
+func startRunLogs(t *testing.T, args []string, env map[string]string) (string, <-chan error, *syncBuffer) {
+	t.Helper()
+	logs := newSyncBuffer()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
@@ -33,6 +41,7 @@ func startRun(t *testing.T, args []string, env map[string]string) (string, <-cha
 		sc := bufio.NewScanner(pr)
 		sent := false
 		for sc.Scan() {
+			_, _ = logs.Write(append(sc.Bytes(), '\n'))
 			var line map[string]any
 			if json.Unmarshal(sc.Bytes(), &line) == nil && (line["message"] == "customer graph listening" || line["message"] == "sandbox listening") && !sent {
 				urlc <- line["url"].(string)
@@ -53,13 +62,49 @@ func startRun(t *testing.T, args []string, env map[string]string) (string, <-cha
 	})
 	select {
 	case u := <-urlc:
-		return u, done
+		return u, done, logs
 	case err := <-done:
 		t.Fatalf("run exited: %v", err)
 	case <-time.After(10 * time.Second):
 		t.Fatal("run did not start")
 	}
-	return "", nil
+	return "", nil, nil
+}
+
+// TestLogLevel: LOG_LEVEL decides what a request writes. At info (the
+// default) one access line and no line per upstream read; at debug one
+// line per upstream call as well; an unknown level stops the start.
+func TestLogLevel(t *testing.T) {
+	for _, c := range []struct {
+		level               string
+		access, upstreamLog int
+	}{
+		{"", 1, 0},
+		{"info", 1, 0},
+		{"debug", 1, 2},
+	} {
+		t.Run("LOG_LEVEL="+c.level, func(t *testing.T) {
+			base, _, logs := startRunLogs(t, []string{"-addr", "127.0.0.1:0"}, map[string]string{"LOG_LEVEL": c.level})
+			resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(`{"query":"{ customer(id: \"27831000001\") { location { country } accountholder { status } } }"}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			// The access line is written once the answer is; wait for it.
+			waitFor(t, "the access line", func() bool { return strings.Contains(logs.String(), `"graphql request"`) })
+			if n := strings.Count(logs.String(), `"graphql request"`); n != c.access {
+				t.Errorf("%d access lines, want %d", n, c.access)
+			}
+			if n := strings.Count(logs.String(), `"upstream call"`); n != c.upstreamLog {
+				t.Errorf("%d upstream call lines, want %d:\n%s", n, c.upstreamLog, logs.String())
+			}
+		})
+	}
+	err := run(t.Context(), []string{"customergraph"}, func(k string) string { return map[string]string{"LOG_LEVEL": "verbose"}[k] }, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "LOG_LEVEL") {
+		t.Errorf("LOG_LEVEL=verbose: %v, want an error naming LOG_LEVEL", err)
+	}
 }
 
 func TestRunServesTheSandboxByDefault(t *testing.T) {
@@ -168,22 +213,27 @@ func TestOpsAddrMovesOperatorEndpoints(t *testing.T) {
 // TestMemoryLimitFromConfig: the Go runtime's soft memory limit follows
 // GRAPH_MEMORY_LIMIT_MIB, and an explicit GOMEMLIMIT wins.
 func TestMemoryLimitFromConfig(t *testing.T) {
-	before := debug.SetMemoryLimit(-1)
-	t.Cleanup(func() { debug.SetMemoryLimit(before) })
+	before, gc := debug.SetMemoryLimit(-1), debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetMemoryLimit(before); debug.SetGCPercent(gc) })
 	for _, c := range []struct {
-		name string
-		env  map[string]string
-		want int64
+		name   string
+		env    map[string]string
+		want   int64
+		wantGC int
 	}{
-		{"default", map[string]string{}, 512 << 20},
-		{"configured", map[string]string{"GRAPH_MEMORY_LIMIT_MIB": "300"}, 300 << 20},
-		{"GOMEMLIMIT wins", map[string]string{"GRAPH_MEMORY_LIMIT_MIB": "300", "GOMEMLIMIT": "1GiB"}, math.MaxInt64},
+		{"default", map[string]string{}, 512 << 20, 400},
+		{"configured", map[string]string{"GRAPH_MEMORY_LIMIT_MIB": "300", "GRAPH_GOGC": "250"}, 300 << 20, 250},
+		{"GOMEMLIMIT and GOGC win", map[string]string{"GRAPH_MEMORY_LIMIT_MIB": "300", "GOMEMLIMIT": "1GiB", "GRAPH_GOGC": "250", "GOGC": "150"}, math.MaxInt64, 100},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			debug.SetMemoryLimit(math.MaxInt64)
+			debug.SetGCPercent(100) // what the runtime reads from GOGC happens at start, not in run
 			base, _ := startRun(t, []string{"-addr", "127.0.0.1:0"}, c.env)
 			if got := debug.SetMemoryLimit(-1); got != c.want {
 				t.Errorf("memory limit %d, want %d", got, c.want)
+			}
+			if got := debug.SetGCPercent(100); got != c.wantGC {
+				t.Errorf("GC percent %d, want %d", got, c.wantGC)
 			}
 			if status, err := httpGet(base + "/healthz"); err != nil || status != 200 {
 				t.Errorf("healthz: %d %v", status, err)

@@ -1126,7 +1126,7 @@ func (ec *executionContext) marshalOAcceptedTerms2ᚕcustomergraphᚋcustomerᚐ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAcceptedTerms2customergraphᚋcustomerᚐAcceptedTerms(ctx, sel, v[i])
@@ -1188,7 +1188,7 @@ func (ec *executionContext) marshalOFri2ᚕcustomergraphᚋcustomerᚐFriᚄ(ctx
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFri2customergraphᚋcustomerᚐFri(ctx, sel, v[i])
@@ -1217,7 +1217,7 @@ func (ec *executionContext) marshalOIdentity2ᚕcustomergraphᚋcustomerᚐIdent
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIdentity2customergraphᚋcustomerᚐIdentity(ctx, sel, v[i])

@@ -2251,7 +2251,7 @@ func (ec *executionContext) marshalOAccount2ᚕcustomergraphᚋcustomerᚐAccoun
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAccount2customergraphᚋcustomerᚐAccount(ctx, sel, v[i])
@@ -2317,7 +2317,7 @@ func (ec *executionContext) marshalODeviceUsage2ᚕcustomergraphᚋcustomerᚐDe
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDeviceUsage2customergraphᚋcustomerᚐDeviceUsage(ctx, sel, v[i])
@@ -2356,7 +2356,7 @@ func (ec *executionContext) marshalOHandset2ᚕcustomergraphᚋcustomerᚐHandse
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHandset2customergraphᚋcustomerᚐHandset(ctx, sel, v[i])
@@ -2375,7 +2375,7 @@ func (ec *executionContext) marshalOKycRecord2ᚕcustomergraphᚋcustomerᚐKycR
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKycRecord2customergraphᚋcustomerᚐKycRecord(ctx, sel, v[i])
@@ -2394,7 +2394,7 @@ func (ec *executionContext) marshalOLoanBand2ᚕcustomergraphᚋcustomerᚐLoanB
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLoanBand2customergraphᚋcustomerᚐLoanBand(ctx, sel, v[i])
@@ -2454,7 +2454,7 @@ func (ec *executionContext) marshalOProfileBalance2ᚕcustomergraphᚋcustomer�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProfileBalance2customergraphᚋcustomerᚐProfileBalance(ctx, sel, v[i])

@@ -1564,7 +1564,7 @@ func (ec *executionContext) marshalNUserError2customergraphᚋgraphᚋmodelᚐUs
 }
 
 func (ec *executionContext) marshalNUserError2ᚕcustomergraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []model.UserError) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUserError2customergraphᚋgraphᚋmodelᚐUserError(ctx, sel, v[i])

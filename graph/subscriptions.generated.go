@@ -1231,35 +1231,34 @@ func (ec *executionContext) _PendingProvisioning(ctx context.Context, sel ast.Se
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("PendingProvisioning")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._PendingProvisioning_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._PendingProvisioning_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "customerId":
 			out.Values[i] = ec._PendingProvisioning_customerId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "subscriptionId":
 			out.Values[i] = ec._PendingProvisioning_subscriptionId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "providerId":
 			out.Values[i] = ec._PendingProvisioning_providerId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "status":
 			out.Values[i] = ec._PendingProvisioning_status(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "description":
 			out.Values[i] = ec._PendingProvisioning_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -1292,14 +1291,13 @@ func (ec *executionContext) _ProviderSubscriptions(ctx context.Context, sel ast.
 		case "providerId":
 			out.Values[i] = ec._ProviderSubscriptions_providerId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "subscriptions":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ProviderSubscriptions_subscriptions(ctx, field, obj)
-				})
+			out.Values[i] = ec._ProviderSubscriptions_subscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1691,7 +1689,7 @@ func (ec *executionContext) marshalOProviderSubscriptions2ᚕcustomergraphᚋcus
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProviderSubscriptions2customergraphᚋcustomerᚐProviderSubscriptions(ctx, sel, v[i])
@@ -1717,7 +1715,7 @@ func (ec *executionContext) marshalOSubscriptionProvider2ᚕcustomergraphᚋcust
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSubscriptionProvider2customergraphᚋcustomerᚐSubscriptionProvider(ctx, sel, v[i])
@@ -1812,7 +1810,7 @@ func (ec *executionContext) marshalOVasSubscription2ᚕcustomergraphᚋcustomer�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNVasSubscription2customergraphᚋcustomerᚐVasSubscription(ctx, sel, v[i])

@@ -299,8 +299,14 @@ func writeOutcome(e *Error) *Error {
 	return e
 }
 
+// logCall writes one line per call: a read that worked at debug (the
+// access line already counts it), a write at info (its outcome is the audit
+// trail of money moved), a failure at warn.
 func (a *api) logCall(c Call, err error) {
-	ev := a.log.Info()
+	ev := a.log.Debug()
+	if c.Method != http.MethodGet {
+		ev = a.log.Info()
+	}
 	if err != nil {
 		ev = a.log.Warn().Str("kind", c.Kind.String()).Str("error", err.Error())
 	}
