@@ -3,12 +3,16 @@
 // slowest upstream leg, and throughput and memory against a hand-written Go
 // program making the same REST calls in parallel (the floor).
 //
-//	go run ./bench           # the full run BENCHMARKS.md reports (minutes)
-//	go run ./bench -smoke    # every measurement, briefly (seconds); CI runs it
+//	go run ./bench                     # the full run BENCHMARKS.md reports (minutes)
+//	go run ./bench -smoke              # every measurement, briefly (seconds); CI runs it
+//	go run ./bench -separate           # sandbox and floor as processes of their own
+//	go run ./bench -facade /tmp/old    # measure another checkout's facade (before/after)
 //
-// Run it from the repository root. The sandbox, the floor and the load
-// generator run in this process; the facade runs as its own process, built
-// from this checkout, so its memory and allocations are its own.
+// Run it from the repository root. The facade always runs as its own
+// process, so its memory, allocations and CPU are its own. By default the
+// sandbox, the floor and the load generator share this process; with
+// -separate the sandbox and the floor run apart too, as real APIs and a
+// real hand-written BFF would, and the floor's CPU per query is measured.
 package main
 
 import (
@@ -24,6 +28,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -51,14 +56,26 @@ type settings struct {
 	listOverload []int         // rates of the 100-id list
 	only         string
 	watch        bool
+	separate     bool   // sandbox and floor in processes of their own
+	facadeDir    string // the checkout the facade is built from
 }
 
 func main() {
 	smoke := flag.Bool("smoke", false, "run every measurement briefly, as CI does")
 	watch := flag.Bool("watch", false, "print the facade's admission state to stderr every 500 ms")
 	only := flag.String("only", "", "run only the overload runs (overload) or only the rest (classic)")
+	separate := flag.Bool("separate", false, "run the sandbox and the floor as processes of their own, as real APIs and a real BFF are")
+	facadeDir := flag.String("facade", ".", "build the facade (and read its queries) from this checkout, e.g. an older commit's worktree")
+	serveFloor := flag.String("serve-floor", "", "internal: serve the floor against this upstream base URL (used by -separate)")
 	flag.Parse()
-	s := settings{duration: 10 * time.Second, rates: []int{100, 500}, listRates: []int{5, 20},
+	if *serveFloor != "" {
+		if err := runFloor(*serveFloor); err != nil {
+			fmt.Fprintln(os.Stderr, "bench floor:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	s := settings{duration: 10 * time.Second, rates: []int{300, 400}, listRates: []int{5, 20},
 		throughput: 10 * time.Second, workers: 32, leg: 50 * time.Millisecond, slow: 3 * time.Second,
 		capStep: 50, capDuration: 3 * time.Second, overload: 15 * time.Second, failingRate: 50, slowRate: 40, listOverload: []int{20, 40, 80}}
 	if *smoke {
@@ -66,7 +83,7 @@ func main() {
 			throughput: time.Second, workers: 8, leg: 50 * time.Millisecond, slow: 300 * time.Millisecond,
 			capStep: 100, capDuration: 500 * time.Millisecond, overload: time.Second, failingRate: 10, slowRate: 10, listOverload: []int{5}}
 	}
-	s.only, s.watch = *only, *watch
+	s.only, s.watch, s.separate, s.facadeDir = *only, *watch, *separate, *facadeDir
 	if err := run(s, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -74,10 +91,11 @@ func main() {
 }
 
 type env struct {
-	sb       *sandbox.Server
+	sb       upstreams
 	facade   string // GraphQL endpoint
 	floor    string // floor base URL
-	pid      int
+	pid      int    // the facade's
+	floorPID int    // the floor's, when it runs as its own process (-separate)
 	metrics  string
 	shutdown func()
 }
@@ -92,80 +110,120 @@ func listen(h http.Handler) (string, func(), error) {
 	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
 }
 
-func start() (*env, error) {
-	sb := sandbox.New(sandbox.Options{})
-	sbURL, stopSB, err := listen(sb)
-	if err != nil {
-		return nil, err
-	}
-	fl, err := newFloor(sbURL)
-	if err != nil {
-		return nil, err
-	}
-	floorURL, stopFloor, err := listen(fl.handler())
-	if err != nil {
-		return nil, err
-	}
+func start(s settings) (*env, error) {
 	dir, err := os.MkdirTemp("", "cg-bench")
 	if err != nil {
 		return nil, err
 	}
 	bin := filepath.Join(dir, "customergraph")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("build the facade: %v\n%s", err, out)
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = s.facadeDir
+	if out, err := build.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("build the facade in %s: %v\n%s", s.facadeDir, err, out)
 	}
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0")
-	cmd.Env = append(os.Environ(),
-		"MTN_PROFILES_URL="+sbURL+"/profiles/v1", "MTN_PLANS_URL="+sbURL+"/plans/v2",
-		"MTN_SUBSCRIPTIONS_URL="+sbURL+"/subscriptions/v2", "MTN_ACCOUNTHOLDERS_URL="+sbURL+"/accountholders/v1",
-		"MTN_TOKEN_URL="+sbURL+"/oauth/token", "MTN_API_KEY="+sandbox.APIKey,
-		"MTN_CLIENT_ID="+sandbox.ClientID, "MTN_CLIENT_SECRET="+sandbox.ClientSecret,
+	var stops []func()
+	stopAll := func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+		_ = os.RemoveAll(dir)
+	}
+	e := &env{}
+	var sbURL string
+	if s.separate {
+		// This checkout's sandbox, whichever facade is measured.
+		sbBin := filepath.Join(dir, "sandbox")
+		if out, err := exec.Command("go", "build", "-o", sbBin, ".").CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("build the sandbox: %v\n%s", err, out)
+		}
+		sb, err := startProcess(sbBin, []string{"sandbox", "-addr", "127.0.0.1:0"}, nil, "sandbox listening", nil)
+		if err != nil {
+			stopAll()
+			return nil, err
+		}
+		stops = append(stops, sb.stop)
+		sbURL, e.sb = sb.url, remoteSandbox{base: sb.url}
+		self, err := os.Executable()
+		if err != nil {
+			stopAll()
+			return nil, err
+		}
+		fl, err := startProcess(self, []string{"-serve-floor", sbURL}, nil, "floor listening", nil)
+		if err != nil {
+			stopAll()
+			return nil, err
+		}
+		stops = append(stops, fl.stop)
+		e.floor, e.floorPID = fl.url, fl.cmd.Process.Pid
+	} else {
+		sb := sandbox.New(sandbox.Options{})
+		u, stopSB, err := listen(sb)
+		if err != nil {
+			stopAll()
+			return nil, err
+		}
+		stops = append(stops, stopSB)
+		sbURL, e.sb = u, sb
+		fl, err := newFloor(sbURL)
+		if err != nil {
+			stopAll()
+			return nil, err
+		}
+		floorURL, stopFloor, err := listen(fl.handler())
+		if err != nil {
+			stopAll()
+			return nil, err
+		}
+		stops = append(stops, stopFloor)
+		e.floor = floorURL
+	}
+	facade, err := startProcess(bin, []string{"-addr", "127.0.0.1:0"}, []string{
+		"MTN_PROFILES_URL=" + sbURL + "/profiles/v1", "MTN_PLANS_URL=" + sbURL + "/plans/v2",
+		"MTN_SUBSCRIPTIONS_URL=" + sbURL + "/subscriptions/v2", "MTN_ACCOUNTHOLDERS_URL=" + sbURL + "/accountholders/v1",
+		"MTN_TOKEN_URL=" + sbURL + "/oauth/token", "MTN_API_KEY=" + sandbox.APIKey,
+		"MTN_CLIENT_ID=" + sandbox.ClientID, "MTN_CLIENT_SECRET=" + sandbox.ClientSecret,
 		// The per-API bound (MTN_MAX_CONCURRENCY, 128 by default) would cap
 		// the 100-id list's 80 parallel calls before the facade itself:
 		// raised, so that the facade is what is measured.
-		"MTN_MAX_CONCURRENCY=1024", "GRAPH_ALLOW_ANONYMOUS=true")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	urlc := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			var line map[string]any
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line["message"] == "customer graph listening" {
-				urlc <- line["url"].(string)
-				break
-			}
-		}
-		// The facade logs every request; keep draining, and note how long
-		// the facade itself took to answer each refusal.
-		for sc.Scan() {
-			if b := sc.Bytes(); bytes.Contains(b, []byte(`"status":503`)) {
+		"MTN_MAX_CONCURRENCY=1024", "GRAPH_ALLOW_ANONYMOUS=true"},
+		"customer graph listening",
+		// The facade logs every request; note how long it took to answer
+		// each refusal.
+		func(b []byte) {
+			if bytes.Contains(b, []byte(`"status":503`)) {
 				refusals.note(b)
 			}
-		}
-		_, _ = io.Copy(io.Discard, stdout)
-	}()
-	var base string
-	select {
-	case base = <-urlc:
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		return nil, errors.New("the facade did not start")
+		})
+	if err != nil {
+		stopAll()
+		return nil, err
 	}
-	return &env{sb: sb, facade: base + "/graphql", floor: floorURL, pid: cmd.Process.Pid, metrics: base + "/metrics",
-		shutdown: func() {
-			_ = cmd.Process.Signal(os.Interrupt)
-			_ = cmd.Wait()
-			stopFloor()
-			stopSB()
-			_ = os.RemoveAll(dir)
-		}}, nil
+	stops = append(stops, facade.stop)
+	e.facade, e.pid, e.metrics = facade.url+"/graphql", facade.cmd.Process.Pid, facade.url+"/metrics"
+	e.shutdown = stopAll
+	return e, nil
+}
+
+// runFloor serves the floor as its own process (-separate).
+func runFloor(upstream string) error {
+	fl, err := newFloor(upstream)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	line, _ := json.Marshal(map[string]string{"message": "floor listening", "url": "http://" + ln.Addr().String()})
+	fmt.Println(string(line))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	srv := &http.Server{Handler: fl.handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { <-ctx.Done(); _ = srv.Close() }()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }
 
 func (e *env) graphqlTarget(q query) target {
@@ -210,16 +268,17 @@ func (e *env) rss() (cur, peak float64) {
 	return
 }
 
+func us(seconds float64) string { return fmt.Sprintf("%.0f µs", seconds*1e6) }
+
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
 
 func run(s settings, out io.Writer) error {
-	root, _ := os.Getwd()
-	e, err := start()
+	e, err := start(s)
 	if err != nil {
 		return err
 	}
 	defer e.shutdown()
-	qs := suite(root)
+	qs := suite(s.facadeDir)
 	if s.watch {
 		go func() {
 			for range time.Tick(500 * time.Millisecond) {
@@ -232,7 +291,11 @@ func run(s settings, out io.Writer) error {
 	var failures []string
 	fail := func(f string, a ...any) { failures = append(failures, fmt.Sprintf(f, a...)) }
 
-	fmt.Fprintf(out, "# customer graph bench (%s, %d CPUs, %s)\n\n", time.Now().UTC().Format("2006-01-02"), runtime.NumCPU(), runtime.Version())
+	mode := "sandbox and floor in the bench process"
+	if s.separate {
+		mode = "sandbox and floor as processes of their own"
+	}
+	fmt.Fprintf(out, "# customer graph bench (%s, %d CPUs, %s; %s; facade built from %s)\n\n", time.Now().UTC().Format("2006-01-02"), runtime.NumCPU(), runtime.Version(), mode, s.facadeDir)
 	if s.only != "overload" {
 		if err := classic(e, s, qs, out, fail); err != nil {
 			return err
@@ -268,7 +331,7 @@ func classic(e *env, s settings, qs []query, out io.Writer, fail func(string, ..
 	// 2. Latency over the slowest leg, every upstream at s.leg.
 	e.sb.SetLatency("all", s.leg)
 	fmt.Fprintf(out, "\n## Latency, every upstream at %s, open loop\n\nThe slowest upstream leg of each query is %s: every query here is one leg deep.\n\n", ms(s.leg), ms(s.leg))
-	fmt.Fprintf(out, "| query | rate | facade p50 | p99 | p50 ÷ leg | p99 ÷ leg | floor p50 | floor p99 | success |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(out, "| query | rate | facade p50 | p99 | p50 ÷ leg | p99 ÷ leg | floor p50 | floor p99 | p99 ÷ floor p99 | success |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, q := range qs {
 		rates := s.rates
 		if strings.HasPrefix(q.name, "customers") {
@@ -277,8 +340,8 @@ func classic(e *env, s settings, qs []query, out io.Writer, fail func(string, ..
 		for _, rate := range rates {
 			f := openLoop(e.graphqlTarget(q), rate, s.duration)
 			fl := openLoop(e.floorTarget(q), rate, s.duration)
-			fmt.Fprintf(out, "| %s | %d/s | %s | %s | %.2f× | %.2f× | %s | %s | %.1f%% |\n", q.name, rate, ms(f.p50), ms(f.p99),
-				float64(f.p50)/float64(s.leg), float64(f.p99)/float64(s.leg), ms(fl.p50), ms(fl.p99), f.success*100)
+			fmt.Fprintf(out, "| %s | %d/s | %s | %s | %.2f× | %.2f× | %s | %s | %.2f× | %.1f%% |\n", q.name, rate, ms(f.p50), ms(f.p99),
+				float64(f.p50)/float64(s.leg), float64(f.p99)/float64(s.leg), ms(fl.p50), ms(fl.p99), float64(f.p99)/float64(fl.p99), f.success*100)
 			if f.success < 1 {
 				fail("%s at %d/s: %.1f%% success", q.name, rate, f.success*100)
 			}
@@ -308,22 +371,35 @@ func classic(e *env, s settings, qs []query, out io.Writer, fail func(string, ..
 
 	// 4. Throughput at zero latency, and memory.
 	e.sb.SetLatency("all", 0)
-	fmt.Fprintf(out, "\n## Throughput at zero upstream latency, %d concurrent clients\n\n| query | facade | floor | ratio | facade shed | facade allocs/query | facade KiB/query |\n|---|---:|---:|---:|---:|---:|---:|\n", s.workers)
+	fmt.Fprintf(out, "\n## Throughput at zero upstream latency, %d concurrent clients\n\n"+
+		"CPU per query is the process's user+system time over the run (/proc/<pid>/stat) divided by the queries it answered (refusals included); the floor's is measured only when it runs as its own process (-separate).\n\n"+
+		"| query | facade | floor | ratio | facade shed | facade CPU/query | floor CPU/query | CPU ratio | facade allocs/query | facade KiB/query |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", s.workers)
 	for _, q := range qs {
 		mallocs, bytes := e.memstat("go_memstats_mallocs_total"), e.memstat("go_memstats_alloc_bytes_total")
+		cpu := cpuSeconds(e.pid)
 		before := time.Now()
 		frps, shed, err := closedLoop(e.graphqlTarget(q), s.workers, s.throughput)
 		if err != nil {
 			fail("%s throughput: %v", q.name, err)
 		}
+		answered := frps / (1 - shed) * time.Since(before).Seconds() // served and refused
 		n := frps * time.Since(before).Seconds()
+		facadeCPU := (cpuSeconds(e.pid) - cpu) / answered
 		allocs := (e.memstat("go_memstats_mallocs_total") - mallocs) / n
 		kib := (e.memstat("go_memstats_alloc_bytes_total") - bytes) / n / 1024
+		floorCPU0 := cpuSeconds(e.floorPID)
+		before = time.Now()
 		lrps, _, err := closedLoop(e.floorTarget(q), s.workers, s.throughput)
 		if err != nil {
 			fail("%s floor: %v", q.name, err)
 		}
-		fmt.Fprintf(out, "| %s | %.0f/s | %.0f/s | %.2f× | %.1f%% | %.0f | %.1f |\n", q.name, frps, lrps, frps/lrps, shed*100, allocs, kib)
+		floorCPU, cpuRatio := "", ""
+		if e.floorPID != 0 {
+			per := (cpuSeconds(e.floorPID) - floorCPU0) / (lrps * time.Since(before).Seconds())
+			floorCPU, cpuRatio = us(per), fmt.Sprintf("%.2f×", facadeCPU/per)
+		}
+		fmt.Fprintf(out, "| %s | %.0f/s | %.0f/s | %.2f× | %.1f%% | %s | %s | %s | %.0f | %.1f |\n", q.name, frps, lrps, frps/lrps, shed*100,
+			us(facadeCPU), floorCPU, cpuRatio, allocs, kib)
 	}
 	cur, peak := e.rss()
 	fmt.Fprintf(out, "\nFacade process memory: RSS %.1f MiB now, %.1f MiB at peak.\n", cur, peak)
