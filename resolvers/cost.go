@@ -9,6 +9,10 @@ import (
 // field that may cost an upstream call is worth UpstreamCost more, so the
 // limit bounds what one query can make the facade send upstream. The profile
 // fields share one call, so they cost ProfileCost each rather than a call each.
+//
+// A cost function may read the length of a list argument, and nothing else
+// of its arguments: package limits caches a document's cost by the lengths
+// of its list variables.
 const (
 	UpstreamCost = 10
 	ProfileCost  = 2
