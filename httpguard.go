@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
@@ -60,26 +61,15 @@ func guardBody(max int64, next http.Handler) http.Handler {
 			writeError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "the request body exceeds the limit of "+itoa(max)+" bytes")
 			return
 		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
-		if err != nil {
+		buf := bodyBuffers.Get().(*bytes.Buffer)
+		defer putBodyBuffer(buf)
+		if _, err := buf.ReadFrom(io.LimitReader(r.Body, max+1)); err != nil {
 			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body could not be read")
 			return
 		}
+		body := buf.Bytes()
 		if int64(len(body)) > max {
 			writeError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "the request body exceeds the limit of "+itoa(max)+" bytes")
-			return
-		}
-		if err := json.Unmarshal(body, new(json.RawMessage)); err != nil {
-			msg := "the request body is not valid JSON"
-			var se *json.SyntaxError
-			if errors.As(err, &se) {
-				msg += " (at byte " + itoa(se.Offset) + ")"
-			}
-			writeError(w, http.StatusBadRequest, "BAD_REQUEST", msg)
-			return
-		}
-		if t := bytes.TrimSpace(body); len(t) == 0 || t[0] != '{' {
-			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the body must be one JSON object {\"query\": …}; batches of operations are not supported")
 			return
 		}
 		if msg := checkEnvelope(body); msg != "" {
@@ -92,13 +82,37 @@ func guardBody(max int64, next http.Handler) http.Handler {
 	})
 }
 
-// checkEnvelope checks the members of a GraphQL-over-HTTP request body, so
-// that gqlgen never fails to decode it: its decode error quotes the whole
-// body (a voucher code with it) into the log and the answer.
+// bodyBuffers hold request bodies while they are checked and executed:
+// gqlgen decodes its own copies of every value, so a buffer is free again
+// once the request is answered.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putBodyBuffer(b *bytes.Buffer) {
+	if b.Cap() > 64<<10 { // a rare big body is not kept
+		return
+	}
+	b.Reset()
+	bodyBuffers.Put(b)
+}
+
+// checkEnvelope checks, in one parse, that a POST body is one JSON object
+// whose GraphQL-over-HTTP members have the right types, so that gqlgen
+// never fails to decode it: its decode error quotes the whole body (a
+// voucher code with it) into the log and the answer.
 func checkEnvelope(body []byte) string {
 	var env map[string]json.RawMessage
 	if err := json.Unmarshal(body, &env); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return "the request body is not valid JSON (at byte " + itoa(se.Offset) + ")"
+		}
+		if t := bytes.TrimSpace(body); len(t) == 0 || t[0] != '{' {
+			return "the body must be one JSON object {\"query\": …}; batches of operations are not supported"
+		}
 		return "the body must be one JSON object {\"query\": …}"
+	}
+	if env == nil { // the body was null
+		return "the body must be one JSON object {\"query\": …}; batches of operations are not supported"
 	}
 	kinds := []struct {
 		name, want string

@@ -372,7 +372,7 @@ func classic(e *env, s settings, qs []query, out io.Writer, fail func(string, ..
 	// 4. Throughput at zero latency, and memory.
 	e.sb.SetLatency("all", 0)
 	fmt.Fprintf(out, "\n## Throughput at zero upstream latency, %d concurrent clients\n\n"+
-		"CPU per query is the process's user+system time over the run (/proc/<pid>/stat) divided by the queries it answered (refusals included); the floor's is measured only when it runs as its own process (-separate).\n\n"+
+		"CPU per query is the process's user+system time over the run (/proc/<pid>/stat) divided by the queries it served, so the facade's includes what its refusals cost; the floor's is measured only when it runs as its own process (-separate).\n\n"+
 		"| query | facade | floor | ratio | facade shed | facade CPU/query | floor CPU/query | CPU ratio | facade allocs/query | facade KiB/query |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", s.workers)
 	for _, q := range qs {
 		mallocs, bytes := e.memstat("go_memstats_mallocs_total"), e.memstat("go_memstats_alloc_bytes_total")
@@ -382,9 +382,8 @@ func classic(e *env, s settings, qs []query, out io.Writer, fail func(string, ..
 		if err != nil {
 			fail("%s throughput: %v", q.name, err)
 		}
-		answered := frps / (1 - shed) * time.Since(before).Seconds() // served and refused
 		n := frps * time.Since(before).Seconds()
-		facadeCPU := (cpuSeconds(e.pid) - cpu) / answered
+		facadeCPU := (cpuSeconds(e.pid) - cpu) / n
 		allocs := (e.memstat("go_memstats_mallocs_total") - mallocs) / n
 		kib := (e.memstat("go_memstats_alloc_bytes_total") - bytes) / n / 1024
 		floorCPU0 := cpuSeconds(e.floorPID)

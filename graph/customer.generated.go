@@ -19,13 +19,6 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type CustomerResolver interface {
-	Location(ctx context.Context, obj *model.Customer) (*customer.Location, error)
-	BillingPlan(ctx context.Context, obj *model.Customer) (*customer.BillingPlan, error)
-	Loans(ctx context.Context, obj *model.Customer) (*customer.Loans, error)
-	Accounts(ctx context.Context, obj *model.Customer) ([]customer.Account, error)
-	Kyc(ctx context.Context, obj *model.Customer) ([]customer.KycRecord, error)
-	Devices(ctx context.Context, obj *model.Customer) ([]customer.DeviceUsage, error)
-	TransactionSummary(ctx context.Context, obj *model.Customer) (*customer.TransactionSummary, error)
 	Plans(ctx context.Context, obj *model.Customer, typeArg *model.PlanType, momo *bool, includeReservations *bool, quoteID *string, fixedLine *string) (*customer.Plans, error)
 	Plan(ctx context.Context, obj *model.Customer, productCode string) (*customer.Plans, error)
 	Subscriptions(ctx context.Context, obj *model.Customer, providerID *string) ([]customer.ProviderSubscriptions, error)
@@ -400,7 +393,7 @@ func (ec *executionContext) _Customer_location(ctx context.Context, field graphq
 			return ec.fieldContext_Customer_location(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().Location(ctx, obj)
+			return obj.Location()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *customer.Location) graphql.Marshaler {
@@ -415,7 +408,7 @@ func (ec *executionContext) fieldContext_Customer_location(_ context.Context, fi
 		Object:     "Customer",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Location(ctx, field)
 		},
@@ -432,7 +425,7 @@ func (ec *executionContext) _Customer_billingPlan(ctx context.Context, field gra
 			return ec.fieldContext_Customer_billingPlan(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().BillingPlan(ctx, obj)
+			return obj.BillingPlan()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *customer.BillingPlan) graphql.Marshaler {
@@ -447,7 +440,7 @@ func (ec *executionContext) fieldContext_Customer_billingPlan(_ context.Context,
 		Object:     "Customer",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BillingPlan(ctx, field)
 		},
@@ -464,7 +457,7 @@ func (ec *executionContext) _Customer_loans(ctx context.Context, field graphql.C
 			return ec.fieldContext_Customer_loans(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().Loans(ctx, obj)
+			return obj.Loans()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *customer.Loans) graphql.Marshaler {
@@ -479,7 +472,7 @@ func (ec *executionContext) fieldContext_Customer_loans(_ context.Context, field
 		Object:     "Customer",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Loans(ctx, field)
 		},
@@ -496,7 +489,7 @@ func (ec *executionContext) _Customer_accounts(ctx context.Context, field graphq
 			return ec.fieldContext_Customer_accounts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().Accounts(ctx, obj)
+			return obj.Accounts()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []customer.Account) graphql.Marshaler {
@@ -511,7 +504,7 @@ func (ec *executionContext) fieldContext_Customer_accounts(_ context.Context, fi
 		Object:     "Customer",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Account(ctx, field)
 		},
@@ -528,7 +521,7 @@ func (ec *executionContext) _Customer_kyc(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Customer_kyc(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().Kyc(ctx, obj)
+			return obj.Kyc()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []customer.KycRecord) graphql.Marshaler {
@@ -543,7 +536,7 @@ func (ec *executionContext) fieldContext_Customer_kyc(_ context.Context, field g
 		Object:     "Customer",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_KycRecord(ctx, field)
 		},
@@ -560,7 +553,7 @@ func (ec *executionContext) _Customer_devices(ctx context.Context, field graphql
 			return ec.fieldContext_Customer_devices(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().Devices(ctx, obj)
+			return obj.Devices()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []customer.DeviceUsage) graphql.Marshaler {
@@ -575,7 +568,7 @@ func (ec *executionContext) fieldContext_Customer_devices(_ context.Context, fie
 		Object:     "Customer",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DeviceUsage(ctx, field)
 		},
@@ -592,7 +585,7 @@ func (ec *executionContext) _Customer_transactionSummary(ctx context.Context, fi
 			return ec.fieldContext_Customer_transactionSummary(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().TransactionSummary(ctx, obj)
+			return obj.TransactionSummary()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *customer.TransactionSummary) graphql.Marshaler {
@@ -607,7 +600,7 @@ func (ec *executionContext) fieldContext_Customer_transactionSummary(_ context.C
 		Object:     "Customer",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_TransactionSummary(ctx, field)
 		},
@@ -1746,47 +1739,40 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "location":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Customer_location(ctx, field, obj)
-				})
+			out.Values[i] = ec._Customer_location(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "billingPlan":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Customer_billingPlan(ctx, field, obj)
-				})
+			out.Values[i] = ec._Customer_billingPlan(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "loans":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Customer_loans(ctx, field, obj)
-				})
+			out.Values[i] = ec._Customer_loans(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "accounts":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Customer_accounts(ctx, field, obj)
-				})
+			out.Values[i] = ec._Customer_accounts(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "kyc":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Customer_kyc(ctx, field, obj)
-				})
+			out.Values[i] = ec._Customer_kyc(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "devices":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Customer_devices(ctx, field, obj)
-				})
+			out.Values[i] = ec._Customer_devices(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "transactionSummary":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Customer_transactionSummary(ctx, field, obj)
-				})
+			out.Values[i] = ec._Customer_transactionSummary(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "plans":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,

@@ -11,71 +11,7 @@ import (
 	"customergraph/graph"
 	"customergraph/graph/model"
 	"customergraph/loaders"
-	"customergraph/upstream"
 )
-
-// Location is the resolver for the location field.
-func (r *customerResolver) Location(ctx context.Context, obj *model.Customer) (*customer.Location, error) {
-	p, err := fullProfile(ctx, obj.ID, upstream.PartLocations)
-	if err != nil {
-		return nil, err
-	}
-	return p.Location, nil
-}
-
-// BillingPlan is the resolver for the billingPlan field.
-func (r *customerResolver) BillingPlan(ctx context.Context, obj *model.Customer) (*customer.BillingPlan, error) {
-	p, err := fullProfile(ctx, obj.ID, upstream.PartPlans)
-	if err != nil {
-		return nil, err
-	}
-	return p.BillingPlan, nil
-}
-
-// Loans is the resolver for the loans field.
-func (r *customerResolver) Loans(ctx context.Context, obj *model.Customer) (*customer.Loans, error) {
-	p, err := fullProfile(ctx, obj.ID, upstream.PartLoans)
-	if err != nil {
-		return nil, err
-	}
-	return p.Loans, nil
-}
-
-// Accounts is the resolver for the accounts field.
-func (r *customerResolver) Accounts(ctx context.Context, obj *model.Customer) ([]customer.Account, error) {
-	p, err := fullProfile(ctx, obj.ID, upstream.PartAccounts)
-	if err != nil {
-		return nil, err
-	}
-	return p.Accounts, nil
-}
-
-// Kyc is the resolver for the kyc field.
-func (r *customerResolver) Kyc(ctx context.Context, obj *model.Customer) ([]customer.KycRecord, error) {
-	p, err := fullProfile(ctx, obj.ID, upstream.PartKYC)
-	if err != nil {
-		return nil, err
-	}
-	return p.KYC, nil
-}
-
-// Devices is the resolver for the devices field.
-func (r *customerResolver) Devices(ctx context.Context, obj *model.Customer) ([]customer.DeviceUsage, error) {
-	p, err := fullProfile(ctx, obj.ID, upstream.PartDevices)
-	if err != nil {
-		return nil, err
-	}
-	return p.Devices, nil
-}
-
-// TransactionSummary is the resolver for the transactionSummary field.
-func (r *customerResolver) TransactionSummary(ctx context.Context, obj *model.Customer) (*customer.TransactionSummary, error) {
-	p, err := fullProfile(ctx, obj.ID, upstream.PartTransactions)
-	if err != nil {
-		return nil, err
-	}
-	return p.Transactions, nil
-}
 
 // Plans is the resolver for the plans field.
 func (r *customerResolver) Plans(ctx context.Context, obj *model.Customer, typeArg *model.PlanType, momo *bool, includeReservations *bool, quoteID *string, fixedLine *string) (*customer.Plans, error) {

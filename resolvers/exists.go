@@ -21,7 +21,7 @@ import (
 
 // startLoads starts the upstream loads the selected fields of customer id
 // will make, and returns a wait for its profile.
-func startLoads(ctx context.Context, id string, fields []graphql.CollectedField) func() error {
+func startLoads(ctx context.Context, id string, fields []graphql.CollectedField) func() (*upstream.Profile, error) {
 	l := loaders.For(ctx)
 	vars := graphql.GetOperationContext(ctx).Variables
 	full := false
@@ -64,11 +64,23 @@ func startLoads(ctx context.Context, id string, fields []graphql.CollectedField)
 			}
 		}
 	}
-	profile := l.Profile.Load(ctx, loaders.ProfileKey{ID: id, Full: full})
-	return func() error {
-		_, err := profile()
-		return err
-	}
+	return l.Profile.Load(ctx, loaders.ProfileKey{ID: id, Full: full})
+}
+
+// answered is the customer whose profile load came back (err is that load's
+// error unless it was NOT_FOUND, which answers no customer): its profile
+// fields read what came, or report why nothing did.
+func answered(ctx context.Context, id string, p *upstream.Profile, err error) *model.Customer {
+	txn := upstream.CallerFrom(ctx).TransactionID
+	return &model.Customer{ID: id, Profile: func(part string) (*upstream.Profile, error) {
+		switch {
+		case err != nil:
+			return nil, err
+		case p.IsMissing(part):
+			return nil, &PartialError{API: upstream.APIProfiles, Op: "profiles.getCustomer", Part: part, TransactionID: txn}
+		}
+		return p, nil
+	}}
 }
 
 // arg reads an optional argument; an absent or null one is nil.

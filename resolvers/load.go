@@ -11,19 +11,6 @@ import (
 	"customergraph/upstream"
 )
 
-// fullProfile loads the full profile and turns a 207 hole in part into an
-// UPSTREAM_PARTIAL error for the field that needs it.
-func fullProfile(ctx context.Context, id, part string) (*upstream.Profile, error) {
-	p, err := loaders.For(ctx).Profile.Load(ctx, loaders.ProfileKey{ID: id, Full: true})()
-	if err != nil {
-		return nil, err
-	}
-	if p.IsMissing(part) {
-		return nil, partial(ctx, upstream.APIProfiles, "profiles.getCustomer", part)
-	}
-	return p, nil
-}
-
 // fullProfileFields are the Customer fields that read the full profile.
 var fullProfileFields = map[string]bool{
 	"location": true, "billingPlan": true, "loans": true, "accounts": true, "kyc": true, "devices": true, "transactionSummary": true,

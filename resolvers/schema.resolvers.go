@@ -146,10 +146,11 @@ func (r *queryResolver) Customer(ctx context.Context, id string) (*model.Custome
 	if err != nil {
 		return nil, err
 	}
-	if err := startLoads(ctx, norm, customerFields(ctx))(); notFound(err) {
+	p, err := startLoads(ctx, norm, customerFields(ctx))()
+	if notFound(err) {
 		return nil, err
 	}
-	return &model.Customer{ID: norm}, nil
+	return answered(ctx, norm, p, err), nil
 }
 
 // Customers is the resolver for the customers field.
@@ -159,24 +160,26 @@ func (r *queryResolver) Customers(ctx context.Context, ids []string) ([]*model.C
 	}
 	fields := customerFields(ctx)
 	out := make([]*model.Customer, len(ids))
-	waits := make([]func() error, len(ids))
+	norms := make([]string, len(ids))
+	waits := make([]func() (*upstream.Profile, error), len(ids))
 	for i, id := range ids {
 		norm, err := NormalizeMSISDN(id)
 		if err != nil {
 			addErrorAt(ctx, i, err)
 			continue
 		}
-		out[i] = &model.Customer{ID: norm}
-		waits[i] = startLoads(ctx, norm, fields)
+		norms[i], waits[i] = norm, startLoads(ctx, norm, fields)
 	}
 	for i, wait := range waits {
 		if wait == nil {
 			continue
 		}
-		if err := wait(); notFound(err) {
-			out[i] = nil
+		p, err := wait()
+		if notFound(err) {
 			addErrorAt(ctx, i, err)
+			continue
 		}
+		out[i] = answered(ctx, norms[i], p, err)
 	}
 	return out, nil
 }
