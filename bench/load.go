@@ -91,10 +91,14 @@ func send(t target) error {
 	return nil
 }
 
+// retryAfter is what the facade's Retry-After says on every refusal.
+const retryAfter = time.Second
+
 // closedLoop runs workers that each send as fast as answers come, and
-// returns served requests per second and the share shed (a shed request is
-// sent again at once, as a careless client would).
-func closedLoop(t target, workers int, d time.Duration) (rps, shed float64, err error) {
+// returns served requests per second and the share shed. A careless worker
+// sends a shed request again at once; a polite one first waits what
+// Retry-After says, as a client with a retry policy does.
+func closedLoop(t target, workers int, d time.Duration, polite bool) (rps, shed float64, err error) {
 	var done, refused atomic.Int64
 	var firstErr error
 	var once sync.Once
@@ -109,6 +113,9 @@ func closedLoop(t target, workers int, d time.Duration) (rps, shed float64, err 
 				switch err := send(t); {
 				case err == errShed:
 					refused.Add(1)
+					if polite {
+						time.Sleep(min(retryAfter, time.Until(stop)))
+					}
 				case err != nil:
 					once.Do(func() { firstErr = err })
 					return

@@ -7,7 +7,6 @@ import (
 	"customergraph/customer"
 	"customergraph/enum"
 	"customergraph/graph/model"
-	"customergraph/scalar"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -31,92 +30,28 @@ type AccountholderResolver interface {
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _AcceptedTerms_version(ctx context.Context, field graphql.CollectedField, obj *customer.AcceptedTerms) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AcceptedTerms_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_AcceptedTerms_version, obj.Version, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_AcceptedTerms_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AcceptedTerms", field, false, false, "String")
 }
 
 func (ec *executionContext) _AcceptedTerms_acceptedAt(ctx context.Context, field graphql.CollectedField, obj *customer.AcceptedTerms) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AcceptedTerms_acceptedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AcceptedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-			return ec.marshalODateTime2customergraphᚋscalarᚐDateTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_AcceptedTerms_acceptedAt, obj.AcceptedAt, ec.marshalODateTime2customergraphᚋscalarᚐDateTime)
 }
 func (ec *executionContext) fieldContext_AcceptedTerms_acceptedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AcceptedTerms", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Accountholder_customerId(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Accountholder_customerId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CustomerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Accountholder_customerId, obj.CustomerID, ec.marshalOString2string)
 }
 func (ec *executionContext) fieldContext_Accountholder_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Accountholder_status(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Accountholder_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.AccountholderStatus) graphql.Marshaler {
-			return ec.marshalOAccountholderStatus2customergraphᚋenumᚐAccountholderStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Accountholder_status, obj.Status, ec.marshalOAccountholderStatus2customergraphᚋenumᚐAccountholderStatus)
 }
 func (ec *executionContext) fieldContext_Accountholder_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "AccountholderStatus")
@@ -155,115 +90,35 @@ func (ec *executionContext) fieldContext_Accountholder_identities(_ context.Cont
 }
 
 func (ec *executionContext) _Accountholder_offnet(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Accountholder_offnet(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Offnet, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Accountholder_offnet, obj.Offnet, ec.marshalOBoolean2ᚖbool)
 }
 func (ec *executionContext) fieldContext_Accountholder_offnet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Accountholder_firstName(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Accountholder_firstName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FirstName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Accountholder_firstName, obj.FirstName, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Accountholder_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Accountholder_lastName(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Accountholder_lastName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Accountholder_lastName, obj.LastName, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Accountholder_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Accountholder_profileName(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Accountholder_profileName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProfileName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Accountholder_profileName, obj.ProfileName, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Accountholder_profileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Accountholder_employeeId(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Accountholder_employeeId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EmployeeID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Accountholder_employeeId, obj.EmployeeID, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Accountholder_employeeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
@@ -302,23 +157,7 @@ func (ec *executionContext) fieldContext_Accountholder_fris(_ context.Context, f
 }
 
 func (ec *executionContext) _Accountholder_loyaltyPointsAccountFri(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Accountholder_loyaltyPointsAccountFri(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LoyaltyPointsAccountFri, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Accountholder_loyaltyPointsAccountFri, obj.LoyaltyPointsAccountFri, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Accountholder_loyaltyPointsAccountFri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
@@ -357,115 +196,35 @@ func (ec *executionContext) fieldContext_Accountholder_acceptedTerms(_ context.C
 }
 
 func (ec *executionContext) _Accountholder_bankDomainName(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Accountholder_bankDomainName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BankDomainName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Accountholder_bankDomainName, obj.BankDomainName, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Accountholder_bankDomainName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Accountholder_homeChargingRegionName(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Accountholder_homeChargingRegionName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HomeChargingRegionName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Accountholder_homeChargingRegionName, obj.HomeChargingRegionName, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Accountholder_homeChargingRegionName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Accountholder_type(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Accountholder_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Accountholder_type, obj.Type, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Accountholder_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Accountholder_hasParent(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Accountholder_hasParent(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasParent, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Accountholder_hasParent, obj.HasParent, ec.marshalOBoolean2ᚖbool)
 }
 func (ec *executionContext) fieldContext_Accountholder_hasParent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Accountholder_languageCode(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Accountholder_languageCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LanguageCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Accountholder_languageCode, obj.LanguageCode, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Accountholder_languageCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
@@ -536,138 +295,42 @@ func (ec *executionContext) fieldContext_Accountholder_validation(_ context.Cont
 }
 
 func (ec *executionContext) _AccountholderValidation_isValid(ctx context.Context, field graphql.CollectedField, obj *customer.AccountholderValidation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountholderValidation_isValid(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsValid, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_AccountholderValidation_isValid, obj.IsValid, ec.marshalOBoolean2ᚖbool)
 }
 func (ec *executionContext) fieldContext_AccountholderValidation_isValid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccountholderValidation", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AccountholderValidation_extension(ctx context.Context, field graphql.CollectedField, obj *customer.AccountholderValidation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccountholderValidation_extension(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Extension, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_AccountholderValidation_extension, obj.Extension, ec.marshalOString2ᚕstringᚄ)
 }
 func (ec *executionContext) fieldContext_AccountholderValidation_extension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccountholderValidation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Fri_type(ctx context.Context, field graphql.CollectedField, obj *customer.Fri) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Fri_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Fri_type, obj.Type, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Fri_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Fri", field, false, false, "String")
 }
 
 func (ec *executionContext) _Fri_currency(ctx context.Context, field graphql.CollectedField, obj *customer.Fri) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Fri_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Fri_currency, obj.Currency, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Fri_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Fri", field, false, false, "String")
 }
 
 func (ec *executionContext) _Identity_type(ctx context.Context, field graphql.CollectedField, obj *customer.Identity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Identity_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.IDType) graphql.Marshaler {
-			return ec.marshalOIdType2customergraphᚋenumᚐIDType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Identity_type, obj.Type, ec.marshalOIdType2customergraphᚋenumᚐIDType)
 }
 func (ec *executionContext) fieldContext_Identity_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Identity", field, false, false, "IdType")
 }
 
 func (ec *executionContext) _Identity_value(ctx context.Context, field graphql.CollectedField, obj *customer.Identity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Identity_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Identity_value, obj.Value, ec.marshalOString2string)
 }
 func (ec *executionContext) fieldContext_Identity_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Identity", field, false, false, "String")
@@ -803,7 +466,7 @@ func (ec *executionContext) _AcceptedTerms(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, acceptedTermsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -960,7 +623,7 @@ func (ec *executionContext) _AccountholderValidation(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountholderValidationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -998,7 +661,7 @@ func (ec *executionContext) _Fri(ctx context.Context, sel ast.SelectionSet, obj 
 	fields := graphql.CollectFields(ec.OperationContext, sel, friImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1036,7 +699,7 @@ func (ec *executionContext) _Identity(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, identityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

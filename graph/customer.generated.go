@@ -7,7 +7,6 @@ import (
 	"customergraph/customer"
 	"customergraph/enum"
 	"customergraph/graph/model"
-	"customergraph/scalar"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -146,184 +145,56 @@ func (ec *executionContext) field_Customer_subscriptions_args(ctx context.Contex
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _Account_name(ctx context.Context, field graphql.CollectedField, obj *customer.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Account_name, obj.Name, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Account_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_id(ctx context.Context, field graphql.CollectedField, obj *customer.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Account_id, obj.ID, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Account_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_description(ctx context.Context, field graphql.CollectedField, obj *customer.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Account_description, obj.Description, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Account_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_status(ctx context.Context, field graphql.CollectedField, obj *customer.Account) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Account_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.AccountStatus) graphql.Marshaler {
-			return ec.marshalOAccountStatus2customergraphᚋenumᚐAccountStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Account_status, obj.Status, ec.marshalOAccountStatus2customergraphᚋenumᚐAccountStatus)
 }
 func (ec *executionContext) fieldContext_Account_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "AccountStatus")
 }
 
 func (ec *executionContext) _BillingPlan_type(ctx context.Context, field graphql.CollectedField, obj *customer.BillingPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BillingPlan_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.BillingType) graphql.Marshaler {
-			return ec.marshalOBillingType2customergraphᚋenumᚐBillingType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_BillingPlan_type, obj.Type, ec.marshalOBillingType2customergraphᚋenumᚐBillingType)
 }
 func (ec *executionContext) fieldContext_BillingPlan_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BillingPlan", field, false, false, "BillingType")
 }
 
 func (ec *executionContext) _BillingPlan_status(ctx context.Context, field graphql.CollectedField, obj *customer.BillingPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BillingPlan_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.PlanStatus) graphql.Marshaler {
-			return ec.marshalOPlanStatus2customergraphᚋenumᚐPlanStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_BillingPlan_status, obj.Status, ec.marshalOPlanStatus2customergraphᚋenumᚐPlanStatus)
 }
 func (ec *executionContext) fieldContext_BillingPlan_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BillingPlan", field, false, false, "PlanStatus")
 }
 
 func (ec *executionContext) _BillingPlan_startDate(ctx context.Context, field graphql.CollectedField, obj *customer.BillingPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BillingPlan_startDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
-			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_BillingPlan_startDate, obj.StartDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
 }
 func (ec *executionContext) fieldContext_BillingPlan_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BillingPlan", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _BillingPlan_endDate(ctx context.Context, field graphql.CollectedField, obj *customer.BillingPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BillingPlan_endDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-			return ec.marshalODateTime2customergraphᚋscalarᚐDateTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_BillingPlan_endDate, obj.EndDate, ec.marshalODateTime2customergraphᚋscalarᚐDateTime)
 }
 func (ec *executionContext) fieldContext_BillingPlan_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BillingPlan", field, false, false, "DateTime")
@@ -362,23 +233,7 @@ func (ec *executionContext) fieldContext_BillingPlan_balances(_ context.Context,
 }
 
 func (ec *executionContext) _Customer_id(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Customer_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return plainField(ctx, field, ec.fieldContext_Customer_id, obj.ID, ec.marshalNID2string)
 }
 func (ec *executionContext) fieldContext_Customer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Customer", field, false, false, "ID")
@@ -893,483 +748,147 @@ func (ec *executionContext) fieldContext_DeviceUsage_handsets(_ context.Context,
 }
 
 func (ec *executionContext) _DeviceUsage_periodUnit(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeviceUsage_periodUnit(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PeriodUnit, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.TimePeriodUnit) graphql.Marshaler {
-			return ec.marshalOTimePeriodUnit2customergraphᚋenumᚐTimePeriodUnit(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_DeviceUsage_periodUnit, obj.PeriodUnit, ec.marshalOTimePeriodUnit2customergraphᚋenumᚐTimePeriodUnit)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_periodUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "TimePeriodUnit")
 }
 
 func (ec *executionContext) _DeviceUsage_periodValue(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeviceUsage_periodValue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PeriodValue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_DeviceUsage_periodValue, obj.PeriodValue, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_periodValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DeviceUsage_imsiCount(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeviceUsage_imsiCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ImsiCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_DeviceUsage_imsiCount, obj.ImsiCount, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_imsiCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DeviceUsage_imeiCount(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeviceUsage_imeiCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ImeiCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_DeviceUsage_imeiCount, obj.ImeiCount, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_imeiCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DeviceUsage_primaryUcid(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeviceUsage_primaryUcid(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PrimaryUcid, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_DeviceUsage_primaryUcid, obj.PrimaryUcid, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_primaryUcid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeviceUsage_primaryUsid(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeviceUsage_primaryUsid(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PrimaryUsid, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_DeviceUsage_primaryUsid, obj.PrimaryUsid, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_primaryUsid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeviceUsage_secondaryUcid(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeviceUsage_secondaryUcid(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SecondaryUcid, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_DeviceUsage_secondaryUcid, obj.SecondaryUcid, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_secondaryUcid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeviceUsage_secondaryUsid(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeviceUsage_secondaryUsid(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SecondaryUsid, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_DeviceUsage_secondaryUsid, obj.SecondaryUsid, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_secondaryUsid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "String")
 }
 
 func (ec *executionContext) _Handset_deviceId(ctx context.Context, field graphql.CollectedField, obj *customer.Handset) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Handset_deviceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeviceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Handset_deviceId, obj.DeviceID, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Handset_deviceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Handset", field, false, false, "String")
 }
 
 func (ec *executionContext) _Handset_deviceMake(ctx context.Context, field graphql.CollectedField, obj *customer.Handset) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Handset_deviceMake(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeviceMake, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Handset_deviceMake, obj.DeviceMake, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Handset_deviceMake(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Handset", field, false, false, "String")
 }
 
 func (ec *executionContext) _Handset_imsi(ctx context.Context, field graphql.CollectedField, obj *customer.Handset) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Handset_imsi(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Imsi, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Handset_imsi, obj.Imsi, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Handset_imsi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Handset", field, false, false, "String")
 }
 
 func (ec *executionContext) _Handset_imei(ctx context.Context, field graphql.CollectedField, obj *customer.Handset) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Handset_imei(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Imei, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Handset_imei, obj.Imei, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Handset_imei(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Handset", field, false, false, "String")
 }
 
 func (ec *executionContext) _KycRecord_idType(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KycRecord_idType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IDType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_KycRecord_idType, obj.IDType, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_KycRecord_idType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _KycRecord_idNumber(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KycRecord_idNumber(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IDNumber, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_KycRecord_idNumber, obj.IDNumber, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_KycRecord_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _KycRecord_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KycRecord_dateOfBirth(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DateOfBirth, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Date) graphql.Marshaler {
-			return ec.marshalODate2customergraphᚋscalarᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_KycRecord_dateOfBirth, obj.DateOfBirth, ec.marshalODate2customergraphᚋscalarᚐDate)
 }
 func (ec *executionContext) fieldContext_KycRecord_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "Date")
 }
 
 func (ec *executionContext) _KycRecord_gender(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KycRecord_gender(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Gender, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.Gender) graphql.Marshaler {
-			return ec.marshalOGender2customergraphᚋenumᚐGender(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_KycRecord_gender, obj.Gender, ec.marshalOGender2customergraphᚋenumᚐGender)
 }
 func (ec *executionContext) fieldContext_KycRecord_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "Gender")
 }
 
 func (ec *executionContext) _KycRecord_firstName(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KycRecord_firstName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FirstName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_KycRecord_firstName, obj.FirstName, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_KycRecord_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _KycRecord_lastName(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KycRecord_lastName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_KycRecord_lastName, obj.LastName, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_KycRecord_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _LoanBand_group(ctx context.Context, field graphql.CollectedField, obj *customer.LoanBand) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LoanBand_group(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Group, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_LoanBand_group, obj.Group, ec.marshalOInt2ᚖint)
 }
 func (ec *executionContext) fieldContext_LoanBand_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LoanBand", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LoanBand_name(ctx context.Context, field graphql.CollectedField, obj *customer.LoanBand) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LoanBand_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_LoanBand_name, obj.Name, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_LoanBand_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LoanBand", field, false, false, "String")
 }
 
 func (ec *executionContext) _LoanEligibility_status(ctx context.Context, field graphql.CollectedField, obj *customer.LoanEligibility) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LoanEligibility_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.EligibilityStatus) graphql.Marshaler {
-			return ec.marshalOEligibilityStatus2customergraphᚋenumᚐEligibilityStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_LoanEligibility_status, obj.Status, ec.marshalOEligibilityStatus2customergraphᚋenumᚐEligibilityStatus)
 }
 func (ec *executionContext) fieldContext_LoanEligibility_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LoanEligibility", field, false, false, "EligibilityStatus")
@@ -1408,46 +927,14 @@ func (ec *executionContext) fieldContext_LoanEligibility_bands(_ context.Context
 }
 
 func (ec *executionContext) _Loans_status(ctx context.Context, field graphql.CollectedField, obj *customer.Loans) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Loans_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.LoanStatus) graphql.Marshaler {
-			return ec.marshalOLoanStatus2customergraphᚋenumᚐLoanStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Loans_status, obj.Status, ec.marshalOLoanStatus2customergraphᚋenumᚐLoanStatus)
 }
 func (ec *executionContext) fieldContext_Loans_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Loans", field, false, false, "LoanStatus")
 }
 
 func (ec *executionContext) _Loans_transactionId(ctx context.Context, field graphql.CollectedField, obj *customer.Loans) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Loans_transactionId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TransactionID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Loans_transactionId, obj.TransactionID, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Loans_transactionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Loans", field, false, false, "String")
@@ -1486,69 +973,21 @@ func (ec *executionContext) fieldContext_Loans_eligibility(_ context.Context, fi
 }
 
 func (ec *executionContext) _Location_country(ctx context.Context, field graphql.CollectedField, obj *customer.Location) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Location_country(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Country, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Location_country, obj.Country, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Location_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
 }
 
 func (ec *executionContext) _Location_operator(ctx context.Context, field graphql.CollectedField, obj *customer.Location) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Location_operator(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Operator, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Location_operator, obj.Operator, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Location_operator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
 }
 
 func (ec *executionContext) _ProfileBalance_balanceType(ctx context.Context, field graphql.CollectedField, obj *customer.ProfileBalance) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProfileBalance_balanceType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BalanceType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_ProfileBalance_balanceType, obj.BalanceType, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_ProfileBalance_balanceType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProfileBalance", field, false, false, "String")
@@ -1587,23 +1026,7 @@ func (ec *executionContext) fieldContext_ProfileBalance_amount(_ context.Context
 }
 
 func (ec *executionContext) _ProfileBalance_expiryDate(ctx context.Context, field graphql.CollectedField, obj *customer.ProfileBalance) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProfileBalance_expiryDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiryDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
-			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_ProfileBalance_expiryDate, obj.ExpiryDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
 }
 func (ec *executionContext) fieldContext_ProfileBalance_expiryDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProfileBalance", field, false, false, "PartialDateTime")
@@ -1627,7 +1050,7 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1675,7 +1098,7 @@ func (ec *executionContext) _BillingPlan(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, billingPlanImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1832,7 +1255,7 @@ func (ec *executionContext) _DeviceUsage(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, deviceUsageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1905,7 +1328,7 @@ func (ec *executionContext) _Handset(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, handsetImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1953,7 +1376,7 @@ func (ec *executionContext) _KycRecord(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, kycRecordImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2011,7 +1434,7 @@ func (ec *executionContext) _LoanBand(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, loanBandImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2049,7 +1472,7 @@ func (ec *executionContext) _LoanEligibility(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, loanEligibilityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2087,7 +1510,7 @@ func (ec *executionContext) _Loans(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, loansImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2130,7 +1553,7 @@ func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, locationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2168,7 +1591,7 @@ func (ec *executionContext) _ProfileBalance(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, profileBalanceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

@@ -7,7 +7,6 @@ import (
 	"customergraph/customer"
 	"customergraph/enum"
 	"customergraph/graph/model"
-	"customergraph/scalar"
 	"fmt"
 	"math"
 	"strconv"
@@ -36,23 +35,7 @@ type PremiumResolver interface {
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _AirtimeRefill_statusMessage(ctx context.Context, field graphql.CollectedField, obj *customer.AirtimeRefill) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AirtimeRefill_statusMessage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StatusMessage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_AirtimeRefill_statusMessage, obj.StatusMessage, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_AirtimeRefill_statusMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AirtimeRefill", field, false, false, "String")
@@ -91,69 +74,21 @@ func (ec *executionContext) fieldContext_AirtimeRefill_amount(_ context.Context,
 }
 
 func (ec *executionContext) _Balance_balanceType(ctx context.Context, field graphql.CollectedField, obj *customer.Balance) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Balance_balanceType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BalanceType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Balance_balanceType, obj.BalanceType, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Balance_balanceType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Balance", field, false, false, "String")
 }
 
 func (ec *executionContext) _Balance_expiryDate(ctx context.Context, field graphql.CollectedField, obj *customer.Balance) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Balance_expiryDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiryDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
-			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Balance_expiryDate, obj.ExpiryDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
 }
 func (ec *executionContext) fieldContext_Balance_expiryDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Balance", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _Balance_category(ctx context.Context, field graphql.CollectedField, obj *customer.Balance) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Balance_category(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Category, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Balance_category, obj.Category, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Balance_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Balance", field, false, false, "String")
@@ -256,23 +191,7 @@ func (ec *executionContext) fieldContext_Balance_wallets(_ context.Context, fiel
 }
 
 func (ec *executionContext) _BalanceDetail_type(ctx context.Context, field graphql.CollectedField, obj *customer.BalanceDetail) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BalanceDetail_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.ValueType) graphql.Marshaler {
-			return ec.marshalOValueType2customergraphᚋenumᚐValueType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_BalanceDetail_type, obj.Type, ec.marshalOValueType2customergraphᚋenumᚐValueType)
 }
 func (ec *executionContext) fieldContext_BalanceDetail_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BalanceDetail", field, false, false, "ValueType")
@@ -554,161 +473,49 @@ func (ec *executionContext) fieldContext_MomoBalance_overdraft(_ context.Context
 }
 
 func (ec *executionContext) _Money_amount(ctx context.Context, field graphql.CollectedField, obj *customer.Money) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Money_amount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Amount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return plainField(ctx, field, ec.fieldContext_Money_amount, obj.Amount, ec.marshalNDecimal2customergraphᚋscalarᚐDecimal)
 }
 func (ec *executionContext) fieldContext_Money_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Money", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Money_currency(ctx context.Context, field graphql.CollectedField, obj *customer.Money) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Money_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return plainField(ctx, field, ec.fieldContext_Money_currency, obj.Currency, ec.marshalNString2string)
 }
 func (ec *executionContext) fieldContext_Money_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Money", field, false, false, "String")
 }
 
 func (ec *executionContext) _Offer_offerId(ctx context.Context, field graphql.CollectedField, obj *customer.Offer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Offer_offerId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OfferID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Offer_offerId, obj.OfferID, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Offer_offerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "String")
 }
 
 func (ec *executionContext) _Offer_offerType(ctx context.Context, field graphql.CollectedField, obj *customer.Offer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Offer_offerType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OfferType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Offer_offerType, obj.OfferType, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Offer_offerType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "String")
 }
 
 func (ec *executionContext) _Offer_startDate(ctx context.Context, field graphql.CollectedField, obj *customer.Offer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Offer_startDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-			return ec.marshalODateTime2customergraphᚋscalarᚐDateTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Offer_startDate, obj.StartDate, ec.marshalODateTime2customergraphᚋscalarᚐDateTime)
 }
 func (ec *executionContext) fieldContext_Offer_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Offer_expiryDate(ctx context.Context, field graphql.CollectedField, obj *customer.Offer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Offer_expiryDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiryDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-			return ec.marshalODateTime2customergraphᚋscalarᚐDateTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Offer_expiryDate, obj.ExpiryDate, ec.marshalODateTime2customergraphᚋscalarᚐDateTime)
 }
 func (ec *executionContext) fieldContext_Offer_expiryDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Offer_expiryDateValue(ctx context.Context, field graphql.CollectedField, obj *customer.Offer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Offer_expiryDateValue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiryDateValue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Offer_expiryDateValue, obj.ExpiryDateValue, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Offer_expiryDateValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "String")
@@ -843,138 +650,42 @@ func (ec *executionContext) fieldContext_Overdraft_interest(_ context.Context, f
 }
 
 func (ec *executionContext) _Plans_type(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Plans_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.BillingType) graphql.Marshaler {
-			return ec.marshalOBillingType2customergraphᚋenumᚐBillingType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Plans_type, obj.Type, ec.marshalOBillingType2customergraphᚋenumᚐBillingType)
 }
 func (ec *executionContext) fieldContext_Plans_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Plans", field, false, false, "BillingType")
 }
 
 func (ec *executionContext) _Plans_status(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Plans_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.PlanStatus) graphql.Marshaler {
-			return ec.marshalOPlanStatus2customergraphᚋenumᚐPlanStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Plans_status, obj.Status, ec.marshalOPlanStatus2customergraphᚋenumᚐPlanStatus)
 }
 func (ec *executionContext) fieldContext_Plans_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Plans", field, false, false, "PlanStatus")
 }
 
 func (ec *executionContext) _Plans_startDate(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Plans_startDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
-			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Plans_startDate, obj.StartDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
 }
 func (ec *executionContext) fieldContext_Plans_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Plans", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _Plans_endDate(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Plans_endDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.DateTime) graphql.Marshaler {
-			return ec.marshalODateTime2customergraphᚋscalarᚐDateTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Plans_endDate, obj.EndDate, ec.marshalODateTime2customergraphᚋscalarᚐDateTime)
 }
 func (ec *executionContext) fieldContext_Plans_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Plans", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Plans_language(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Plans_language(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Language, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Plans_language, obj.Language, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Plans_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Plans", field, false, false, "String")
 }
 
 func (ec *executionContext) _Plans_tariffPlan(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Plans_tariffPlan(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TariffPlan, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Plans_tariffPlan, obj.TariffPlan, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Plans_tariffPlan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Plans", field, false, false, "String")
@@ -1045,46 +756,14 @@ func (ec *executionContext) fieldContext_Plans_offer(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Premium_originReferenceId(ctx context.Context, field graphql.CollectedField, obj *customer.Premium) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Premium_originReferenceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OriginReferenceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Premium_originReferenceId, obj.OriginReferenceID, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Premium_originReferenceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Premium", field, false, false, "String")
 }
 
 func (ec *executionContext) _Premium_message(ctx context.Context, field graphql.CollectedField, obj *customer.Premium) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Premium_message(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Message, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Premium_message, obj.Message, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Premium_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Premium", field, false, false, "String")
@@ -1155,138 +834,42 @@ func (ec *executionContext) fieldContext_Premium_loyalty(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Quantity_value(ctx context.Context, field graphql.CollectedField, obj *customer.Quantity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Quantity_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return plainField(ctx, field, ec.fieldContext_Quantity_value, obj.Value, ec.marshalNDecimal2customergraphᚋscalarᚐDecimal)
 }
 func (ec *executionContext) fieldContext_Quantity_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Quantity_unit(ctx context.Context, field graphql.CollectedField, obj *customer.Quantity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Quantity_unit(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Unit, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return plainField(ctx, field, ec.fieldContext_Quantity_unit, obj.Unit, ec.marshalNString2string)
 }
 func (ec *executionContext) fieldContext_Quantity_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Quantity_type(ctx context.Context, field graphql.CollectedField, obj *customer.Quantity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Quantity_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.ValueType) graphql.Marshaler {
-			return ec.marshalOValueType2customergraphᚋenumᚐValueType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Quantity_type, obj.Type, ec.marshalOValueType2customergraphᚋenumᚐValueType)
 }
 func (ec *executionContext) fieldContext_Quantity_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "ValueType")
 }
 
 func (ec *executionContext) _Wallet_name(ctx context.Context, field graphql.CollectedField, obj *customer.Wallet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Wallet_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Wallet_name, obj.Name, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_Wallet_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Wallet", field, false, false, "String")
 }
 
 func (ec *executionContext) _Wallet_status(ctx context.Context, field graphql.CollectedField, obj *customer.Wallet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Wallet_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.WalletStatus) graphql.Marshaler {
-			return ec.marshalOWalletStatus2customergraphᚋenumᚐWalletStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Wallet_status, obj.Status, ec.marshalOWalletStatus2customergraphᚋenumᚐWalletStatus)
 }
 func (ec *executionContext) fieldContext_Wallet_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Wallet", field, false, false, "WalletStatus")
 }
 
 func (ec *executionContext) _Wallet_expiryDate(ctx context.Context, field graphql.CollectedField, obj *customer.Wallet) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Wallet_expiryDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiryDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
-			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Wallet_expiryDate, obj.ExpiryDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
 }
 func (ec *executionContext) fieldContext_Wallet_expiryDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Wallet", field, false, false, "PartialDateTime")
@@ -1566,7 +1149,7 @@ func (ec *executionContext) _AirtimeRefill(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, airtimeRefillImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1604,7 +1187,7 @@ func (ec *executionContext) _Balance(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, balanceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1662,7 +1245,7 @@ func (ec *executionContext) _BalanceDetail(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, balanceDetailImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1705,7 +1288,7 @@ func (ec *executionContext) _Loyalty(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, loyaltyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1748,7 +1331,7 @@ func (ec *executionContext) _MomoBalance(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, momoBalanceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1801,7 +1384,7 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, moneyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1839,7 +1422,7 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, offerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1892,7 +1475,7 @@ func (ec *executionContext) _Overdraft(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, overdraftImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1940,7 +1523,7 @@ func (ec *executionContext) _Plans(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, plansImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2008,7 +1591,7 @@ func (ec *executionContext) _Premium(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, premiumImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2056,7 +1639,7 @@ func (ec *executionContext) _Quantity(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, quantityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2099,7 +1682,7 @@ func (ec *executionContext) _Wallet(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, walletImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

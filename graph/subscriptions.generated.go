@@ -7,7 +7,6 @@ import (
 	"customergraph/customer"
 	"customergraph/enum"
 	"customergraph/graph/model"
-	"customergraph/scalar"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -57,138 +56,42 @@ func (ec *executionContext) fieldContext_PendingProvisioning_id(_ context.Contex
 }
 
 func (ec *executionContext) _PendingProvisioning_customerId(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PendingProvisioning_customerId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CustomerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return plainField(ctx, field, ec.fieldContext_PendingProvisioning_customerId, obj.CustomerID, ec.marshalNID2string)
 }
 func (ec *executionContext) fieldContext_PendingProvisioning_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "ID")
 }
 
 func (ec *executionContext) _PendingProvisioning_subscriptionId(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PendingProvisioning_subscriptionId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubscriptionID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return plainField(ctx, field, ec.fieldContext_PendingProvisioning_subscriptionId, obj.SubscriptionID, ec.marshalNID2string)
 }
 func (ec *executionContext) fieldContext_PendingProvisioning_subscriptionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "ID")
 }
 
 func (ec *executionContext) _PendingProvisioning_providerId(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PendingProvisioning_providerId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProviderID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return plainField(ctx, field, ec.fieldContext_PendingProvisioning_providerId, obj.ProviderID, ec.marshalNID2string)
 }
 func (ec *executionContext) fieldContext_PendingProvisioning_providerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "ID")
 }
 
 func (ec *executionContext) _PendingProvisioning_status(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PendingProvisioning_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.SubscriptionStatus) graphql.Marshaler {
-			return ec.marshalOSubscriptionStatus2customergraphᚋenumᚐSubscriptionStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_PendingProvisioning_status, obj.Status, ec.marshalOSubscriptionStatus2customergraphᚋenumᚐSubscriptionStatus)
 }
 func (ec *executionContext) fieldContext_PendingProvisioning_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "SubscriptionStatus")
 }
 
 func (ec *executionContext) _PendingProvisioning_description(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PendingProvisioning_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_PendingProvisioning_description, obj.Description, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_PendingProvisioning_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "String")
 }
 
 func (ec *executionContext) _ProviderSubscriptions_providerId(ctx context.Context, field graphql.CollectedField, obj *customer.ProviderSubscriptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProviderSubscriptions_providerId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProviderID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return plainField(ctx, field, ec.fieldContext_ProviderSubscriptions_providerId, obj.ProviderID, ec.marshalNID2string)
 }
 func (ec *executionContext) fieldContext_ProviderSubscriptions_providerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProviderSubscriptions", field, false, false, "ID")
@@ -323,161 +226,49 @@ func (ec *executionContext) fieldContext_SubscribePayload_userErrors(_ context.C
 }
 
 func (ec *executionContext) _SubscriptionProvider_id(ctx context.Context, field graphql.CollectedField, obj *customer.SubscriptionProvider) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SubscriptionProvider_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return plainField(ctx, field, ec.fieldContext_SubscriptionProvider_id, obj.ID, ec.marshalNID2string)
 }
 func (ec *executionContext) fieldContext_SubscriptionProvider_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SubscriptionProvider", field, false, false, "ID")
 }
 
 func (ec *executionContext) _SubscriptionProvider_name(ctx context.Context, field graphql.CollectedField, obj *customer.SubscriptionProvider) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SubscriptionProvider_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_SubscriptionProvider_name, obj.Name, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_SubscriptionProvider_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SubscriptionProvider", field, false, false, "String")
 }
 
 func (ec *executionContext) _SubscriptionProvider_description(ctx context.Context, field graphql.CollectedField, obj *customer.SubscriptionProvider) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SubscriptionProvider_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_SubscriptionProvider_description, obj.Description, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_SubscriptionProvider_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SubscriptionProvider", field, false, false, "String")
 }
 
 func (ec *executionContext) _UnsubscribeAllPayload_status(ctx context.Context, field graphql.CollectedField, obj *model.UnsubscribeAllPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UnsubscribeAllPayload_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *enum.UnsubscribeStatus) graphql.Marshaler {
-			return ec.marshalOUnsubscribeStatus2ᚖcustomergraphᚋenumᚐUnsubscribeStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_UnsubscribeAllPayload_status, obj.Status, ec.marshalOUnsubscribeStatus2ᚖcustomergraphᚋenumᚐUnsubscribeStatus)
 }
 func (ec *executionContext) fieldContext_UnsubscribeAllPayload_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnsubscribeAllPayload", field, false, false, "UnsubscribeStatus")
 }
 
 func (ec *executionContext) _UnsubscribeAllPayload_description(ctx context.Context, field graphql.CollectedField, obj *model.UnsubscribeAllPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UnsubscribeAllPayload_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_UnsubscribeAllPayload_description, obj.Description, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_UnsubscribeAllPayload_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnsubscribeAllPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _UnsubscribeAllPayload_requestId(ctx context.Context, field graphql.CollectedField, obj *model.UnsubscribeAllPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UnsubscribeAllPayload_requestId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RequestID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_UnsubscribeAllPayload_requestId, obj.RequestID, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_UnsubscribeAllPayload_requestId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnsubscribeAllPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _UnsubscribeAllPayload_expectedResults(ctx context.Context, field graphql.CollectedField, obj *model.UnsubscribeAllPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UnsubscribeAllPayload_expectedResults(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpectedResults, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return plainField(ctx, field, ec.fieldContext_UnsubscribeAllPayload_expectedResults, obj.ExpectedResults, ec.marshalNInt2int)
 }
 func (ec *executionContext) fieldContext_UnsubscribeAllPayload_expectedResults(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnsubscribeAllPayload", field, false, false, "Int")
@@ -516,437 +307,133 @@ func (ec *executionContext) fieldContext_UnsubscribeAllPayload_userErrors(_ cont
 }
 
 func (ec *executionContext) _UnsubscribeResult_subscriptionId(ctx context.Context, field graphql.CollectedField, obj *customer.UnsubscribeResult) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UnsubscribeResult_subscriptionId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubscriptionID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return plainField(ctx, field, ec.fieldContext_UnsubscribeResult_subscriptionId, obj.SubscriptionID, ec.marshalNID2string)
 }
 func (ec *executionContext) fieldContext_UnsubscribeResult_subscriptionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnsubscribeResult", field, false, false, "ID")
 }
 
 func (ec *executionContext) _UnsubscribeResult_providerId(ctx context.Context, field graphql.CollectedField, obj *customer.UnsubscribeResult) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UnsubscribeResult_providerId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProviderID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return plainField(ctx, field, ec.fieldContext_UnsubscribeResult_providerId, obj.ProviderID, ec.marshalNID2string)
 }
 func (ec *executionContext) fieldContext_UnsubscribeResult_providerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnsubscribeResult", field, false, false, "ID")
 }
 
 func (ec *executionContext) _UnsubscribeResult_status(ctx context.Context, field graphql.CollectedField, obj *customer.UnsubscribeResult) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UnsubscribeResult_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.UnsubscribeStatus) graphql.Marshaler {
-			return ec.marshalOUnsubscribeStatus2customergraphᚋenumᚐUnsubscribeStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_UnsubscribeResult_status, obj.Status, ec.marshalOUnsubscribeStatus2customergraphᚋenumᚐUnsubscribeStatus)
 }
 func (ec *executionContext) fieldContext_UnsubscribeResult_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnsubscribeResult", field, false, false, "UnsubscribeStatus")
 }
 
 func (ec *executionContext) _UnsubscribeResult_description(ctx context.Context, field graphql.CollectedField, obj *customer.UnsubscribeResult) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UnsubscribeResult_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_UnsubscribeResult_description, obj.Description, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_UnsubscribeResult_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnsubscribeResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _VasSubscription_id(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VasSubscription_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return plainField(ctx, field, ec.fieldContext_VasSubscription_id, obj.ID, ec.marshalNID2string)
 }
 func (ec *executionContext) fieldContext_VasSubscription_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "ID")
 }
 
 func (ec *executionContext) _VasSubscription_providerId(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VasSubscription_providerId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProviderID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return plainField(ctx, field, ec.fieldContext_VasSubscription_providerId, obj.ProviderID, ec.marshalNID2string)
 }
 func (ec *executionContext) fieldContext_VasSubscription_providerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "ID")
 }
 
 func (ec *executionContext) _VasSubscription_name(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VasSubscription_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_VasSubscription_name, obj.Name, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_VasSubscription_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
 func (ec *executionContext) _VasSubscription_description(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VasSubscription_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_VasSubscription_description, obj.Description, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_VasSubscription_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
 func (ec *executionContext) _VasSubscription_status(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VasSubscription_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.SubscriptionStatus) graphql.Marshaler {
-			return ec.marshalOSubscriptionStatus2customergraphᚋenumᚐSubscriptionStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_VasSubscription_status, obj.Status, ec.marshalOSubscriptionStatus2customergraphᚋenumᚐSubscriptionStatus)
 }
 func (ec *executionContext) fieldContext_VasSubscription_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "SubscriptionStatus")
 }
 
 func (ec *executionContext) _VasSubscription_type(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VasSubscription_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.SubscriptionType) graphql.Marshaler {
-			return ec.marshalOSubscriptionType2customergraphᚋenumᚐSubscriptionType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_VasSubscription_type, obj.Type, ec.marshalOSubscriptionType2customergraphᚋenumᚐSubscriptionType)
 }
 func (ec *executionContext) fieldContext_VasSubscription_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "SubscriptionType")
 }
 
 func (ec *executionContext) _VasSubscription_length(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VasSubscription_length(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Length, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_VasSubscription_length, obj.Length, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_VasSubscription_length(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
 func (ec *executionContext) _VasSubscription_registrationChannel(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VasSubscription_registrationChannel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RegistrationChannel, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_VasSubscription_registrationChannel, obj.RegistrationChannel, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_VasSubscription_registrationChannel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
 func (ec *executionContext) _VasSubscription_startDate(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VasSubscription_startDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
-			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_VasSubscription_startDate, obj.StartDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
 }
 func (ec *executionContext) fieldContext_VasSubscription_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _VasSubscription_endDate(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VasSubscription_endDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
-			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_VasSubscription_endDate, obj.EndDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
 }
 func (ec *executionContext) fieldContext_VasSubscription_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _VasSubscription_paymentSource(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VasSubscription_paymentSource(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PaymentSource, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v enum.PaymentSource) graphql.Marshaler {
-			return ec.marshalOPaymentSource2customergraphᚋenumᚐPaymentSource(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_VasSubscription_paymentSource, obj.PaymentSource, ec.marshalOPaymentSource2customergraphᚋenumᚐPaymentSource)
 }
 func (ec *executionContext) fieldContext_VasSubscription_paymentSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "PaymentSource")
 }
 
 func (ec *executionContext) _VasSubscription_sendSmsNotification(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VasSubscription_sendSmsNotification(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SendSmsNotification, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_VasSubscription_sendSmsNotification, obj.SendSmsNotification, ec.marshalOBoolean2ᚖbool)
 }
 func (ec *executionContext) fieldContext_VasSubscription_sendSmsNotification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _VasSubscription_beneficiaryId(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VasSubscription_beneficiaryId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BeneficiaryID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_VasSubscription_beneficiaryId, obj.BeneficiaryID, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_VasSubscription_beneficiaryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
 func (ec *executionContext) _VasSubscription_autoRenew(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VasSubscription_autoRenew(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AutoRenew, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_VasSubscription_autoRenew, obj.AutoRenew, ec.marshalOBoolean2ᚖbool)
 }
 func (ec *executionContext) fieldContext_VasSubscription_autoRenew(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _VasSubscription_email(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VasSubscription_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_VasSubscription_email, obj.Email, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_VasSubscription_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
@@ -1225,7 +712,7 @@ func (ec *executionContext) _PendingProvisioning(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, pendingProvisioningImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1283,7 +770,7 @@ func (ec *executionContext) _ProviderSubscriptions(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, providerSubscriptionsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1321,7 +808,7 @@ func (ec *executionContext) _SubscribePayload(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, subscribePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1364,7 +851,7 @@ func (ec *executionContext) _SubscriptionProvider(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionProviderImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1407,7 +894,7 @@ func (ec *executionContext) _UnsubscribeAllPayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, unsubscribeAllPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1460,7 +947,7 @@ func (ec *executionContext) _UnsubscribeResult(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, unsubscribeResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1508,7 +995,7 @@ func (ec *executionContext) _VasSubscription(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, vasSubscriptionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

@@ -5,7 +5,6 @@ package graph
 import (
 	"context"
 	"customergraph/customer"
-	"customergraph/scalar"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -25,46 +24,14 @@ import (
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _GsmActivity_daysSinceLastActive(ctx context.Context, field graphql.CollectedField, obj *customer.GsmActivity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GsmActivity_daysSinceLastActive(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DaysSinceLastActive, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_GsmActivity_daysSinceLastActive, obj.DaysSinceLastActive, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_GsmActivity_daysSinceLastActive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmActivity", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GsmActivity_topupMethod(ctx context.Context, field graphql.CollectedField, obj *customer.GsmActivity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GsmActivity_topupMethod(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TopupMethod, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_GsmActivity_topupMethod, obj.TopupMethod, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_GsmActivity_topupMethod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmActivity", field, false, false, "String")
@@ -103,322 +70,98 @@ func (ec *executionContext) fieldContext_GsmActivity_lastMonth(_ context.Context
 }
 
 func (ec *executionContext) _GsmMonth_activeDays(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GsmMonth_activeDays(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ActiveDays, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_GsmMonth_activeDays, obj.ActiveDays, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_GsmMonth_activeDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GsmMonth_timesBlocked(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GsmMonth_timesBlocked(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TimesBlocked, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_GsmMonth_timesBlocked, obj.TimesBlocked, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_GsmMonth_timesBlocked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GsmMonth_airtimeUtilisation(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GsmMonth_airtimeUtilisation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AirtimeUtilisation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_GsmMonth_airtimeUtilisation, obj.AirtimeUtilisation, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
 }
 func (ec *executionContext) fieldContext_GsmMonth_airtimeUtilisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _GsmMonth_daysAirtimeBalanceBelow(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GsmMonth_daysAirtimeBalanceBelow(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DaysAirtimeBalanceBelow, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_GsmMonth_daysAirtimeBalanceBelow, obj.DaysAirtimeBalanceBelow, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_GsmMonth_daysAirtimeBalanceBelow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GsmMonth_topupAmount(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GsmMonth_topupAmount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TopupAmount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_GsmMonth_topupAmount, obj.TopupAmount, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
 }
 func (ec *executionContext) fieldContext_GsmMonth_topupAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _GsmMonth_averageTopupAmount(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GsmMonth_averageTopupAmount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AverageTopupAmount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_GsmMonth_averageTopupAmount, obj.AverageTopupAmount, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
 }
 func (ec *executionContext) fieldContext_GsmMonth_averageTopupAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _GsmMonth_totalOutboundCalls(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GsmMonth_totalOutboundCalls(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalOutboundCalls, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_GsmMonth_totalOutboundCalls, obj.TotalOutboundCalls, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_GsmMonth_totalOutboundCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GsmMonth_distinctOutboundCalls(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GsmMonth_distinctOutboundCalls(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DistinctOutboundCalls, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_GsmMonth_distinctOutboundCalls, obj.DistinctOutboundCalls, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_GsmMonth_distinctOutboundCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GsmMonth_totalInboundCalls(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GsmMonth_totalInboundCalls(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalInboundCalls, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_GsmMonth_totalInboundCalls, obj.TotalInboundCalls, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_GsmMonth_totalInboundCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GsmMonth_distinctInboundCalls(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GsmMonth_distinctInboundCalls(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DistinctInboundCalls, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_GsmMonth_distinctInboundCalls, obj.DistinctInboundCalls, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_GsmMonth_distinctInboundCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GsmMonth_dataUsageMb(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GsmMonth_dataUsageMb(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DataUsageMb, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_GsmMonth_dataUsageMb, obj.DataUsageMb, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
 }
 func (ec *executionContext) fieldContext_GsmMonth_dataUsageMb(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _GsmMonth_lastDataBundlePurchaseDate(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GsmMonth_lastDataBundlePurchaseDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastDataBundlePurchaseDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
-			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_GsmMonth_lastDataBundlePurchaseDate, obj.LastDataBundlePurchaseDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
 }
 func (ec *executionContext) fieldContext_GsmMonth_lastDataBundlePurchaseDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _GsmMonth_daysDataBalanceBelow(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GsmMonth_daysDataBalanceBelow(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DaysDataBalanceBelow, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_GsmMonth_daysDataBalanceBelow, obj.DaysDataBalanceBelow, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_GsmMonth_daysDataBalanceBelow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GsmMonth_averageDataBundleSize(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GsmMonth_averageDataBundleSize(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AverageDataBundleSize, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_GsmMonth_averageDataBundleSize, obj.AverageDataBundleSize, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
 }
 func (ec *executionContext) fieldContext_GsmMonth_averageDataBundleSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Decimal")
@@ -457,92 +200,28 @@ func (ec *executionContext) fieldContext_GsmMonth_me2u(_ context.Context, field 
 }
 
 func (ec *executionContext) _Me2u_airtimeReceivedCount(ctx context.Context, field graphql.CollectedField, obj *customer.Me2u) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Me2u_airtimeReceivedCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AirtimeReceivedCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Me2u_airtimeReceivedCount, obj.AirtimeReceivedCount, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_Me2u_airtimeReceivedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Me2u", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Me2u_airtimeReceivedAmount(ctx context.Context, field graphql.CollectedField, obj *customer.Me2u) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Me2u_airtimeReceivedAmount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AirtimeReceivedAmount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_Me2u_airtimeReceivedAmount, obj.AirtimeReceivedAmount, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
 }
 func (ec *executionContext) fieldContext_Me2u_airtimeReceivedAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Me2u", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _MomoFlow_lastDate(ctx context.Context, field graphql.CollectedField, obj *customer.MomoFlow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MomoFlow_lastDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
-			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_MomoFlow_lastDate, obj.LastDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
 }
 func (ec *executionContext) fieldContext_MomoFlow_lastDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoFlow", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _MomoFlow_max6Months(ctx context.Context, field graphql.CollectedField, obj *customer.MomoFlow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MomoFlow_max6Months(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Max6Months, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_MomoFlow_max6Months, obj.Max6Months, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
 }
 func (ec *executionContext) fieldContext_MomoFlow_max6Months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoFlow", field, false, false, "Decimal")
@@ -645,253 +324,77 @@ func (ec *executionContext) fieldContext_MomoFlow_acceptors(_ context.Context, f
 }
 
 func (ec *executionContext) _MomoLoans_lastMonthCount(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MomoLoans_lastMonthCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastMonthCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_MomoLoans_lastMonthCount, obj.LastMonthCount, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_MomoLoans_lastMonthCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MomoLoans_last3MonthsCount(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MomoLoans_last3MonthsCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Last3MonthsCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_MomoLoans_last3MonthsCount, obj.Last3MonthsCount, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_MomoLoans_last3MonthsCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MomoLoans_last6MonthsCount(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MomoLoans_last6MonthsCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Last6MonthsCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_MomoLoans_last6MonthsCount, obj.Last6MonthsCount, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_MomoLoans_last6MonthsCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MomoLoans_totalAmount(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MomoLoans_totalAmount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalAmount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_MomoLoans_totalAmount, obj.TotalAmount, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
 }
 func (ec *executionContext) fieldContext_MomoLoans_totalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _MomoLoans_firstLoanDate(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MomoLoans_firstLoanDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FirstLoanDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
-			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_MomoLoans_firstLoanDate, obj.FirstLoanDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
 }
 func (ec *executionContext) fieldContext_MomoLoans_firstLoanDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _MomoLoans_lastLoanDate(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MomoLoans_lastLoanDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastLoanDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
-			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_MomoLoans_lastLoanDate, obj.LastLoanDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
 }
 func (ec *executionContext) fieldContext_MomoLoans_lastLoanDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _MomoLoans_overdueCount(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MomoLoans_overdueCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OverdueCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_MomoLoans_overdueCount, obj.OverdueCount, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_MomoLoans_overdueCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MomoLoans_totalTerm(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MomoLoans_totalTerm(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalTerm, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_MomoLoans_totalTerm, obj.TotalTerm, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_MomoLoans_totalTerm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MomoLoans_maxTerm(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MomoLoans_maxTerm(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MaxTerm, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_MomoLoans_maxTerm, obj.MaxTerm, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_MomoLoans_maxTerm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MomoLoans_lastOverdueDate(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MomoLoans_lastOverdueDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastOverdueDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
-			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_MomoLoans_lastOverdueDate, obj.LastOverdueDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
 }
 func (ec *executionContext) fieldContext_MomoLoans_lastOverdueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _MomoPeriodFlow_lastDate(ctx context.Context, field graphql.CollectedField, obj *customer.MomoPeriodFlow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MomoPeriodFlow_lastDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.PartialDateTime) graphql.Marshaler {
-			return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_MomoPeriodFlow_lastDate, obj.LastDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
 }
 func (ec *executionContext) fieldContext_MomoPeriodFlow_lastDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoPeriodFlow", field, false, false, "PartialDateTime")
@@ -994,299 +497,91 @@ func (ec *executionContext) fieldContext_MomoPeriodFlow_last6Months(_ context.Co
 }
 
 func (ec *executionContext) _MomoPeriodFlow_max6Months(ctx context.Context, field graphql.CollectedField, obj *customer.MomoPeriodFlow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MomoPeriodFlow_max6Months(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Max6Months, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_MomoPeriodFlow_max6Months, obj.Max6Months, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
 }
 func (ec *executionContext) fieldContext_MomoPeriodFlow_max6Months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoPeriodFlow", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _PeriodAmounts_lastMonth(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodAmounts) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PeriodAmounts_lastMonth(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastMonth, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_PeriodAmounts_lastMonth, obj.LastMonth, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
 }
 func (ec *executionContext) fieldContext_PeriodAmounts_lastMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PeriodAmounts", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _PeriodAmounts_last3Months(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodAmounts) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PeriodAmounts_last3Months(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Last3Months, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_PeriodAmounts_last3Months, obj.Last3Months, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
 }
 func (ec *executionContext) fieldContext_PeriodAmounts_last3Months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PeriodAmounts", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _PeriodAmounts_last6Months(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodAmounts) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PeriodAmounts_last6Months(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Last6Months, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_PeriodAmounts_last6Months, obj.Last6Months, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
 }
 func (ec *executionContext) fieldContext_PeriodAmounts_last6Months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PeriodAmounts", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _PeriodCounts_lastMonth(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodCounts) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PeriodCounts_lastMonth(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastMonth, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_PeriodCounts_lastMonth, obj.LastMonth, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_PeriodCounts_lastMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PeriodCounts", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PeriodCounts_last3Months(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodCounts) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PeriodCounts_last3Months(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Last3Months, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_PeriodCounts_last3Months, obj.Last3Months, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_PeriodCounts_last3Months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PeriodCounts", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PeriodCounts_last6Months(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodCounts) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PeriodCounts_last6Months(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Last6Months, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_PeriodCounts_last6Months, obj.Last6Months, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_PeriodCounts_last6Months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PeriodCounts", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PeriodTotals_total(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodTotals) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PeriodTotals_total(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Total, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_PeriodTotals_total, obj.Total, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
 }
 func (ec *executionContext) fieldContext_PeriodTotals_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PeriodTotals", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _PeriodTotals_acceptors(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodTotals) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PeriodTotals_acceptors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Acceptors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_PeriodTotals_acceptors, obj.Acceptors, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_PeriodTotals_acceptors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PeriodTotals", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PeriodTotals_count(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodTotals) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PeriodTotals_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v scalar.Count) graphql.Marshaler {
-			return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_PeriodTotals_count, obj.Count, ec.marshalOInt2customergraphᚋscalarᚐCount)
 }
 func (ec *executionContext) fieldContext_PeriodTotals_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PeriodTotals", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TransactionSummary_dateRange(ctx context.Context, field graphql.CollectedField, obj *customer.TransactionSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TransactionSummary_dateRange(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DateRange, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_TransactionSummary_dateRange, obj.DateRange, ec.marshalOString2ᚖstring)
 }
 func (ec *executionContext) fieldContext_TransactionSummary_dateRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TransactionSummary", field, false, false, "String")
 }
 
 func (ec *executionContext) _TransactionSummary_marketingFlag(ctx context.Context, field graphql.CollectedField, obj *customer.TransactionSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TransactionSummary_marketingFlag(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MarketingFlag, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_TransactionSummary_marketingFlag, obj.MarketingFlag, ec.marshalOBoolean2ᚖbool)
 }
 func (ec *executionContext) fieldContext_TransactionSummary_marketingFlag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TransactionSummary", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _TransactionSummary_lendingFlag(ctx context.Context, field graphql.CollectedField, obj *customer.TransactionSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TransactionSummary_lendingFlag(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LendingFlag, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return plainField(ctx, field, ec.fieldContext_TransactionSummary_lendingFlag, obj.LendingFlag, ec.marshalOBoolean2ᚖbool)
 }
 func (ec *executionContext) fieldContext_TransactionSummary_lendingFlag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TransactionSummary", field, false, false, "Boolean")
@@ -1566,7 +861,7 @@ func (ec *executionContext) _GsmActivity(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, gsmActivityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1609,7 +904,7 @@ func (ec *executionContext) _GsmMonth(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, gsmMonthImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1712,7 +1007,7 @@ func (ec *executionContext) _Me2u(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, me2uImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1750,7 +1045,7 @@ func (ec *executionContext) _MomoFlow(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, momoFlowImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1803,7 +1098,7 @@ func (ec *executionContext) _MomoLoans(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, momoLoansImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1881,7 +1176,7 @@ func (ec *executionContext) _MomoPeriodFlow(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, momoPeriodFlowImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1934,7 +1229,7 @@ func (ec *executionContext) _PeriodAmounts(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, periodAmountsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1977,7 +1272,7 @@ func (ec *executionContext) _PeriodCounts(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, periodCountsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2020,7 +1315,7 @@ func (ec *executionContext) _PeriodTotals(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, periodTotalsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2063,7 +1358,7 @@ func (ec *executionContext) _TransactionSummary(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, transactionSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // no field here runs concurrently, so none can be deferred
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

@@ -75,11 +75,6 @@ func offerFrom(w *offerWire) *customer.Offer {
 		ExpiryDateValue: textPtr(w.ExpiryDateValue)}
 }
 
-// textPtr keeps an absent or null text null.
-func textPtr(t *scalar.Text) *string {
-	if t == nil {
-		return nil
-	}
-	s := string(*t)
-	return &s
-}
+// textPtr keeps an absent or null text null. It shares the decoded value
+// rather than copying it: the wire struct is dropped once mapped.
+func textPtr(t *scalar.Text) *string { return (*string)(t) }
