@@ -30,7 +30,7 @@ type AccountholderResolver interface {
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _AcceptedTerms_version(ctx context.Context, field graphql.CollectedField, obj *customer.AcceptedTerms) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_AcceptedTerms_version, obj.Version, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_AcceptedTerms_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AcceptedTerms", field, false, false, "String")
@@ -44,14 +44,14 @@ func (ec *executionContext) fieldContext_AcceptedTerms_acceptedAt(_ context.Cont
 }
 
 func (ec *executionContext) _Accountholder_customerId(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Accountholder_customerId, obj.CustomerID, ec.marshalOString2string)
+	return ec.marshalOString2string(ctx, field.Selections, obj.CustomerID)
 }
 func (ec *executionContext) fieldContext_Accountholder_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Accountholder_status(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Accountholder_status, obj.Status, ec.marshalOAccountholderStatus2customergraphᚋenumᚐAccountholderStatus)
+	return ec.marshalOAccountholderStatus2customergraphᚋenumᚐAccountholderStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Accountholder_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "AccountholderStatus")
@@ -90,35 +90,35 @@ func (ec *executionContext) fieldContext_Accountholder_identities(_ context.Cont
 }
 
 func (ec *executionContext) _Accountholder_offnet(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Accountholder_offnet, obj.Offnet, ec.marshalOBoolean2ᚖbool)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.Offnet)
 }
 func (ec *executionContext) fieldContext_Accountholder_offnet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Accountholder_firstName(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Accountholder_firstName, obj.FirstName, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.FirstName)
 }
 func (ec *executionContext) fieldContext_Accountholder_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Accountholder_lastName(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Accountholder_lastName, obj.LastName, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.LastName)
 }
 func (ec *executionContext) fieldContext_Accountholder_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Accountholder_profileName(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Accountholder_profileName, obj.ProfileName, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ProfileName)
 }
 func (ec *executionContext) fieldContext_Accountholder_profileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Accountholder_employeeId(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Accountholder_employeeId, obj.EmployeeID, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.EmployeeID)
 }
 func (ec *executionContext) fieldContext_Accountholder_employeeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
@@ -157,7 +157,7 @@ func (ec *executionContext) fieldContext_Accountholder_fris(_ context.Context, f
 }
 
 func (ec *executionContext) _Accountholder_loyaltyPointsAccountFri(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Accountholder_loyaltyPointsAccountFri, obj.LoyaltyPointsAccountFri, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.LoyaltyPointsAccountFri)
 }
 func (ec *executionContext) fieldContext_Accountholder_loyaltyPointsAccountFri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
@@ -196,35 +196,35 @@ func (ec *executionContext) fieldContext_Accountholder_acceptedTerms(_ context.C
 }
 
 func (ec *executionContext) _Accountholder_bankDomainName(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Accountholder_bankDomainName, obj.BankDomainName, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.BankDomainName)
 }
 func (ec *executionContext) fieldContext_Accountholder_bankDomainName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Accountholder_homeChargingRegionName(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Accountholder_homeChargingRegionName, obj.HomeChargingRegionName, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.HomeChargingRegionName)
 }
 func (ec *executionContext) fieldContext_Accountholder_homeChargingRegionName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Accountholder_type(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Accountholder_type, obj.Type, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_Accountholder_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Accountholder_hasParent(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Accountholder_hasParent, obj.HasParent, ec.marshalOBoolean2ᚖbool)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.HasParent)
 }
 func (ec *executionContext) fieldContext_Accountholder_hasParent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Accountholder_languageCode(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Accountholder_languageCode, obj.LanguageCode, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.LanguageCode)
 }
 func (ec *executionContext) fieldContext_Accountholder_languageCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
@@ -295,42 +295,42 @@ func (ec *executionContext) fieldContext_Accountholder_validation(_ context.Cont
 }
 
 func (ec *executionContext) _AccountholderValidation_isValid(ctx context.Context, field graphql.CollectedField, obj *customer.AccountholderValidation) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_AccountholderValidation_isValid, obj.IsValid, ec.marshalOBoolean2ᚖbool)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.IsValid)
 }
 func (ec *executionContext) fieldContext_AccountholderValidation_isValid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccountholderValidation", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AccountholderValidation_extension(ctx context.Context, field graphql.CollectedField, obj *customer.AccountholderValidation) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_AccountholderValidation_extension, obj.Extension, ec.marshalOString2ᚕstringᚄ)
+	return ec.marshalOString2ᚕstringᚄ(ctx, field.Selections, obj.Extension)
 }
 func (ec *executionContext) fieldContext_AccountholderValidation_extension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccountholderValidation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Fri_type(ctx context.Context, field graphql.CollectedField, obj *customer.Fri) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Fri_type, obj.Type, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_Fri_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Fri", field, false, false, "String")
 }
 
 func (ec *executionContext) _Fri_currency(ctx context.Context, field graphql.CollectedField, obj *customer.Fri) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Fri_currency, obj.Currency, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_Fri_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Fri", field, false, false, "String")
 }
 
 func (ec *executionContext) _Identity_type(ctx context.Context, field graphql.CollectedField, obj *customer.Identity) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Identity_type, obj.Type, ec.marshalOIdType2customergraphᚋenumᚐIDType)
+	return ec.marshalOIdType2customergraphᚋenumᚐIDType(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_Identity_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Identity", field, false, false, "IdType")
 }
 
 func (ec *executionContext) _Identity_value(ctx context.Context, field graphql.CollectedField, obj *customer.Identity) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Identity_value, obj.Value, ec.marshalOString2string)
+	return ec.marshalOString2string(ctx, field.Selections, obj.Value)
 }
 func (ec *executionContext) fieldContext_Identity_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Identity", field, false, false, "String")

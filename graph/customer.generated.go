@@ -145,49 +145,49 @@ func (ec *executionContext) field_Customer_subscriptions_args(ctx context.Contex
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _Account_name(ctx context.Context, field graphql.CollectedField, obj *customer.Account) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Account_name, obj.Name, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Account_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_id(ctx context.Context, field graphql.CollectedField, obj *customer.Account) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Account_id, obj.ID, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Account_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_description(ctx context.Context, field graphql.CollectedField, obj *customer.Account) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Account_description, obj.Description, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Account_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_status(ctx context.Context, field graphql.CollectedField, obj *customer.Account) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Account_status, obj.Status, ec.marshalOAccountStatus2customergraphᚋenumᚐAccountStatus)
+	return ec.marshalOAccountStatus2customergraphᚋenumᚐAccountStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Account_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, false, false, "AccountStatus")
 }
 
 func (ec *executionContext) _BillingPlan_type(ctx context.Context, field graphql.CollectedField, obj *customer.BillingPlan) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_BillingPlan_type, obj.Type, ec.marshalOBillingType2customergraphᚋenumᚐBillingType)
+	return ec.marshalOBillingType2customergraphᚋenumᚐBillingType(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_BillingPlan_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BillingPlan", field, false, false, "BillingType")
 }
 
 func (ec *executionContext) _BillingPlan_status(ctx context.Context, field graphql.CollectedField, obj *customer.BillingPlan) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_BillingPlan_status, obj.Status, ec.marshalOPlanStatus2customergraphᚋenumᚐPlanStatus)
+	return ec.marshalOPlanStatus2customergraphᚋenumᚐPlanStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_BillingPlan_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BillingPlan", field, false, false, "PlanStatus")
 }
 
 func (ec *executionContext) _BillingPlan_startDate(ctx context.Context, field graphql.CollectedField, obj *customer.BillingPlan) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_BillingPlan_startDate, obj.StartDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
+	return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, field.Selections, obj.StartDate)
 }
 func (ec *executionContext) fieldContext_BillingPlan_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BillingPlan", field, false, false, "PartialDateTime")
@@ -233,7 +233,7 @@ func (ec *executionContext) fieldContext_BillingPlan_balances(_ context.Context,
 }
 
 func (ec *executionContext) _Customer_id(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Customer_id, obj.ID, ec.marshalNID2string)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Customer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Customer", field, false, false, "ID")
@@ -748,98 +748,98 @@ func (ec *executionContext) fieldContext_DeviceUsage_handsets(_ context.Context,
 }
 
 func (ec *executionContext) _DeviceUsage_periodUnit(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_DeviceUsage_periodUnit, obj.PeriodUnit, ec.marshalOTimePeriodUnit2customergraphᚋenumᚐTimePeriodUnit)
+	return ec.marshalOTimePeriodUnit2customergraphᚋenumᚐTimePeriodUnit(ctx, field.Selections, obj.PeriodUnit)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_periodUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "TimePeriodUnit")
 }
 
 func (ec *executionContext) _DeviceUsage_periodValue(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_DeviceUsage_periodValue, obj.PeriodValue, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.PeriodValue)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_periodValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DeviceUsage_imsiCount(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_DeviceUsage_imsiCount, obj.ImsiCount, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.ImsiCount)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_imsiCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DeviceUsage_imeiCount(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_DeviceUsage_imeiCount, obj.ImeiCount, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.ImeiCount)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_imeiCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DeviceUsage_primaryUcid(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_DeviceUsage_primaryUcid, obj.PrimaryUcid, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.PrimaryUcid)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_primaryUcid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeviceUsage_primaryUsid(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_DeviceUsage_primaryUsid, obj.PrimaryUsid, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.PrimaryUsid)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_primaryUsid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeviceUsage_secondaryUcid(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_DeviceUsage_secondaryUcid, obj.SecondaryUcid, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.SecondaryUcid)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_secondaryUcid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeviceUsage_secondaryUsid(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_DeviceUsage_secondaryUsid, obj.SecondaryUsid, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.SecondaryUsid)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_secondaryUsid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "String")
 }
 
 func (ec *executionContext) _Handset_deviceId(ctx context.Context, field graphql.CollectedField, obj *customer.Handset) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Handset_deviceId, obj.DeviceID, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DeviceID)
 }
 func (ec *executionContext) fieldContext_Handset_deviceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Handset", field, false, false, "String")
 }
 
 func (ec *executionContext) _Handset_deviceMake(ctx context.Context, field graphql.CollectedField, obj *customer.Handset) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Handset_deviceMake, obj.DeviceMake, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DeviceMake)
 }
 func (ec *executionContext) fieldContext_Handset_deviceMake(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Handset", field, false, false, "String")
 }
 
 func (ec *executionContext) _Handset_imsi(ctx context.Context, field graphql.CollectedField, obj *customer.Handset) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Handset_imsi, obj.Imsi, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Imsi)
 }
 func (ec *executionContext) fieldContext_Handset_imsi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Handset", field, false, false, "String")
 }
 
 func (ec *executionContext) _Handset_imei(ctx context.Context, field graphql.CollectedField, obj *customer.Handset) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Handset_imei, obj.Imei, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Imei)
 }
 func (ec *executionContext) fieldContext_Handset_imei(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Handset", field, false, false, "String")
 }
 
 func (ec *executionContext) _KycRecord_idType(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_KycRecord_idType, obj.IDType, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.IDType)
 }
 func (ec *executionContext) fieldContext_KycRecord_idType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _KycRecord_idNumber(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_KycRecord_idNumber, obj.IDNumber, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.IDNumber)
 }
 func (ec *executionContext) fieldContext_KycRecord_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "String")
@@ -853,42 +853,42 @@ func (ec *executionContext) fieldContext_KycRecord_dateOfBirth(_ context.Context
 }
 
 func (ec *executionContext) _KycRecord_gender(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_KycRecord_gender, obj.Gender, ec.marshalOGender2customergraphᚋenumᚐGender)
+	return ec.marshalOGender2customergraphᚋenumᚐGender(ctx, field.Selections, obj.Gender)
 }
 func (ec *executionContext) fieldContext_KycRecord_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "Gender")
 }
 
 func (ec *executionContext) _KycRecord_firstName(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_KycRecord_firstName, obj.FirstName, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.FirstName)
 }
 func (ec *executionContext) fieldContext_KycRecord_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _KycRecord_lastName(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_KycRecord_lastName, obj.LastName, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.LastName)
 }
 func (ec *executionContext) fieldContext_KycRecord_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _LoanBand_group(ctx context.Context, field graphql.CollectedField, obj *customer.LoanBand) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_LoanBand_group, obj.Group, ec.marshalOInt2ᚖint)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Group)
 }
 func (ec *executionContext) fieldContext_LoanBand_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LoanBand", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LoanBand_name(ctx context.Context, field graphql.CollectedField, obj *customer.LoanBand) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_LoanBand_name, obj.Name, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_LoanBand_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LoanBand", field, false, false, "String")
 }
 
 func (ec *executionContext) _LoanEligibility_status(ctx context.Context, field graphql.CollectedField, obj *customer.LoanEligibility) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_LoanEligibility_status, obj.Status, ec.marshalOEligibilityStatus2customergraphᚋenumᚐEligibilityStatus)
+	return ec.marshalOEligibilityStatus2customergraphᚋenumᚐEligibilityStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_LoanEligibility_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LoanEligibility", field, false, false, "EligibilityStatus")
@@ -927,14 +927,14 @@ func (ec *executionContext) fieldContext_LoanEligibility_bands(_ context.Context
 }
 
 func (ec *executionContext) _Loans_status(ctx context.Context, field graphql.CollectedField, obj *customer.Loans) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Loans_status, obj.Status, ec.marshalOLoanStatus2customergraphᚋenumᚐLoanStatus)
+	return ec.marshalOLoanStatus2customergraphᚋenumᚐLoanStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Loans_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Loans", field, false, false, "LoanStatus")
 }
 
 func (ec *executionContext) _Loans_transactionId(ctx context.Context, field graphql.CollectedField, obj *customer.Loans) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Loans_transactionId, obj.TransactionID, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.TransactionID)
 }
 func (ec *executionContext) fieldContext_Loans_transactionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Loans", field, false, false, "String")
@@ -973,21 +973,21 @@ func (ec *executionContext) fieldContext_Loans_eligibility(_ context.Context, fi
 }
 
 func (ec *executionContext) _Location_country(ctx context.Context, field graphql.CollectedField, obj *customer.Location) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Location_country, obj.Country, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Country)
 }
 func (ec *executionContext) fieldContext_Location_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
 }
 
 func (ec *executionContext) _Location_operator(ctx context.Context, field graphql.CollectedField, obj *customer.Location) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Location_operator, obj.Operator, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Operator)
 }
 func (ec *executionContext) fieldContext_Location_operator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
 }
 
 func (ec *executionContext) _ProfileBalance_balanceType(ctx context.Context, field graphql.CollectedField, obj *customer.ProfileBalance) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_ProfileBalance_balanceType, obj.BalanceType, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.BalanceType)
 }
 func (ec *executionContext) fieldContext_ProfileBalance_balanceType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProfileBalance", field, false, false, "String")
@@ -1026,7 +1026,7 @@ func (ec *executionContext) fieldContext_ProfileBalance_amount(_ context.Context
 }
 
 func (ec *executionContext) _ProfileBalance_expiryDate(ctx context.Context, field graphql.CollectedField, obj *customer.ProfileBalance) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_ProfileBalance_expiryDate, obj.ExpiryDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
+	return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, field.Selections, obj.ExpiryDate)
 }
 func (ec *executionContext) fieldContext_ProfileBalance_expiryDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProfileBalance", field, false, false, "PartialDateTime")

@@ -35,7 +35,7 @@ type PremiumResolver interface {
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _AirtimeRefill_statusMessage(ctx context.Context, field graphql.CollectedField, obj *customer.AirtimeRefill) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_AirtimeRefill_statusMessage, obj.StatusMessage, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.StatusMessage)
 }
 func (ec *executionContext) fieldContext_AirtimeRefill_statusMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AirtimeRefill", field, false, false, "String")
@@ -74,21 +74,21 @@ func (ec *executionContext) fieldContext_AirtimeRefill_amount(_ context.Context,
 }
 
 func (ec *executionContext) _Balance_balanceType(ctx context.Context, field graphql.CollectedField, obj *customer.Balance) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Balance_balanceType, obj.BalanceType, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.BalanceType)
 }
 func (ec *executionContext) fieldContext_Balance_balanceType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Balance", field, false, false, "String")
 }
 
 func (ec *executionContext) _Balance_expiryDate(ctx context.Context, field graphql.CollectedField, obj *customer.Balance) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Balance_expiryDate, obj.ExpiryDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
+	return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, field.Selections, obj.ExpiryDate)
 }
 func (ec *executionContext) fieldContext_Balance_expiryDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Balance", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _Balance_category(ctx context.Context, field graphql.CollectedField, obj *customer.Balance) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Balance_category, obj.Category, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Category)
 }
 func (ec *executionContext) fieldContext_Balance_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Balance", field, false, false, "String")
@@ -191,7 +191,7 @@ func (ec *executionContext) fieldContext_Balance_wallets(_ context.Context, fiel
 }
 
 func (ec *executionContext) _BalanceDetail_type(ctx context.Context, field graphql.CollectedField, obj *customer.BalanceDetail) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_BalanceDetail_type, obj.Type, ec.marshalOValueType2customergraphᚋenumᚐValueType)
+	return ec.marshalOValueType2customergraphᚋenumᚐValueType(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_BalanceDetail_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BalanceDetail", field, false, false, "ValueType")
@@ -473,28 +473,28 @@ func (ec *executionContext) fieldContext_MomoBalance_overdraft(_ context.Context
 }
 
 func (ec *executionContext) _Money_amount(ctx context.Context, field graphql.CollectedField, obj *customer.Money) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Money_amount, obj.Amount, ec.marshalNDecimal2customergraphᚋscalarᚐDecimal)
+	return ec.marshalNDecimal2customergraphᚋscalarᚐDecimal(ctx, field.Selections, obj.Amount)
 }
 func (ec *executionContext) fieldContext_Money_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Money", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Money_currency(ctx context.Context, field graphql.CollectedField, obj *customer.Money) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Money_currency, obj.Currency, ec.marshalNString2string)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_Money_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Money", field, false, false, "String")
 }
 
 func (ec *executionContext) _Offer_offerId(ctx context.Context, field graphql.CollectedField, obj *customer.Offer) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Offer_offerId, obj.OfferID, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.OfferID)
 }
 func (ec *executionContext) fieldContext_Offer_offerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "String")
 }
 
 func (ec *executionContext) _Offer_offerType(ctx context.Context, field graphql.CollectedField, obj *customer.Offer) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Offer_offerType, obj.OfferType, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.OfferType)
 }
 func (ec *executionContext) fieldContext_Offer_offerType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "String")
@@ -515,7 +515,7 @@ func (ec *executionContext) fieldContext_Offer_expiryDate(_ context.Context, fie
 }
 
 func (ec *executionContext) _Offer_expiryDateValue(ctx context.Context, field graphql.CollectedField, obj *customer.Offer) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Offer_expiryDateValue, obj.ExpiryDateValue, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ExpiryDateValue)
 }
 func (ec *executionContext) fieldContext_Offer_expiryDateValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "String")
@@ -650,21 +650,21 @@ func (ec *executionContext) fieldContext_Overdraft_interest(_ context.Context, f
 }
 
 func (ec *executionContext) _Plans_type(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Plans_type, obj.Type, ec.marshalOBillingType2customergraphᚋenumᚐBillingType)
+	return ec.marshalOBillingType2customergraphᚋenumᚐBillingType(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_Plans_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Plans", field, false, false, "BillingType")
 }
 
 func (ec *executionContext) _Plans_status(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Plans_status, obj.Status, ec.marshalOPlanStatus2customergraphᚋenumᚐPlanStatus)
+	return ec.marshalOPlanStatus2customergraphᚋenumᚐPlanStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Plans_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Plans", field, false, false, "PlanStatus")
 }
 
 func (ec *executionContext) _Plans_startDate(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Plans_startDate, obj.StartDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
+	return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, field.Selections, obj.StartDate)
 }
 func (ec *executionContext) fieldContext_Plans_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Plans", field, false, false, "PartialDateTime")
@@ -678,14 +678,14 @@ func (ec *executionContext) fieldContext_Plans_endDate(_ context.Context, field 
 }
 
 func (ec *executionContext) _Plans_language(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Plans_language, obj.Language, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Language)
 }
 func (ec *executionContext) fieldContext_Plans_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Plans", field, false, false, "String")
 }
 
 func (ec *executionContext) _Plans_tariffPlan(ctx context.Context, field graphql.CollectedField, obj *customer.Plans) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Plans_tariffPlan, obj.TariffPlan, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.TariffPlan)
 }
 func (ec *executionContext) fieldContext_Plans_tariffPlan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Plans", field, false, false, "String")
@@ -756,14 +756,14 @@ func (ec *executionContext) fieldContext_Plans_offer(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Premium_originReferenceId(ctx context.Context, field graphql.CollectedField, obj *customer.Premium) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Premium_originReferenceId, obj.OriginReferenceID, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.OriginReferenceID)
 }
 func (ec *executionContext) fieldContext_Premium_originReferenceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Premium", field, false, false, "String")
 }
 
 func (ec *executionContext) _Premium_message(ctx context.Context, field graphql.CollectedField, obj *customer.Premium) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Premium_message, obj.Message, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Message)
 }
 func (ec *executionContext) fieldContext_Premium_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Premium", field, false, false, "String")
@@ -834,42 +834,42 @@ func (ec *executionContext) fieldContext_Premium_loyalty(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Quantity_value(ctx context.Context, field graphql.CollectedField, obj *customer.Quantity) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Quantity_value, obj.Value, ec.marshalNDecimal2customergraphᚋscalarᚐDecimal)
+	return ec.marshalNDecimal2customergraphᚋscalarᚐDecimal(ctx, field.Selections, obj.Value)
 }
 func (ec *executionContext) fieldContext_Quantity_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Quantity_unit(ctx context.Context, field graphql.CollectedField, obj *customer.Quantity) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Quantity_unit, obj.Unit, ec.marshalNString2string)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Unit)
 }
 func (ec *executionContext) fieldContext_Quantity_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Quantity_type(ctx context.Context, field graphql.CollectedField, obj *customer.Quantity) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Quantity_type, obj.Type, ec.marshalOValueType2customergraphᚋenumᚐValueType)
+	return ec.marshalOValueType2customergraphᚋenumᚐValueType(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_Quantity_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "ValueType")
 }
 
 func (ec *executionContext) _Wallet_name(ctx context.Context, field graphql.CollectedField, obj *customer.Wallet) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Wallet_name, obj.Name, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Wallet_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Wallet", field, false, false, "String")
 }
 
 func (ec *executionContext) _Wallet_status(ctx context.Context, field graphql.CollectedField, obj *customer.Wallet) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Wallet_status, obj.Status, ec.marshalOWalletStatus2customergraphᚋenumᚐWalletStatus)
+	return ec.marshalOWalletStatus2customergraphᚋenumᚐWalletStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Wallet_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Wallet", field, false, false, "WalletStatus")
 }
 
 func (ec *executionContext) _Wallet_expiryDate(ctx context.Context, field graphql.CollectedField, obj *customer.Wallet) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Wallet_expiryDate, obj.ExpiryDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
+	return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, field.Selections, obj.ExpiryDate)
 }
 func (ec *executionContext) fieldContext_Wallet_expiryDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Wallet", field, false, false, "PartialDateTime")

@@ -1032,21 +1032,21 @@ func (ec *executionContext) fieldContext_UnsubscribePayload_userErrors(_ context
 }
 
 func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_UserError_code, obj.Code, ec.marshalNUserErrorCode2customergraphᚋgraphᚋmodelᚐUserErrorCode)
+	return ec.marshalNUserErrorCode2customergraphᚋgraphᚋmodelᚐUserErrorCode(ctx, field.Selections, obj.Code)
 }
 func (ec *executionContext) fieldContext_UserError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserError", field, false, false, "UserErrorCode")
 }
 
 func (ec *executionContext) _UserError_message(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_UserError_message, obj.Message, ec.marshalNString2string)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Message)
 }
 func (ec *executionContext) fieldContext_UserError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserError", field, false, false, "String")
 }
 
 func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_UserError_field, obj.Field, ec.marshalOString2ᚕstringᚄ)
+	return ec.marshalOString2ᚕstringᚄ(ctx, field.Selections, obj.Field)
 }
 func (ec *executionContext) fieldContext_UserError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserError", field, false, false, "String")

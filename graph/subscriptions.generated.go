@@ -56,42 +56,42 @@ func (ec *executionContext) fieldContext_PendingProvisioning_id(_ context.Contex
 }
 
 func (ec *executionContext) _PendingProvisioning_customerId(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_PendingProvisioning_customerId, obj.CustomerID, ec.marshalNID2string)
+	return ec.marshalNID2string(ctx, field.Selections, obj.CustomerID)
 }
 func (ec *executionContext) fieldContext_PendingProvisioning_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "ID")
 }
 
 func (ec *executionContext) _PendingProvisioning_subscriptionId(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_PendingProvisioning_subscriptionId, obj.SubscriptionID, ec.marshalNID2string)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SubscriptionID)
 }
 func (ec *executionContext) fieldContext_PendingProvisioning_subscriptionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "ID")
 }
 
 func (ec *executionContext) _PendingProvisioning_providerId(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_PendingProvisioning_providerId, obj.ProviderID, ec.marshalNID2string)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ProviderID)
 }
 func (ec *executionContext) fieldContext_PendingProvisioning_providerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "ID")
 }
 
 func (ec *executionContext) _PendingProvisioning_status(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_PendingProvisioning_status, obj.Status, ec.marshalOSubscriptionStatus2customergraphᚋenumᚐSubscriptionStatus)
+	return ec.marshalOSubscriptionStatus2customergraphᚋenumᚐSubscriptionStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_PendingProvisioning_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "SubscriptionStatus")
 }
 
 func (ec *executionContext) _PendingProvisioning_description(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_PendingProvisioning_description, obj.Description, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_PendingProvisioning_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "String")
 }
 
 func (ec *executionContext) _ProviderSubscriptions_providerId(ctx context.Context, field graphql.CollectedField, obj *customer.ProviderSubscriptions) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_ProviderSubscriptions_providerId, obj.ProviderID, ec.marshalNID2string)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ProviderID)
 }
 func (ec *executionContext) fieldContext_ProviderSubscriptions_providerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProviderSubscriptions", field, false, false, "ID")
@@ -226,49 +226,49 @@ func (ec *executionContext) fieldContext_SubscribePayload_userErrors(_ context.C
 }
 
 func (ec *executionContext) _SubscriptionProvider_id(ctx context.Context, field graphql.CollectedField, obj *customer.SubscriptionProvider) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_SubscriptionProvider_id, obj.ID, ec.marshalNID2string)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_SubscriptionProvider_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SubscriptionProvider", field, false, false, "ID")
 }
 
 func (ec *executionContext) _SubscriptionProvider_name(ctx context.Context, field graphql.CollectedField, obj *customer.SubscriptionProvider) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_SubscriptionProvider_name, obj.Name, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_SubscriptionProvider_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SubscriptionProvider", field, false, false, "String")
 }
 
 func (ec *executionContext) _SubscriptionProvider_description(ctx context.Context, field graphql.CollectedField, obj *customer.SubscriptionProvider) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_SubscriptionProvider_description, obj.Description, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_SubscriptionProvider_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SubscriptionProvider", field, false, false, "String")
 }
 
 func (ec *executionContext) _UnsubscribeAllPayload_status(ctx context.Context, field graphql.CollectedField, obj *model.UnsubscribeAllPayload) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_UnsubscribeAllPayload_status, obj.Status, ec.marshalOUnsubscribeStatus2ᚖcustomergraphᚋenumᚐUnsubscribeStatus)
+	return ec.marshalOUnsubscribeStatus2ᚖcustomergraphᚋenumᚐUnsubscribeStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_UnsubscribeAllPayload_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnsubscribeAllPayload", field, false, false, "UnsubscribeStatus")
 }
 
 func (ec *executionContext) _UnsubscribeAllPayload_description(ctx context.Context, field graphql.CollectedField, obj *model.UnsubscribeAllPayload) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_UnsubscribeAllPayload_description, obj.Description, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_UnsubscribeAllPayload_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnsubscribeAllPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _UnsubscribeAllPayload_requestId(ctx context.Context, field graphql.CollectedField, obj *model.UnsubscribeAllPayload) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_UnsubscribeAllPayload_requestId, obj.RequestID, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.RequestID)
 }
 func (ec *executionContext) fieldContext_UnsubscribeAllPayload_requestId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnsubscribeAllPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _UnsubscribeAllPayload_expectedResults(ctx context.Context, field graphql.CollectedField, obj *model.UnsubscribeAllPayload) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_UnsubscribeAllPayload_expectedResults, obj.ExpectedResults, ec.marshalNInt2int)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.ExpectedResults)
 }
 func (ec *executionContext) fieldContext_UnsubscribeAllPayload_expectedResults(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnsubscribeAllPayload", field, false, false, "Int")
@@ -307,133 +307,133 @@ func (ec *executionContext) fieldContext_UnsubscribeAllPayload_userErrors(_ cont
 }
 
 func (ec *executionContext) _UnsubscribeResult_subscriptionId(ctx context.Context, field graphql.CollectedField, obj *customer.UnsubscribeResult) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_UnsubscribeResult_subscriptionId, obj.SubscriptionID, ec.marshalNID2string)
+	return ec.marshalNID2string(ctx, field.Selections, obj.SubscriptionID)
 }
 func (ec *executionContext) fieldContext_UnsubscribeResult_subscriptionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnsubscribeResult", field, false, false, "ID")
 }
 
 func (ec *executionContext) _UnsubscribeResult_providerId(ctx context.Context, field graphql.CollectedField, obj *customer.UnsubscribeResult) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_UnsubscribeResult_providerId, obj.ProviderID, ec.marshalNID2string)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ProviderID)
 }
 func (ec *executionContext) fieldContext_UnsubscribeResult_providerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnsubscribeResult", field, false, false, "ID")
 }
 
 func (ec *executionContext) _UnsubscribeResult_status(ctx context.Context, field graphql.CollectedField, obj *customer.UnsubscribeResult) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_UnsubscribeResult_status, obj.Status, ec.marshalOUnsubscribeStatus2customergraphᚋenumᚐUnsubscribeStatus)
+	return ec.marshalOUnsubscribeStatus2customergraphᚋenumᚐUnsubscribeStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_UnsubscribeResult_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnsubscribeResult", field, false, false, "UnsubscribeStatus")
 }
 
 func (ec *executionContext) _UnsubscribeResult_description(ctx context.Context, field graphql.CollectedField, obj *customer.UnsubscribeResult) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_UnsubscribeResult_description, obj.Description, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_UnsubscribeResult_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UnsubscribeResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _VasSubscription_id(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_VasSubscription_id, obj.ID, ec.marshalNID2string)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_VasSubscription_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "ID")
 }
 
 func (ec *executionContext) _VasSubscription_providerId(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_VasSubscription_providerId, obj.ProviderID, ec.marshalNID2string)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ProviderID)
 }
 func (ec *executionContext) fieldContext_VasSubscription_providerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "ID")
 }
 
 func (ec *executionContext) _VasSubscription_name(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_VasSubscription_name, obj.Name, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_VasSubscription_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
 func (ec *executionContext) _VasSubscription_description(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_VasSubscription_description, obj.Description, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_VasSubscription_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
 func (ec *executionContext) _VasSubscription_status(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_VasSubscription_status, obj.Status, ec.marshalOSubscriptionStatus2customergraphᚋenumᚐSubscriptionStatus)
+	return ec.marshalOSubscriptionStatus2customergraphᚋenumᚐSubscriptionStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_VasSubscription_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "SubscriptionStatus")
 }
 
 func (ec *executionContext) _VasSubscription_type(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_VasSubscription_type, obj.Type, ec.marshalOSubscriptionType2customergraphᚋenumᚐSubscriptionType)
+	return ec.marshalOSubscriptionType2customergraphᚋenumᚐSubscriptionType(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_VasSubscription_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "SubscriptionType")
 }
 
 func (ec *executionContext) _VasSubscription_length(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_VasSubscription_length, obj.Length, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Length)
 }
 func (ec *executionContext) fieldContext_VasSubscription_length(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
 func (ec *executionContext) _VasSubscription_registrationChannel(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_VasSubscription_registrationChannel, obj.RegistrationChannel, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.RegistrationChannel)
 }
 func (ec *executionContext) fieldContext_VasSubscription_registrationChannel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
 func (ec *executionContext) _VasSubscription_startDate(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_VasSubscription_startDate, obj.StartDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
+	return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, field.Selections, obj.StartDate)
 }
 func (ec *executionContext) fieldContext_VasSubscription_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _VasSubscription_endDate(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_VasSubscription_endDate, obj.EndDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
+	return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, field.Selections, obj.EndDate)
 }
 func (ec *executionContext) fieldContext_VasSubscription_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _VasSubscription_paymentSource(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_VasSubscription_paymentSource, obj.PaymentSource, ec.marshalOPaymentSource2customergraphᚋenumᚐPaymentSource)
+	return ec.marshalOPaymentSource2customergraphᚋenumᚐPaymentSource(ctx, field.Selections, obj.PaymentSource)
 }
 func (ec *executionContext) fieldContext_VasSubscription_paymentSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "PaymentSource")
 }
 
 func (ec *executionContext) _VasSubscription_sendSmsNotification(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_VasSubscription_sendSmsNotification, obj.SendSmsNotification, ec.marshalOBoolean2ᚖbool)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.SendSmsNotification)
 }
 func (ec *executionContext) fieldContext_VasSubscription_sendSmsNotification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _VasSubscription_beneficiaryId(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_VasSubscription_beneficiaryId, obj.BeneficiaryID, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.BeneficiaryID)
 }
 func (ec *executionContext) fieldContext_VasSubscription_beneficiaryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
 }
 
 func (ec *executionContext) _VasSubscription_autoRenew(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_VasSubscription_autoRenew, obj.AutoRenew, ec.marshalOBoolean2ᚖbool)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.AutoRenew)
 }
 func (ec *executionContext) fieldContext_VasSubscription_autoRenew(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _VasSubscription_email(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_VasSubscription_email, obj.Email, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_VasSubscription_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")

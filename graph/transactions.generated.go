@@ -24,14 +24,14 @@ import (
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _GsmActivity_daysSinceLastActive(ctx context.Context, field graphql.CollectedField, obj *customer.GsmActivity) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_GsmActivity_daysSinceLastActive, obj.DaysSinceLastActive, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.DaysSinceLastActive)
 }
 func (ec *executionContext) fieldContext_GsmActivity_daysSinceLastActive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmActivity", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GsmActivity_topupMethod(ctx context.Context, field graphql.CollectedField, obj *customer.GsmActivity) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_GsmActivity_topupMethod, obj.TopupMethod, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.TopupMethod)
 }
 func (ec *executionContext) fieldContext_GsmActivity_topupMethod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmActivity", field, false, false, "String")
@@ -70,98 +70,98 @@ func (ec *executionContext) fieldContext_GsmActivity_lastMonth(_ context.Context
 }
 
 func (ec *executionContext) _GsmMonth_activeDays(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_GsmMonth_activeDays, obj.ActiveDays, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.ActiveDays)
 }
 func (ec *executionContext) fieldContext_GsmMonth_activeDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GsmMonth_timesBlocked(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_GsmMonth_timesBlocked, obj.TimesBlocked, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.TimesBlocked)
 }
 func (ec *executionContext) fieldContext_GsmMonth_timesBlocked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GsmMonth_airtimeUtilisation(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_GsmMonth_airtimeUtilisation, obj.AirtimeUtilisation, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
+	return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, field.Selections, obj.AirtimeUtilisation)
 }
 func (ec *executionContext) fieldContext_GsmMonth_airtimeUtilisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _GsmMonth_daysAirtimeBalanceBelow(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_GsmMonth_daysAirtimeBalanceBelow, obj.DaysAirtimeBalanceBelow, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.DaysAirtimeBalanceBelow)
 }
 func (ec *executionContext) fieldContext_GsmMonth_daysAirtimeBalanceBelow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GsmMonth_topupAmount(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_GsmMonth_topupAmount, obj.TopupAmount, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
+	return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, field.Selections, obj.TopupAmount)
 }
 func (ec *executionContext) fieldContext_GsmMonth_topupAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _GsmMonth_averageTopupAmount(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_GsmMonth_averageTopupAmount, obj.AverageTopupAmount, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
+	return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, field.Selections, obj.AverageTopupAmount)
 }
 func (ec *executionContext) fieldContext_GsmMonth_averageTopupAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _GsmMonth_totalOutboundCalls(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_GsmMonth_totalOutboundCalls, obj.TotalOutboundCalls, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.TotalOutboundCalls)
 }
 func (ec *executionContext) fieldContext_GsmMonth_totalOutboundCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GsmMonth_distinctOutboundCalls(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_GsmMonth_distinctOutboundCalls, obj.DistinctOutboundCalls, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.DistinctOutboundCalls)
 }
 func (ec *executionContext) fieldContext_GsmMonth_distinctOutboundCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GsmMonth_totalInboundCalls(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_GsmMonth_totalInboundCalls, obj.TotalInboundCalls, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.TotalInboundCalls)
 }
 func (ec *executionContext) fieldContext_GsmMonth_totalInboundCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GsmMonth_distinctInboundCalls(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_GsmMonth_distinctInboundCalls, obj.DistinctInboundCalls, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.DistinctInboundCalls)
 }
 func (ec *executionContext) fieldContext_GsmMonth_distinctInboundCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GsmMonth_dataUsageMb(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_GsmMonth_dataUsageMb, obj.DataUsageMb, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
+	return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, field.Selections, obj.DataUsageMb)
 }
 func (ec *executionContext) fieldContext_GsmMonth_dataUsageMb(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _GsmMonth_lastDataBundlePurchaseDate(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_GsmMonth_lastDataBundlePurchaseDate, obj.LastDataBundlePurchaseDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
+	return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, field.Selections, obj.LastDataBundlePurchaseDate)
 }
 func (ec *executionContext) fieldContext_GsmMonth_lastDataBundlePurchaseDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _GsmMonth_daysDataBalanceBelow(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_GsmMonth_daysDataBalanceBelow, obj.DaysDataBalanceBelow, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.DaysDataBalanceBelow)
 }
 func (ec *executionContext) fieldContext_GsmMonth_daysDataBalanceBelow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GsmMonth_averageDataBundleSize(ctx context.Context, field graphql.CollectedField, obj *customer.GsmMonth) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_GsmMonth_averageDataBundleSize, obj.AverageDataBundleSize, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
+	return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, field.Selections, obj.AverageDataBundleSize)
 }
 func (ec *executionContext) fieldContext_GsmMonth_averageDataBundleSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GsmMonth", field, false, false, "Decimal")
@@ -200,28 +200,28 @@ func (ec *executionContext) fieldContext_GsmMonth_me2u(_ context.Context, field 
 }
 
 func (ec *executionContext) _Me2u_airtimeReceivedCount(ctx context.Context, field graphql.CollectedField, obj *customer.Me2u) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Me2u_airtimeReceivedCount, obj.AirtimeReceivedCount, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.AirtimeReceivedCount)
 }
 func (ec *executionContext) fieldContext_Me2u_airtimeReceivedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Me2u", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Me2u_airtimeReceivedAmount(ctx context.Context, field graphql.CollectedField, obj *customer.Me2u) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_Me2u_airtimeReceivedAmount, obj.AirtimeReceivedAmount, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
+	return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, field.Selections, obj.AirtimeReceivedAmount)
 }
 func (ec *executionContext) fieldContext_Me2u_airtimeReceivedAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Me2u", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _MomoFlow_lastDate(ctx context.Context, field graphql.CollectedField, obj *customer.MomoFlow) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_MomoFlow_lastDate, obj.LastDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
+	return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, field.Selections, obj.LastDate)
 }
 func (ec *executionContext) fieldContext_MomoFlow_lastDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoFlow", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _MomoFlow_max6Months(ctx context.Context, field graphql.CollectedField, obj *customer.MomoFlow) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_MomoFlow_max6Months, obj.Max6Months, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
+	return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, field.Selections, obj.Max6Months)
 }
 func (ec *executionContext) fieldContext_MomoFlow_max6Months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoFlow", field, false, false, "Decimal")
@@ -324,77 +324,77 @@ func (ec *executionContext) fieldContext_MomoFlow_acceptors(_ context.Context, f
 }
 
 func (ec *executionContext) _MomoLoans_lastMonthCount(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_MomoLoans_lastMonthCount, obj.LastMonthCount, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.LastMonthCount)
 }
 func (ec *executionContext) fieldContext_MomoLoans_lastMonthCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MomoLoans_last3MonthsCount(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_MomoLoans_last3MonthsCount, obj.Last3MonthsCount, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.Last3MonthsCount)
 }
 func (ec *executionContext) fieldContext_MomoLoans_last3MonthsCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MomoLoans_last6MonthsCount(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_MomoLoans_last6MonthsCount, obj.Last6MonthsCount, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.Last6MonthsCount)
 }
 func (ec *executionContext) fieldContext_MomoLoans_last6MonthsCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MomoLoans_totalAmount(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_MomoLoans_totalAmount, obj.TotalAmount, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
+	return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, field.Selections, obj.TotalAmount)
 }
 func (ec *executionContext) fieldContext_MomoLoans_totalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _MomoLoans_firstLoanDate(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_MomoLoans_firstLoanDate, obj.FirstLoanDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
+	return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, field.Selections, obj.FirstLoanDate)
 }
 func (ec *executionContext) fieldContext_MomoLoans_firstLoanDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _MomoLoans_lastLoanDate(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_MomoLoans_lastLoanDate, obj.LastLoanDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
+	return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, field.Selections, obj.LastLoanDate)
 }
 func (ec *executionContext) fieldContext_MomoLoans_lastLoanDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _MomoLoans_overdueCount(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_MomoLoans_overdueCount, obj.OverdueCount, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.OverdueCount)
 }
 func (ec *executionContext) fieldContext_MomoLoans_overdueCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MomoLoans_totalTerm(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_MomoLoans_totalTerm, obj.TotalTerm, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.TotalTerm)
 }
 func (ec *executionContext) fieldContext_MomoLoans_totalTerm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MomoLoans_maxTerm(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_MomoLoans_maxTerm, obj.MaxTerm, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.MaxTerm)
 }
 func (ec *executionContext) fieldContext_MomoLoans_maxTerm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "Int")
 }
 
 func (ec *executionContext) _MomoLoans_lastOverdueDate(ctx context.Context, field graphql.CollectedField, obj *customer.MomoLoans) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_MomoLoans_lastOverdueDate, obj.LastOverdueDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
+	return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, field.Selections, obj.LastOverdueDate)
 }
 func (ec *executionContext) fieldContext_MomoLoans_lastOverdueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoLoans", field, false, false, "PartialDateTime")
 }
 
 func (ec *executionContext) _MomoPeriodFlow_lastDate(ctx context.Context, field graphql.CollectedField, obj *customer.MomoPeriodFlow) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_MomoPeriodFlow_lastDate, obj.LastDate, ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime)
+	return ec.marshalOPartialDateTime2customergraphᚋscalarᚐPartialDateTime(ctx, field.Selections, obj.LastDate)
 }
 func (ec *executionContext) fieldContext_MomoPeriodFlow_lastDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoPeriodFlow", field, false, false, "PartialDateTime")
@@ -497,91 +497,91 @@ func (ec *executionContext) fieldContext_MomoPeriodFlow_last6Months(_ context.Co
 }
 
 func (ec *executionContext) _MomoPeriodFlow_max6Months(ctx context.Context, field graphql.CollectedField, obj *customer.MomoPeriodFlow) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_MomoPeriodFlow_max6Months, obj.Max6Months, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
+	return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, field.Selections, obj.Max6Months)
 }
 func (ec *executionContext) fieldContext_MomoPeriodFlow_max6Months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MomoPeriodFlow", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _PeriodAmounts_lastMonth(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodAmounts) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_PeriodAmounts_lastMonth, obj.LastMonth, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
+	return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, field.Selections, obj.LastMonth)
 }
 func (ec *executionContext) fieldContext_PeriodAmounts_lastMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PeriodAmounts", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _PeriodAmounts_last3Months(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodAmounts) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_PeriodAmounts_last3Months, obj.Last3Months, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
+	return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, field.Selections, obj.Last3Months)
 }
 func (ec *executionContext) fieldContext_PeriodAmounts_last3Months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PeriodAmounts", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _PeriodAmounts_last6Months(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodAmounts) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_PeriodAmounts_last6Months, obj.Last6Months, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
+	return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, field.Selections, obj.Last6Months)
 }
 func (ec *executionContext) fieldContext_PeriodAmounts_last6Months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PeriodAmounts", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _PeriodCounts_lastMonth(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodCounts) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_PeriodCounts_lastMonth, obj.LastMonth, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.LastMonth)
 }
 func (ec *executionContext) fieldContext_PeriodCounts_lastMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PeriodCounts", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PeriodCounts_last3Months(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodCounts) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_PeriodCounts_last3Months, obj.Last3Months, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.Last3Months)
 }
 func (ec *executionContext) fieldContext_PeriodCounts_last3Months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PeriodCounts", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PeriodCounts_last6Months(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodCounts) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_PeriodCounts_last6Months, obj.Last6Months, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.Last6Months)
 }
 func (ec *executionContext) fieldContext_PeriodCounts_last6Months(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PeriodCounts", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PeriodTotals_total(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodTotals) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_PeriodTotals_total, obj.Total, ec.marshalODecimal2customergraphᚋscalarᚐDecimal)
+	return ec.marshalODecimal2customergraphᚋscalarᚐDecimal(ctx, field.Selections, obj.Total)
 }
 func (ec *executionContext) fieldContext_PeriodTotals_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PeriodTotals", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _PeriodTotals_acceptors(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodTotals) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_PeriodTotals_acceptors, obj.Acceptors, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.Acceptors)
 }
 func (ec *executionContext) fieldContext_PeriodTotals_acceptors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PeriodTotals", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PeriodTotals_count(ctx context.Context, field graphql.CollectedField, obj *customer.PeriodTotals) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_PeriodTotals_count, obj.Count, ec.marshalOInt2customergraphᚋscalarᚐCount)
+	return ec.marshalOInt2customergraphᚋscalarᚐCount(ctx, field.Selections, obj.Count)
 }
 func (ec *executionContext) fieldContext_PeriodTotals_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PeriodTotals", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TransactionSummary_dateRange(ctx context.Context, field graphql.CollectedField, obj *customer.TransactionSummary) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_TransactionSummary_dateRange, obj.DateRange, ec.marshalOString2ᚖstring)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DateRange)
 }
 func (ec *executionContext) fieldContext_TransactionSummary_dateRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TransactionSummary", field, false, false, "String")
 }
 
 func (ec *executionContext) _TransactionSummary_marketingFlag(ctx context.Context, field graphql.CollectedField, obj *customer.TransactionSummary) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_TransactionSummary_marketingFlag, obj.MarketingFlag, ec.marshalOBoolean2ᚖbool)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.MarketingFlag)
 }
 func (ec *executionContext) fieldContext_TransactionSummary_marketingFlag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TransactionSummary", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _TransactionSummary_lendingFlag(ctx context.Context, field graphql.CollectedField, obj *customer.TransactionSummary) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_TransactionSummary_lendingFlag, obj.LendingFlag, ec.marshalOBoolean2ᚖbool)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.LendingFlag)
 }
 func (ec *executionContext) fieldContext_TransactionSummary_lendingFlag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TransactionSummary", field, false, false, "Boolean")

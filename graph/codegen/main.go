@@ -20,11 +20,13 @@
 //     and the group (the object's whole path, a field set, a map) was
 //     built for every object marshalled, a tenth of a query's allocations;
 //   - a field that only reads a struct field of a leaf type (a scalar or an
-//     enum) is answered by graph.plainField: its field context, then the
-//     marshaller, without graphql.ResolveField's closures, boxing, deferred
-//     recover and field-middleware chain. The facade installs no field
-//     middleware (AroundFields); a field that computes (a method, a
-//     resolver) or holds an object keeps the full path.
+//     enum) calls its marshaller directly, without graphql.ResolveField's
+//     field context, closures, boxing, deferred recover and field-middleware
+//     chain; a type whose marshaller can report an error (DateTime, Date)
+//     keeps the field context, through graph.plainField, so the error has
+//     its path. The facade installs no field middleware (AroundFields); a
+//     field that computes (a method, a resolver) or holds an object keeps
+//     the full path.
 //
 // Lists of Customer and Accountholder keep their goroutines: their
 // resolvers wait on loaders, and those waits must overlap.
@@ -272,8 +274,18 @@ func plainFields(body string, leaves map[string]bool) string {
 	if !leaves[typ] || (nullability == "N" && pointer != "") {
 		return body
 	}
+	if !reportsErrors[typ] {
+		// Nothing below can report an error, so no field context is needed
+		// to locate one.
+		return sig + "\n\treturn ec." + marshal + "(ctx, field.Selections, obj." + member + ")\n}\n" + body[len(m[0]):]
+	}
 	return sig + "\n\treturn plainField(ctx, field, ec." + fieldContext + ", obj." + member + ", ec." + marshal + ")\n}\n" + body[len(m[0]):]
 }
+
+// reportsErrors are the leaf types whose marshaller may add an error at
+// the field (graphql.ContextMarshaler: a DateTime without a zone, a NaN):
+// their fields keep a field context for the error's path.
+var reportsErrors = map[string]bool{"DateTime": true, "Date": true, "Float": true}
 
 // leafTypes are the schema's scalars and enums.
 func leafTypes(cfg *config.Config) map[string]bool {
