@@ -88,6 +88,8 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 	if cfg.on(cfg.Introspection) {
 		gql.Use(extension.Introspection{})
 	}
+	// No field middleware (AroundFields) here: plain struct fields are
+	// answered without it (graph/codegen), so it would see only resolvers.
 	gql.AroundResponses(collectResponse)
 	gql.AroundResponses(resolvers.StreamEnds)
 	// Loaders live for one operation: a WebSocket carries many, and none may

@@ -69,7 +69,7 @@ type config struct {
 	AdmissionDelay  time.Duration `env:"GRAPH_ADMISSION_DELAY" envDefault:"5ms"`
 	// MemoryLimitMiB sets the Go runtime's soft memory limit unless
 	// GOMEMLIMIT is set; 0 leaves it off.
-	MemoryLimitMiB int64 `env:"GRAPH_MEMORY_LIMIT_MIB" envDefault:"512"`
+	MemoryLimitMiB int64 `env:"GRAPH_MEMORY_LIMIT_MIB" envDefault:"192"`
 	// GCPercent is the Go collector's GOGC unless GOGC is set.
 	GCPercent int `env:"GRAPH_GOGC" envDefault:"400"`
 

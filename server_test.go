@@ -221,7 +221,7 @@ func TestMemoryLimitFromConfig(t *testing.T) {
 		want   int64
 		wantGC int
 	}{
-		{"default", map[string]string{}, 512 << 20, 400},
+		{"default", map[string]string{}, 192 << 20, 400},
 		{"configured", map[string]string{"GRAPH_MEMORY_LIMIT_MIB": "300", "GRAPH_GOGC": "250"}, 300 << 20, 250},
 		{"GOMEMLIMIT and GOGC win", map[string]string{"GRAPH_MEMORY_LIMIT_MIB": "300", "GOMEMLIMIT": "1GiB", "GRAPH_GOGC": "250", "GOGC": "150"}, math.MaxInt64, 100},
 	} {
