@@ -28,6 +28,7 @@ import (
 	"customergraph/limits"
 	"customergraph/loaders"
 	"customergraph/metrics"
+	"customergraph/persisted"
 	"customergraph/resolvers"
 	"customergraph/upstream"
 	"customergraph/web"
@@ -83,6 +84,21 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](max(cfg.QueryCache, 1)))
 	gql.SetParserTokenLimit(cfg.MaxTokens)
 	gql.SetDisableSuggestion(!cfg.on(cfg.FieldSuggestions))
+	// Persisted queries first: the limits below must see the document a
+	// hash stands for.
+	persistedOps := persisted.Extension{Only: cfg.PersistedOnly}
+	if cfg.APQCache > 0 {
+		persistedOps.Cache = lru.New[string](cfg.APQCache)
+	}
+	if cfg.PersistedOperations != "" {
+		m, err := persisted.Load(cfg.PersistedOperations)
+		if err != nil {
+			return nil, fmt.Errorf("GRAPH_PERSISTED_OPERATIONS: %w", err)
+		}
+		persistedOps.Manifest = m
+		log.Info().Int("operations", len(m)).Bool("only", cfg.PersistedOnly).Msg("persisted operations loaded")
+	}
+	gql.Use(persistedOps)
 	gql.Use(limits.New(limits.Limits{Tokens: cfg.MaxTokens, Depth: cfg.MaxDepth, Aliases: cfg.MaxAliases, Fields: cfg.MaxFields, Mutations: cfg.MaxMutations}))
 	gql.Use(&limits.Complexity{Max: cfg.MaxCost})
 	if cfg.on(cfg.Introspection) {

@@ -33,6 +33,12 @@ type config struct {
 	MaxCost      int   `env:"GRAPH_MAX_COST" envDefault:"5000"`
 	MaxMutations int   `env:"GRAPH_MAX_MUTATIONS" envDefault:"1"`
 	QueryCache   int   `env:"GRAPH_QUERY_CACHE" envDefault:"1000"`
+	// APQCache is how many automatic persisted queries are kept; 0 turns APQ off.
+	APQCache int `env:"GRAPH_APQ_CACHE" envDefault:"1000"`
+	// PersistedOperations is the path of a manifest of trusted documents;
+	// with PersistedOnly, no other document is run.
+	PersistedOperations string `env:"GRAPH_PERSISTED_OPERATIONS"`
+	PersistedOnly       bool   `env:"GRAPH_PERSISTED_ONLY" envDefault:"false"`
 
 	// Unset, these follow the mode: on with the sandbox, off with real APIs.
 	Introspection    *bool `env:"GRAPH_INTROSPECTION"`
@@ -89,7 +95,8 @@ var graphEnv = []string{"GRAPH_REQUEST_TIMEOUT", "GRAPH_SHUTDOWN_TIMEOUT", "GRAP
 	"GRAPH_INTROSPECTION", "GRAPH_FIELD_SUGGESTIONS", "GRAPH_PLAYGROUND", "GRAPH_ALLOW_ANONYMOUS", "GRAPH_CLIENT_KEYS",
 	"GRAPH_CORS_ORIGINS", "GRAPH_CORS_CREDENTIALS", "GRAPH_PPROF", "GRAPH_OPS_ADDR", "GRAPH_CALLBACK_SECRET", "GRAPH_STREAM_TIMEOUT",
 	"GRAPH_POLL_INTERVAL", "GRAPH_MAX_STREAMS", "GRAPH_MAX_STREAMS_PER_CLIENT", "GRAPH_MAX_INFLIGHT", "GRAPH_MAX_INFLIGHT_COST",
-	"GRAPH_MIN_INFLIGHT", "GRAPH_ADMISSION_WAIT", "GRAPH_ADMISSION_DELAY", "GRAPH_MEMORY_LIMIT_MIB", "GRAPH_GOGC"}
+	"GRAPH_MIN_INFLIGHT", "GRAPH_ADMISSION_WAIT", "GRAPH_ADMISSION_DELAY", "GRAPH_MEMORY_LIMIT_MIB", "GRAPH_GOGC",
+	"GRAPH_APQ_CACHE", "GRAPH_PERSISTED_OPERATIONS", "GRAPH_PERSISTED_ONLY"}
 
 func loadConfig(getenv func(string) string) (config, error) {
 	up, err := upstream.ConfigFromEnv(getenv)
@@ -123,8 +130,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.MaxBodyBytes <= 0 || c.RequestTimeout <= 0 || c.StreamTimeout <= 0 || c.PollInterval <= 0 || c.MaxStreams <= 0 || c.MaxStreamsPerClient <= 0 {
 		return config{}, fmt.Errorf("GRAPH_MAX_BODY_BYTES, GRAPH_REQUEST_TIMEOUT, GRAPH_STREAM_TIMEOUT, GRAPH_POLL_INTERVAL and GRAPH_MAX_STREAMS* must be positive")
 	}
-	if c.MaxInFlight <= 0 || c.MaxInFlightCost <= 0 || c.MinInFlight < 0 || c.AdmissionWait < 0 || c.AdmissionDelay < 0 || c.MemoryLimitMiB < 0 || c.GCPercent < 0 {
-		return config{}, fmt.Errorf("GRAPH_MAX_INFLIGHT and GRAPH_MAX_INFLIGHT_COST must be positive; GRAPH_MIN_INFLIGHT, GRAPH_ADMISSION_WAIT, GRAPH_ADMISSION_DELAY and GRAPH_MEMORY_LIMIT_MIB may not be negative")
+	if c.MaxInFlight <= 0 || c.MaxInFlightCost <= 0 || c.MinInFlight < 0 || c.AdmissionWait < 0 || c.AdmissionDelay < 0 || c.MemoryLimitMiB < 0 || c.GCPercent < 0 || c.APQCache < 0 {
+		return config{}, fmt.Errorf("GRAPH_MAX_INFLIGHT and GRAPH_MAX_INFLIGHT_COST must be positive; GRAPH_MIN_INFLIGHT, GRAPH_ADMISSION_WAIT, GRAPH_ADMISSION_DELAY, GRAPH_MEMORY_LIMIT_MIB, GRAPH_GOGC and GRAPH_APQ_CACHE may not be negative")
+	}
+	if c.PersistedOnly && c.PersistedOperations == "" {
+		return config{}, fmt.Errorf("GRAPH_PERSISTED_ONLY needs GRAPH_PERSISTED_OPERATIONS, the manifest of the operations to allow")
 	}
 	return c, nil
 }

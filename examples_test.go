@@ -2,14 +2,13 @@ package main
 
 import (
 	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/vektah/gqlparser/v2"
 
 	"customergraph/graph"
+	"customergraph/persisted"
 )
 
 // TestExamplesFitTheSchema: every GraphQL document a user is shown — the
@@ -18,14 +17,9 @@ import (
 // behind.
 func TestExamplesFitTheSchema(t *testing.T) {
 	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
-	docs := map[string]string{}
-
-	js, err := os.ReadFile(filepath.Join("web", "src", "examples.js"))
+	docs, err := persisted.Shipped(".")
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, m := range regexp.MustCompile("(?s)const (\\w+) = `(.*?)`;").FindAllStringSubmatch(string(js), -1) {
-		docs["playground tab "+m[1]] = m[2]
 	}
 	readme, err := os.ReadFile("README.md")
 	if err != nil {
@@ -33,14 +27,6 @@ func TestExamplesFitTheSchema(t *testing.T) {
 	}
 	for i, block := range strings.Split(string(readme), "```graphql\n")[1:] {
 		docs["README block "+itoa(int64(i+1))] = block[:strings.Index(block, "```")]
-	}
-	files, _ := filepath.Glob(filepath.Join("testdata", "queries", "*.graphql"))
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs[f] = string(b)
 	}
 	if len(docs) < 15 {
 		t.Fatalf("only %d documents found: the sources moved", len(docs))

@@ -1,0 +1,175 @@
+// Package persisted holds the facade's persisted operations: automatic
+// persisted queries (Apollo's APQ protocol: a client sends the SHA-256 of a
+// document, and the document only when the facade does not know it yet),
+// and a manifest of trusted documents that, with persisted-only on, are the
+// only operations the facade runs.
+package persisted
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// The extensions.code values this package answers.
+const (
+	CodeNotFound   = "PERSISTED_QUERY_NOT_FOUND"   // send the document with its hash
+	CodeNotAllowed = "PERSISTED_QUERY_NOT_ALLOWED" // persisted-only: not in the manifest
+	CodeBadRequest = "BAD_REQUEST"                 // a malformed persistedQuery extension
+)
+
+// The refusals are request errors, like a parse failure: nothing was run,
+// so the answer carries no "data" (and, for
+// application/graphql-response+json, a 4xx status).
+func init() {
+	for _, code := range []string{CodeNotFound, CodeNotAllowed, CodeBadRequest} {
+		errcode.RegisterErrorType(code, errcode.KindProtocol)
+	}
+}
+
+// Hash is a document's SHA-256 in lower-case hex, as clients compute it.
+func Hash(doc string) string {
+	b := sha256.Sum256([]byte(doc))
+	return hex.EncodeToString(b[:])
+}
+
+// Manifest maps a document's hash to the document.
+type Manifest map[string]string
+
+// Load reads a manifest in either format client tooling emits: Apollo's
+// persisted query manifest ({"format": "apollo-persisted-query-manifest",
+// "operations": [{"id", "body", …}]}) or a plain {"hash": "document"}
+// object (GraphQL Code Generator's persisted documents). Every id must be
+// its document's SHA-256: a manifest that lies is refused at start.
+func Load(path string) (Manifest, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var apollo struct {
+		Operations []struct {
+			ID   string `json:"id"`
+			Body string `json:"body"`
+		} `json:"operations"`
+	}
+	m := Manifest{}
+	if err := json.Unmarshal(b, &apollo); err == nil && apollo.Operations != nil {
+		for _, op := range apollo.Operations {
+			m[op.ID] = op.Body
+		}
+	} else if err := json.Unmarshal(b, (*map[string]string)(&m)); err != nil {
+		return nil, fmt.Errorf("%s: neither an Apollo persisted query manifest nor a {hash: document} object: %w", path, err)
+	}
+	for id, doc := range m {
+		if Hash(doc) != id {
+			return nil, fmt.Errorf("%s: operation %s is not the SHA-256 of its document (that is %s)", path, id, Hash(doc))
+		}
+	}
+	return m, nil
+}
+
+// Extension resolves persisted queries before anything reads the document:
+// install it before the query limits.
+type Extension struct {
+	// Cache holds the documents clients registered (APQ); nil turns APQ off.
+	Cache graphql.Cache[string]
+	// Manifest holds the trusted documents.
+	Manifest Manifest
+	// Only refuses every document not in Manifest, before it is parsed.
+	Only bool
+}
+
+var (
+	_ graphql.HandlerExtension          = Extension{}
+	_ graphql.OperationParameterMutator = Extension{}
+)
+
+// ExtensionName implements graphql.HandlerExtension.
+func (Extension) ExtensionName() string { return "PersistedOperations" }
+
+// Validate implements graphql.HandlerExtension.
+func (Extension) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationParameters fills in the document of a hash-only request,
+// registers a sent one (APQ), and refuses what persisted-only forbids.
+func (e Extension) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	hash, err := requested(p.Extensions)
+	if err != nil {
+		return err
+	}
+	if p.Query != "" {
+		sent := Hash(p.Query)
+		if hash != "" && hash != sent {
+			return coded(CodeBadRequest, "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent")
+		}
+		if e.Only {
+			if _, ok := e.Manifest[sent]; !ok {
+				return notAllowed()
+			}
+			return nil
+		}
+		if hash != "" && e.Cache != nil {
+			e.Cache.Add(ctx, hash, p.Query)
+		}
+		return nil
+	}
+	if hash == "" {
+		return nil // no document and no hash: gqlgen answers that itself
+	}
+	if doc, ok := e.Manifest[hash]; ok {
+		p.Query = doc
+		return nil
+	}
+	if e.Only {
+		return notAllowed()
+	}
+	if e.Cache != nil {
+		if doc, ok := e.Cache.Get(ctx, hash); ok {
+			p.Query = doc
+			return nil
+		}
+	}
+	return coded(CodeNotFound, "PersistedQueryNotFound")
+}
+
+// requested reads extensions.persistedQuery: version 1 and a SHA-256 hex hash.
+func requested(ext map[string]any) (string, *gqlerror.Error) {
+	raw, ok := ext["persistedQuery"]
+	if !ok || raw == nil {
+		return "", nil
+	}
+	pq, ok := raw.(map[string]any)
+	if !ok {
+		return "", coded(CodeBadRequest, "extensions.persistedQuery must be an object {version: 1, sha256Hash}")
+	}
+	if v, _ := pq["version"].(json.Number); v != "1" {
+		if f, ok := pq["version"].(float64); !ok || f != 1 {
+			return "", coded(CodeBadRequest, "extensions.persistedQuery.version must be 1")
+		}
+	}
+	hash, _ := pq["sha256Hash"].(string)
+	hash = strings.ToLower(hash)
+	if len(hash) != 64 {
+		return "", coded(CodeBadRequest, "extensions.persistedQuery.sha256Hash must be a SHA-256 in hex (64 characters)")
+	}
+	if _, err := hex.DecodeString(hash); err != nil {
+		return "", coded(CodeBadRequest, "extensions.persistedQuery.sha256Hash must be a SHA-256 in hex (64 characters)")
+	}
+	return hash, nil
+}
+
+func notAllowed() *gqlerror.Error {
+	return coded(CodeNotAllowed, "this server runs only its persisted operations (GRAPH_PERSISTED_ONLY): send a registered operation's sha256Hash in extensions.persistedQuery")
+}
+
+func coded(code, msg string) *gqlerror.Error {
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": code}}
+}
