@@ -18,6 +18,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	coderws "github.com/coder/websocket"
+	"github.com/redis/go-redis/v9"
 	"github.com/rs/cors"
 	"github.com/rs/zerolog"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -29,6 +30,7 @@ import (
 	"customergraph/loaders"
 	"customergraph/metrics"
 	"customergraph/persisted"
+	"customergraph/redisstore"
 	"customergraph/resolvers"
 	"customergraph/upstream"
 	"customergraph/web"
@@ -45,7 +47,11 @@ type app struct {
 	callbacks *callbacks.Registry
 	streams   *resolvers.StreamLimiter
 	admission *admission.Limiter
+	redis     *redis.Client // nil without REDIS_URL
 }
+
+// apqTTL is how long an automatic persisted query stays in Redis unused.
+const apqTTL = 24 * time.Hour
 
 // newApp builds the facade; ctx bounds its background work (the admission
 // controller).
@@ -60,6 +66,18 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 	client, err := upstream.New(cfg.Upstream, upstream.Options{Logger: log, OnCall: onUpstreamCall(m), OnBreaker: m.Breaker, HTTPClient: cfg.upstreamHTTP})
 	if err != nil {
 		return nil, err
+	}
+	var rdb *redis.Client
+	if cfg.RedisURL != "" {
+		c, unreachable, err := redisstore.Open(ctx, cfg.RedisURL)
+		if err != nil {
+			return nil, err
+		}
+		if unreachable != nil {
+			log.Warn().Str("error", unreachable.Error()).Msg("Redis does not answer: this replica runs on its own until it does")
+		}
+		rdb = c
+		go func() { <-ctx.Done(); _ = c.Close() }()
 	}
 	cb := callbacks.New(callbacks.Options{Secret: cfg.CallbackSecret})
 	if cfg.PublicURL != "" {
@@ -87,7 +105,10 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 	// Persisted queries first: the limits below must see the document a
 	// hash stands for.
 	persistedOps := persisted.Extension{Only: cfg.PersistedOnly}
-	if cfg.APQCache > 0 {
+	switch {
+	case cfg.APQCache > 0 && rdb != nil:
+		persistedOps.Cache = &redisstore.APQ{Client: rdb, TTL: apqTTL, Log: log}
+	case cfg.APQCache > 0:
 		persistedOps.Cache = lru.New[string](cfg.APQCache)
 	}
 	if cfg.PersistedOperations != "" {
@@ -125,7 +146,7 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 	})
 	gql.SetErrorPresenter(resolvers.ErrorPresenter(log))
 	gql.SetRecoverFunc(resolvers.Recover(log))
-	return &app{cfg: cfg, log: log, client: client, gql: gql, metrics: m, callbacks: cb, streams: streams, admission: lim}, nil
+	return &app{cfg: cfg, log: log, client: client, gql: gql, metrics: m, callbacks: cb, streams: streams, admission: lim, redis: rdb}, nil
 }
 
 // The admission controller reads the scheduler's delay at this quantile
@@ -206,7 +227,7 @@ func (a *app) mountOps(mux *http.ServeMux, keys []clientKey) {
 
 // ready is 200 while at least one API's circuit breaker is not open; its
 // body names each API's breaker state, for whoever is looking at why.
-func (a *app) ready(w http.ResponseWriter, _ *http.Request) {
+func (a *app) ready(w http.ResponseWriter, r *http.Request) {
 	states := a.client.BreakerStates()
 	apis := make([]string, 0, len(states))
 	open := 0
@@ -225,6 +246,15 @@ func (a *app) ready(w http.ResponseWriter, _ *http.Request) {
 	}
 	for _, api := range apis {
 		fmt.Fprintf(&b, "%s breaker: %s\n", api, states[api])
+	}
+	// Redis shares state between replicas; without it a replica still
+	// answers every query, so it reports, and does not decide, readiness.
+	if a.redis != nil {
+		if err := redisstore.Ping(r.Context(), a.redis); err != nil {
+			b.WriteString("redis: degraded (unreachable: persisted queries are misses and not shared)\n")
+		} else {
+			b.WriteString("redis: ok\n")
+		}
 	}
 	w.Header().Set("Content-Type", "text/plain")
 	if open == len(states) {

@@ -39,6 +39,8 @@ type config struct {
 	// with PersistedOnly, no other document is run.
 	PersistedOperations string `env:"GRAPH_PERSISTED_OPERATIONS"`
 	PersistedOnly       bool   `env:"GRAPH_PERSISTED_ONLY" envDefault:"false"`
+	// RedisURL, when set, shares state between replicas (persisted queries).
+	RedisURL string `env:"REDIS_URL"`
 
 	// Unset, these follow the mode: on with the sandbox, off with real APIs.
 	Introspection    *bool `env:"GRAPH_INTROSPECTION"`
@@ -96,7 +98,7 @@ var graphEnv = []string{"GRAPH_REQUEST_TIMEOUT", "GRAPH_SHUTDOWN_TIMEOUT", "GRAP
 	"GRAPH_CORS_ORIGINS", "GRAPH_CORS_CREDENTIALS", "GRAPH_PPROF", "GRAPH_OPS_ADDR", "GRAPH_CALLBACK_SECRET", "GRAPH_STREAM_TIMEOUT",
 	"GRAPH_POLL_INTERVAL", "GRAPH_MAX_STREAMS", "GRAPH_MAX_STREAMS_PER_CLIENT", "GRAPH_MAX_INFLIGHT", "GRAPH_MAX_INFLIGHT_COST",
 	"GRAPH_MIN_INFLIGHT", "GRAPH_ADMISSION_WAIT", "GRAPH_ADMISSION_DELAY", "GRAPH_MEMORY_LIMIT_MIB", "GRAPH_GOGC",
-	"GRAPH_APQ_CACHE", "GRAPH_PERSISTED_OPERATIONS", "GRAPH_PERSISTED_ONLY"}
+	"GRAPH_APQ_CACHE", "GRAPH_PERSISTED_OPERATIONS", "GRAPH_PERSISTED_ONLY", "REDIS_URL"}
 
 func loadConfig(getenv func(string) string) (config, error) {
 	up, err := upstream.ConfigFromEnv(getenv)

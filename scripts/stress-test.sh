@@ -13,10 +13,13 @@ tmp=$(mktemp -d)
 hogs=()
 cleanup() {
   for p in "${hogs[@]}"; do kill "$p" 2>/dev/null || true; done
+  kill $(jobs -p) 2>/dev/null || true # redis-server
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 
+. scripts/redis.sh
+start_redis "$tmp"
 go test -race -count=1 -run XXX ./... > /dev/null # build once, outside the count
 for _ in 1 2; do
   (while :; do :; done) &

@@ -28,6 +28,10 @@ fi
 chromium --version
 export CG_BROWSER_REQUIRED=1
 
+echo "== redis-server for the replica tests"
+. scripts/redis.sh
+start_redis "$tmp"
+
 echo "== go vet"
 go vet ./...
 
