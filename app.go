@@ -80,6 +80,9 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 		go func() { <-ctx.Done(); _ = c.Close() }()
 	}
 	cb := callbacks.New(callbacks.Options{Secret: cfg.CallbackSecret})
+	if rdb != nil {
+		cb.UseRelay(ctx, redisstore.Callbacks{Client: rdb, Log: log}, log)
+	}
 	if cfg.PublicURL != "" {
 		cb.SetBaseURL(cfg.PublicURL)
 	}

@@ -87,3 +87,45 @@ func readyz(t *testing.T, g *testGraph) (int, string) {
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
 }
+
+// TestCallbacksAcrossReplicas: the API's callbacks for an unsubscribe-all
+// started on replica A land on replica B (the load balancer's choice);
+// the client's stream on A still receives every result, through Redis,
+// once each.
+func TestCallbacksAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	url := redisURL(t)
+	// A short stream timeout: a lost result ends the stream soon, short.
+	shared := func(c *config) { c.RedisURL, c.StreamTimeout = url, 10*time.Second }
+	a := newTestGraph(t, sandbox.Options{}, shared)
+	b := newTestGraph(t, sandbox.Options{}, shared)
+	// The fault a balancer makes: A's callback URLs point at B.
+	a.app.callbacks.SetBaseURL(b.url)
+	r := a.query(`mutation { unsubscribeAll(input: {customerId: "27831000001", providerId: "101"}) { requestId expectedResults } }`, nil)
+	reqID, _ := at(r.Data, "unsubscribeAll.requestId").(string)
+	expected, _ := at(r.Data, "unsubscribeAll.expectedResults").(float64)
+	if reqID == "" || expected < 1 {
+		t.Fatalf("%+v", r)
+	}
+	a.sb.WaitCallbacks()
+	var results []string
+	sseStream(t, a.url, `subscription($id: String!) { unsubscribeAllResults(requestId: $id) { subscriptionId providerId status } }`,
+		map[string]any{"id": reqID}, func(data string) {
+			if strings.Contains(data, `"subscriptionId"`) {
+				results = append(results, data)
+			}
+		})
+	if len(results) != int(expected) {
+		t.Errorf("%d results on A, want %d: %v", len(results), int(expected), results)
+	}
+	for _, res := range results {
+		if !strings.Contains(res, `"providerId":"101"`) || !strings.Contains(res, `"UNSUBSCRIBE_SUCCESSFUL"`) {
+			t.Errorf("result %s", res)
+		}
+	}
+	// A forged post on B, with the request id but not its token, is refused there.
+	if got := postCallback(t, b.url+"/callback/delete-all-subscriptions/"+reqID+"?token=not-the-token",
+		`{"subscriptionId": 4, "subscriptionProviderId": 101, "statusCode": 2000, "status": "Unsubscribe successful"}`, ""); got != 401 {
+		t.Errorf("forged callback on B: %d, want 401", got)
+	}
+}

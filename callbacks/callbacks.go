@@ -23,6 +23,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"customergraph/customer"
 	"customergraph/upstream"
 )
@@ -48,6 +50,8 @@ type Registry struct {
 	mu      sync.Mutex
 	base    string
 	pending map[string]*request
+	relay   Relay // nil: this replica only
+	log     zerolog.Logger
 }
 
 type request struct {
@@ -103,12 +107,13 @@ func (r *Registry) Register(owner, providerID string, expected []string) (id, ca
 	id = randomHex()
 	token := randomHex()
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.base == "" {
+		r.mu.Unlock()
 		return "", "", errors.New("no public URL is configured for callbacks")
 	}
 	r.sweep(time.Now())
 	if len(r.pending) >= r.opts.MaxPending {
+		r.mu.Unlock()
 		return "", "", errors.New("too many unsubscribe-all requests are waiting for results")
 	}
 	req := &request{token: token, owner: owner, provider: providerID, created: time.Now(), expected: map[string]bool{}, changed: make(chan struct{})}
@@ -121,6 +126,9 @@ func (r *Registry) Register(owner, providerID string, expected []string) (id, ca
 		q.Set("secret", r.opts.Secret)
 	}
 	u := r.base + Path + "/" + id + "?" + q.Encode()
+	relay, log := r.relay, r.log
+	r.mu.Unlock()
+	share(relay, log, id, Route{Token: token, Provider: providerID}, r.opts.TTL)
 	return id, u, nil
 }
 
@@ -183,30 +191,36 @@ var errWrongToken = errors.New("wrong callback token")
 
 func (r *Registry) deliver(id, token string, res customer.UnsubscribeResult) error {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	req, ok := r.pending[id]
 	if !ok || time.Since(req.created) > r.opts.TTL {
-		return ErrUnknown
+		r.mu.Unlock()
+		return r.relayed(id, token, res) // another replica's request, if any
 	}
+	defer r.mu.Unlock()
 	if subtle.ConstantTimeCompare([]byte(token), []byte(req.token)) != 1 {
 		return errWrongToken
 	}
+	r.record(req, res)
+	return nil
+}
+
+// record adds a checked result to req, dropping repeats; r.mu is held.
+func (r *Registry) record(req *request, res customer.UnsubscribeResult) {
 	if res.ProviderID == "" {
 		res.ProviderID = req.provider
 	}
 	key := string(res.SubscriptionID)
 	waiting, known := req.expected[key]
 	if known && !waiting {
-		return nil // a repeated callback for a subscription already reported
+		return // a repeated callback for a subscription already reported
 	}
 	if !known && len(req.results) >= len(req.expected)+100 {
-		return nil // an API that keeps posting cannot grow memory without bound
+		return // an API that keeps posting cannot grow memory without bound
 	}
 	req.expected[key] = false
 	req.results = append(req.results, res)
 	close(req.changed)
 	req.changed = make(chan struct{})
-	return nil
 }
 
 // Watch streams the results of request id to its owner: those already in,
