@@ -1,11 +1,17 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -127,5 +133,111 @@ func TestCallbacksAcrossReplicas(t *testing.T) {
 	if got := postCallback(t, b.url+"/callback/delete-all-subscriptions/"+reqID+"?token=not-the-token",
 		`{"subscriptionId": 4, "subscriptionProviderId": 101, "statusCode": 2000, "status": "Unsubscribe successful"}`, ""); got != 401 {
 		t.Errorf("forged callback on B: %d, want 401", got)
+	}
+}
+
+// ownRedis starts a redis-server of this test's own, to kill mid-test.
+func ownRedis(t *testing.T) (url string, kill func()) {
+	t.Helper()
+	redisURL(t) // the same skip rule as the shared one
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Fatal("CG_REDIS_URL is set but redis-server is not on PATH")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", t.TempDir())
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	kill = func() { once.Do(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }) }
+	t.Cleanup(kill)
+	waitFor(t, "redis-server to accept connections", func() bool {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+	return fmt.Sprintf("redis://127.0.0.1:%d/0", port), kill
+}
+
+// TestRedisKilledMidway: Redis dies under a running replica. Queries keep
+// answering, persisted queries become misses, readiness says degraded and
+// stays ready, and the replica's own callbacks still reach its streams.
+func TestRedisKilledMidway(t *testing.T) {
+	t.Parallel()
+	url, kill := ownRedis(t)
+	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.RedisURL, c.StreamTimeout = url, 10*time.Second })
+	doc := fmt.Sprintf(`query Killed%d { customer(id: "27831000001") { id } }`, time.Now().UnixNano())
+	hash := persisted.Hash(doc)
+	if status, body := postJSON(t, g, map[string]any{"query": doc, "extensions": pq(hash)}); status != 200 || body != basicAnswer {
+		t.Fatalf("registration: %d %s", status, body)
+	}
+	if status, body := postJSON(t, g, map[string]any{"extensions": pq(hash)}); status != 200 || body != basicAnswer {
+		t.Fatalf("by hash, Redis up: %d %s", status, body)
+	}
+	// The fault: Redis dies.
+	kill()
+	if status, body := postJSON(t, g, map[string]any{"query": basicQuery}); status != 200 || body != basicAnswer {
+		t.Errorf("a query, Redis down: %d %s", status, body)
+	}
+	notFound := `{"errors":[{"message":"PersistedQueryNotFound","extensions":{"code":"PERSISTED_QUERY_NOT_FOUND"}}]}`
+	if status, body := postJSON(t, g, map[string]any{"extensions": pq(hash)}); status != 200 || body != notFound {
+		t.Errorf("by hash, Redis down: %d %s", status, body)
+	}
+	if status, body := readyz(t, g); status != 200 || !strings.Contains(body, "redis: degraded") {
+		t.Errorf("readyz: %d %s", status, body)
+	}
+	r := g.query(`mutation { unsubscribeAll(input: {customerId: "27831000001", providerId: "101"}) { requestId expectedResults } }`, nil)
+	reqID, _ := at(r.Data, "unsubscribeAll.requestId").(string)
+	expected, _ := at(r.Data, "unsubscribeAll.expectedResults").(float64)
+	if reqID == "" || expected < 1 {
+		t.Fatalf("%+v", r)
+	}
+	g.sb.WaitCallbacks()
+	n := 0
+	sseStream(t, g.url, `subscription($id: String!) { unsubscribeAllResults(requestId: $id) { subscriptionId } }`,
+		map[string]any{"id": reqID}, func(data string) {
+			if strings.Contains(data, `"subscriptionId"`) {
+				n++
+			}
+		})
+	if n != int(expected) {
+		t.Errorf("%d results delivered locally with Redis down, want %d", n, int(expected))
+	}
+}
+
+// TestPersistedOnlyOnEveryReplica: replicas started with the same manifest
+// and GRAPH_PERSISTED_ONLY refuse the same unregistered document, and
+// sharing Redis does not let one replica's APQ registration through.
+func TestPersistedOnlyOnEveryReplica(t *testing.T) {
+	t.Parallel()
+	url := redisURL(t)
+	manifest := filepath.Join(t.TempDir(), "operations.json")
+	list, _ := json.Marshal(map[string]string{persisted.Hash(basicQuery): basicQuery})
+	if err := os.WriteFile(manifest, list, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	only := func(c *config) { c.RedisURL, c.PersistedOperations, c.PersistedOnly = url, manifest, true }
+	other := fmt.Sprintf(`query Unlisted%d { customer(id: "27831000002") { id } }`, time.Now().UnixNano())
+	for _, name := range []string{"A", "B"} {
+		g := newTestGraph(t, sandbox.Options{}, only)
+		for _, body := range []map[string]any{{"query": other, "extensions": pq(persisted.Hash(other))}, {"extensions": pq(persisted.Hash(other))}} {
+			if status, got := postJSON(t, g, body); status != 200 || !strings.Contains(got, `"PERSISTED_QUERY_NOT_ALLOWED"`) || strings.Contains(got, `"data"`) {
+				t.Errorf("replica %s: %d %s", name, status, got)
+			}
+		}
+		if status, got := postJSON(t, g, map[string]any{"extensions": pq(persisted.Hash(basicQuery))}); status != 200 || got != basicAnswer {
+			t.Errorf("replica %s, the listed operation: %d %s", name, status, got)
+		}
+		if n := g.calls()["total"]; n != 1 {
+			t.Errorf("replica %s: %d upstream calls, want 1 (the listed operation's)", name, n)
+		}
 	}
 }
