@@ -87,6 +87,9 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 		cb.SetBaseURL(cfg.PublicURL)
 	}
 	streams := &resolvers.StreamLimiter{PerClient: cfg.MaxStreamsPerClient, Total: cfg.MaxStreams}
+	if rdb != nil {
+		streams.Shared = redisstore.Streams{Client: rdb, TTL: cfg.StreamTimeout + time.Minute}
+	}
 	res := &resolvers.Resolver{Client: client, Log: log, Callbacks: cb, Streams: streams,
 		StreamTimeout: cfg.StreamTimeout, PollInterval: cfg.PollInterval}
 	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res, Complexity: resolvers.Complexity()}))

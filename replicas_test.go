@@ -241,3 +241,45 @@ func TestPersistedOnlyOnEveryReplica(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamLimitAcrossReplicas: GRAPH_MAX_STREAMS_PER_CLIENT bounds a
+// client on all replicas together: with its one stream open on A, B
+// refuses it another.
+func TestStreamLimitAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	url := redisURL(t)
+	// A client of this test's own: parallel tests share the Redis.
+	name, key := fmt.Sprintf("streams-%d", time.Now().UnixNano()), fmt.Sprintf("key-%d", time.Now().UnixNano())
+	one := func(c *config) {
+		c.RedisURL, c.MaxStreamsPerClient, c.PollInterval = url, 1, time.Second
+		c.clients = []clientKey{{name: name, hash: hashKey(key)}}
+	}
+	a := newTestGraph(t, sandbox.Options{}, one)
+	b := newTestGraph(t, sandbox.Options{}, one)
+	auth := []string{"Authorization", "Bearer " + key}
+	r := a.query(`mutation { subscribe(input: {customerId: "27831000009", subscriptionId: "21", providerId: "202", name: "MTN Play Video"}) { pending { id } } }`, nil, auth...)
+	id, _ := at(r.Data, "subscribe.pending.id").(string)
+	if id == "" {
+		t.Fatalf("%+v", r)
+	}
+	vars := map[string]any{"id": id}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sseStream(t, a.url, provisioning, vars, func(string) {}, auth...)
+	}()
+	waitFor(t, "the stream on A", func() bool { return a.app.streams.Live() == 1 })
+	var refusal []string
+	sseStream(t, b.url, provisioning, vars, func(data string) { refusal = append(refusal, data) }, auth...)
+	if len(refusal) != 1 || !strings.Contains(refusal[0], "too many live subscriptions") {
+		t.Errorf("B: %v, want one refusal", refusal)
+	}
+	<-done
+	// A's stream is over: the client may open one on B again.
+	waitFor(t, "A's slot to be given back", func() bool { return a.app.streams.Live() == 0 })
+	if release, err := b.app.streams.Acquire(name); err != nil {
+		t.Errorf("after A's stream ended, B: %v", err)
+	} else {
+		release()
+	}
+}

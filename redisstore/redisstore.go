@@ -1,7 +1,9 @@
 // Package redisstore holds the state replicas share through Redis when
-// REDIS_URL is set: so far the automatic persisted queries. Redis is an
-// optimisation here, never a dependency of a query: when it fails, a lookup
-// is a miss and a write is dropped, with a warning, and the query goes on.
+// REDIS_URL is set: automatic persisted queries, unsubscribe-all callback
+// routes and results, and per-client stream counts. Redis is never a
+// dependency of a query: when it fails, a lookup is a miss, a write is
+// dropped (with a warning), a count is left to each replica, and the query
+// goes on.
 package redisstore
 
 import (

@@ -15,6 +15,9 @@ import (
 // overall, since each holds a goroutine and, for provisioning, polls upstream.
 type StreamLimiter struct {
 	PerClient, Total int
+	// Shared, when set, counts a client's streams across replicas, so that
+	// PerClient bounds the client on all of them; Total stays per replica.
+	Shared SharedCounter
 
 	mu       sync.Mutex
 	byClient map[string]int
@@ -24,29 +27,53 @@ type StreamLimiter struct {
 // ErrTooManyStreams is returned past either bound.
 var ErrTooManyStreams = errors.New("too many live subscriptions")
 
+// SharedCounter counts a client's live streams across replicas.
+type SharedCounter interface {
+	// Acquire takes one of limit slots for client, or reports that none is
+	// free; an error means the count is unknown, and only the local bound
+	// applies.
+	Acquire(client string, limit int) (release func(), ok bool, err error)
+}
+
 // Acquire takes a slot for client, or fails; release gives it back.
 func (l *StreamLimiter) Acquire(client string) (release func(), err error) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	if l.byClient == nil {
 		l.byClient = map[string]int{}
 	}
 	if l.all >= l.Total || l.byClient[client] >= l.PerClient {
-		return nil, &InputError{Message: "too many live subscriptions: at most " + itoa(l.PerClient) + " per client and " + itoa(l.Total) + " in all; close one first"}
+		l.mu.Unlock()
+		return nil, l.refusal()
 	}
 	l.all++
 	l.byClient[client]++
+	l.mu.Unlock()
+	local := func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.all--
+		if l.byClient[client]--; l.byClient[client] <= 0 {
+			delete(l.byClient, client)
+		}
+	}
+	shared := func() {}
+	if l.Shared != nil {
+		rel, ok, err := l.Shared.Acquire(client, l.PerClient)
+		switch {
+		case err != nil: // unknown: the local bound is what holds
+		case !ok:
+			local()
+			return nil, l.refusal()
+		default:
+			shared = rel
+		}
+	}
 	var once sync.Once
-	return func() {
-		once.Do(func() {
-			l.mu.Lock()
-			defer l.mu.Unlock()
-			l.all--
-			if l.byClient[client]--; l.byClient[client] <= 0 {
-				delete(l.byClient, client)
-			}
-		})
-	}, nil
+	return func() { once.Do(func() { local(); shared() }) }, nil
+}
+
+func (l *StreamLimiter) refusal() error {
+	return &InputError{Message: "too many live subscriptions: at most " + itoa(l.PerClient) + " per client and " + itoa(l.Total) + " in all; close one first"}
 }
 
 // Live reports the number of live streams (tests and metrics).
