@@ -32,7 +32,8 @@ for i in $(seq "$runs"); do
     echo "run $i/$runs: ok"
   else
     failed_runs=$((failed_runs + 1))
-    echo "run $i/$runs: FAILED"
+    echo "run $i/$runs: FAILED; its last lines:"
+    grep -v -E '^(ok|\?)\s' "$tmp/run-$i.log" | tail -n 15 | sed 's/^/    /' || true
   fi
 done
 
