@@ -22,9 +22,11 @@ import (
 	"github.com/rs/cors"
 	"github.com/rs/zerolog"
 	"github.com/vektah/gqlparser/v2/ast"
+	"go.opentelemetry.io/otel/trace"
 
 	"customergraph/admission"
 	"customergraph/callbacks"
+	"customergraph/calltrace"
 	"customergraph/graph"
 	"customergraph/limits"
 	"customergraph/loaders"
@@ -62,8 +64,15 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
+	// A line written with a request's context carries its trace id.
+	log = log.Hook(traceIDs{})
+	var tracer trace.Tracer // nil: no spans
+	if cfg.tracerProvider != nil {
+		tracer = cfg.tracerProvider.Tracer("customergraph")
+	}
 	m := metrics.New()
-	client, err := upstream.New(cfg.Upstream, upstream.Options{Logger: log, OnCall: onUpstreamCall(m), OnBreaker: m.Breaker, HTTPClient: cfg.upstreamHTTP})
+	client, err := upstream.New(cfg.Upstream, upstream.Options{Logger: log, OnCall: onUpstreamCall(m), OnBreaker: m.Breaker,
+		HTTPClient: cfg.upstreamHTTP, TracerProvider: cfg.tracerProvider})
 	if err != nil {
 		return nil, err
 	}
@@ -141,18 +150,36 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 		MinRequests: cfg.MinInFlight, Wait: cfg.AdmissionWait, TargetDelay: cfg.AdmissionDelay})
 	go lim.Run(ctx, admissionWindow, admission.NewSchedulingDelay(admissionQuantile).Sample)
 	m.Admission(lim.Stats)
+	a := &app{cfg: cfg, log: log, client: client, gql: gql, metrics: m, callbacks: cb, streams: streams, admission: lim, redis: rdb}
 	gql.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		ended := func(*graphql.Response) {}
+		if tracer != nil {
+			ctx, ended = traceOperation(ctx, tracer)
+		}
 		ctx, refused := operationBounds(ctx, cfg, streams, log)
 		if refused != nil {
+			ended(refused)
 			return graphql.OneShot(refused)
 		}
-		return admit(ctx, lim, log, func(ctx context.Context) graphql.ResponseHandler {
-			return next(resolvers.WithStreamEnd(loaders.With(ctx, loaders.New(client, m.Batch))))
+		calls := a.callTrace(ctx)
+		if calls != nil {
+			ctx = calltrace.With(ctx, calls)
+		}
+		respond := admit(ctx, lim, log, func(ctx context.Context) graphql.ResponseHandler {
+			return next(resolvers.WithStreamEnd(loaders.With(ctx, loaders.New(client, m.Batch, tracer))))
 		})
+		return func(ctx context.Context) *graphql.Response {
+			resp := respond(ctx)
+			if calls != nil {
+				a.withCallTrace(ctx, calls, resp)
+			}
+			ended(resp)
+			return resp
+		}
 	})
 	gql.SetErrorPresenter(resolvers.ErrorPresenter(log))
 	gql.SetRecoverFunc(resolvers.Recover(log))
-	return &app{cfg: cfg, log: log, client: client, gql: gql, metrics: m, callbacks: cb, streams: streams, admission: lim, redis: rdb}, nil
+	return a, nil
 }
 
 // The admission controller reads the scheduler's delay at this quantile
@@ -164,12 +191,12 @@ const (
 
 func (a *app) handler() http.Handler {
 	mux := http.NewServeMux()
-	graphqlHandler := accessLog(a.log, a.metrics,
+	graphqlHandler := serverSpans(a.cfg.tracerProvider, accessLog(a.log, a.metrics,
 		authenticate(a.cfg.clients,
 			shedEarly(a.admission,
 				guardBody(a.cfg.MaxBodyBytes,
 					httpStatuses(
-						a.perRequest(a.gql))))))
+						a.perRequest(a.gql)))))))
 	mux.Handle("/graphql", graphqlHandler)
 	// The Subscription Management API posts unsubscribe-all results here; it
 	// holds no client key, so the unguessable request id (and the optional
@@ -199,7 +226,7 @@ func (a *app) handler() http.Handler {
 	return cors.New(cors.Options{
 		AllowedOrigins:   a.cfg.CORSOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders:   []string{"Content-Type", "Accept", "Authorization", "X-Authorization", "transactionId", "X-Request-ID"},
+		AllowedHeaders:   []string{"Content-Type", "Accept", "Authorization", "X-Authorization", "transactionId", "X-Request-ID", TraceHeader, "traceparent", "tracestate"},
 		ExposedHeaders:   []string{"X-Request-ID"},
 		AllowCredentials: a.cfg.CORSCredentials,
 		MaxAge:           600,

@@ -9,6 +9,8 @@ import (
 
 	"github.com/caarlos0/env/v11"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"customergraph/sandbox"
 	"customergraph/upstream"
 )
@@ -85,11 +87,15 @@ type config struct {
 	clients []clientKey
 	// upstreamHTTP replaces the upstream transport (benchmarks).
 	upstreamHTTP *http.Client
+	// tracerProvider, from the OTEL_* variables (or a test), turns
+	// OpenTelemetry tracing on; nil leaves it off.
+	tracerProvider trace.TracerProvider
 }
 
 type clientKey struct {
-	name string
-	hash []byte
+	name  string
+	hash  []byte
+	trace bool // may ask for extensions.upstreamCalls with real APIs
 }
 
 var graphEnv = []string{"GRAPH_REQUEST_TIMEOUT", "GRAPH_SHUTDOWN_TIMEOUT", "GRAPH_PUBLIC_URL", "GRAPH_MAX_BODY_BYTES", "GRAPH_MAX_TOKENS",
@@ -118,11 +124,22 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.Upstream = up
 	for _, kv := range c.ClientKeys {
 		name, h, ok := strings.Cut(strings.TrimSpace(kv), "=")
+		h, perms, _ := strings.Cut(h, ":")
 		hash, err := hex.DecodeString(h)
 		if !ok || name == "" || err != nil || len(hash) != 32 {
-			return config{}, fmt.Errorf("GRAPH_CLIENT_KEYS: each entry must be name=<sha256 of the key, in hex>")
+			return config{}, fmt.Errorf("GRAPH_CLIENT_KEYS: each entry must be name=<sha256 of the key, in hex>, optionally followed by :trace")
 		}
-		c.clients = append(c.clients, clientKey{name: name, hash: hash})
+		k := clientKey{name: name, hash: hash}
+		for _, p := range strings.Split(perms, "+") {
+			switch p {
+			case "":
+			case "trace":
+				k.trace = true
+			default:
+				return config{}, fmt.Errorf("GRAPH_CLIENT_KEYS: %s has an unknown permission %q (the one there is: trace)", name, p)
+			}
+		}
+		c.clients = append(c.clients, k)
 	}
 	for _, o := range c.CORSOrigins {
 		if strings.TrimSpace(o) == "*" && c.CORSCredentials {

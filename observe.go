@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/rs/zerolog"
 
+	"customergraph/calltrace"
 	"customergraph/metrics"
 	"customergraph/upstream"
 )
@@ -40,6 +41,7 @@ func setClient(ctx context.Context, name string) {
 
 // requestStats gathers, for the access log and metrics, what one request did.
 type requestStats struct {
+	start         time.Time
 	mu            sync.Mutex
 	client        string
 	operation     string
@@ -59,7 +61,10 @@ func statsFrom(ctx context.Context) *requestStats {
 // onUpstreamCall counts a request's upstream operations and feeds metrics.
 func onUpstreamCall(m *metrics.Metrics) func(context.Context, upstream.Call) {
 	return func(ctx context.Context, c upstream.Call) {
-		m.Upstream(c)
+		m.Upstream(ctx, c)
+		if t := calltrace.From(ctx); t != nil {
+			t.Record(ctx, c)
+		}
 		if s := statsFrom(ctx); s != nil {
 			s.mu.Lock()
 			s.upstreamCalls++
@@ -140,7 +145,7 @@ func accessLog(log zerolog.Logger, m *metrics.Metrics, next http.Handler) http.H
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		w.Header().Set("X-Request-ID", transactionID(r))
-		s := &requestStats{client: "anonymous"}
+		s := &requestStats{client: "anonymous", start: start}
 		rec := &recorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), statsKey{}, s)))
 		d := time.Since(start)
@@ -159,7 +164,7 @@ func accessLog(log zerolog.Logger, m *metrics.Metrics, next http.Handler) http.H
 		if s.refused && !refusals.allow(remoteHost(r)) {
 			return // a client retrying a refused key is logged once a second
 		}
-		log.Info().Str("method", r.Method).Int("status", rec.status).Int64("requestBytes", max(r.ContentLength, 0)).Int("bytes", rec.bytes).
+		log.Info().Ctx(r.Context()).Str("method", r.Method).Int("status", rec.status).Int64("requestBytes", max(r.ContentLength, 0)).Int("bytes", rec.bytes).
 			Str("operation", s.operation).Str("outcome", outcome).Strs("codes", s.codes).
 			Int("upstreamCalls", s.upstreamCalls).Dur("duration", d).
 			Str("transactionId", rec.Header().Get("X-Request-ID")).Str("client", s.client).

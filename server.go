@@ -84,6 +84,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		debug.SetMemoryLimit(cfg.MemoryLimitMiB << 20)
 		log.Info().Int64("memoryLimitMiB", cfg.MemoryLimitMiB).Msg("Go memory limit set from GRAPH_MEMORY_LIMIT_MIB")
 	}
+	tp, err := tracing(ctx, getenv, stdout)
+	if err != nil {
+		return err
+	}
+	if tp != nil {
+		cfg.tracerProvider = tp
+		defer func() {
+			// Spans still in the batch go out before the process ends.
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = tp.Shutdown(sctx)
+		}()
+		log.Info().Msg("OpenTelemetry tracing on (OTEL_* variables)")
+	}
 	app, err := newApp(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -11,7 +11,10 @@ import (
 	"time"
 
 	"github.com/graph-gophers/dataloader/v7"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 
+	"customergraph/calltrace"
 	"customergraph/customer"
 	"customergraph/upstream"
 )
@@ -74,59 +77,83 @@ type Loaders struct {
 // three of the nine, and building all of them cost a tenth of a small
 // query's CPU.
 type Lazy[K comparable, V any] struct {
-	once  sync.Once
-	build func() *dataloader.Loader[K, V]
-	l     *dataloader.Loader[K, V]
+	name     string
+	resource func(K) any // the upstream resource a key reads, for call traces
+	once     sync.Once
+	build    func() *dataloader.Loader[K, V]
+	l        *dataloader.Loader[K, V]
 }
 
-// Load is dataloader.Loader.Load.
+// Load is dataloader.Loader.Load; with a call trace, it notes which
+// GraphQL paths need the key's resource.
 func (z *Lazy[K, V]) Load(ctx context.Context, key K) dataloader.Thunk[V] {
 	z.once.Do(func() { z.l = z.build() })
+	if t := calltrace.From(ctx); t != nil {
+		t.Demand(z.name, z.resource(key), calltrace.Paths(ctx))
+	}
 	return z.l.Load(ctx, key)
 }
 
-func lazy[K comparable, V any](build func() *dataloader.Loader[K, V]) *Lazy[K, V] {
-	return &Lazy[K, V]{build: build}
+func lazy[K comparable, V any](name string, build func() *dataloader.Loader[K, V]) *Lazy[K, V] {
+	return &Lazy[K, V]{name: name, resource: func(k K) any { return k }, build: build}
 }
 
 // BatchObserver is told the size of every batch a loader sends.
 type BatchObserver func(loader string, keys int)
 
-// New returns fresh loaders over c; observe may be nil.
-func New(c *upstream.Client, observe BatchObserver) *Loaders {
+// New returns fresh loaders over c; observe may be nil, and so may tracer
+// (then batches make no spans).
+func New(c *upstream.Client, observe BatchObserver, tracer trace.Tracer) *Loaders {
 	if observe == nil {
 		observe = func(string, int) {}
 	}
+	b := batches{observe: observe, tracer: tracer}
+	profile := lazy("profile", func() *dataloader.Loader[ProfileKey, *upstream.Profile] {
+		return dataloader.NewBatchedLoader(observed(b, "profile", profileBatch(c.Profiles)), opts[ProfileKey, *upstream.Profile]()...)
+	})
+	// A basic and a full profile of one customer are one call (propset=full).
+	profile.resource = func(k ProfileKey) any { return k.ID }
 	return &Loaders{
-		Profile: lazy(func() *dataloader.Loader[ProfileKey, *upstream.Profile] {
-			return dataloader.NewBatchedLoader(observed("profile", observe, profileBatch(c.Profiles)), opts[ProfileKey, *upstream.Profile]()...)
-		}),
-		Plans: newLoader("plans", observe, func(ctx context.Context, k PlansKey) (*customer.Plans, error) {
+		Profile: profile,
+		Plans: newLoader(b, "plans", func(ctx context.Context, k PlansKey) (*customer.Plans, error) {
 			return c.Plans.Get(ctx, k.ID, k.Query)
 		}),
-		Product: newLoader("product", observe, func(ctx context.Context, k ProductKey) (*customer.Plans, error) {
+		Product: newLoader(b, "product", func(ctx context.Context, k ProductKey) (*customer.Plans, error) {
 			return c.Plans.GetProduct(ctx, k.ID, k.ProductCode)
 		}),
-		Subscriptions: newLoader("subscriptions", observe, func(ctx context.Context, k SubscriptionsKey) (*customer.SubscriptionList, error) {
+		Subscriptions: newLoader(b, "subscriptions", func(ctx context.Context, k SubscriptionsKey) (*customer.SubscriptionList, error) {
 			return c.Subscriptions.List(ctx, k.ID, k.ProviderID)
 		}),
-		Subscription: newLoader("subscription", observe, func(ctx context.Context, k SubscriptionKey) (*customer.VasSubscription, error) {
+		Subscription: newLoader(b, "subscription", func(ctx context.Context, k SubscriptionKey) (*customer.VasSubscription, error) {
 			return c.Subscriptions.Get(ctx, k.ID, k.SubscriptionID, k.ProviderID)
 		}),
-		Status: newLoader("status", observe, func(ctx context.Context, k StatusKey) (*customer.VasSubscription, error) {
+		Status: newLoader(b, "status", func(ctx context.Context, k StatusKey) (*customer.VasSubscription, error) {
 			return c.Subscriptions.Status(ctx, k.ID, k.SubscriptionID, k.ProviderID, k.StatusID)
 		}),
-		Providers: newLoader("providers", observe, c.Subscriptions.Providers),
-		Accountholder: newLoader("accountholder", observe, func(ctx context.Context, k AccountholderKey) (*customer.Accountholder, error) {
+		Providers: newLoader(b, "providers", c.Subscriptions.Providers),
+		Accountholder: newLoader(b, "accountholder", func(ctx context.Context, k AccountholderKey) (*customer.Accountholder, error) {
 			return c.Accountholders.Get(ctx, k.ID, k.IncludeOffnet)
 		}),
-		Validation: newLoader("validation", observe, c.Accountholders.Validate),
+		Validation: newLoader(b, "validation", c.Accountholders.Validate),
 	}
 }
 
-func observed[K comparable, V any](name string, observe BatchObserver, f dataloader.BatchFunc[K, V]) dataloader.BatchFunc[K, V] {
+// batches observes every batch a loader sends: its size for metrics and,
+// with a tracer, a span that the batch's upstream calls are children of.
+type batches struct {
+	observe BatchObserver
+	tracer  trace.Tracer
+}
+
+func observed[K comparable, V any](b batches, name string, f dataloader.BatchFunc[K, V]) dataloader.BatchFunc[K, V] {
 	return func(ctx context.Context, keys []K) []*dataloader.Result[V] {
-		observe(name, len(keys))
+		b.observe(name, len(keys))
+		if b.tracer != nil {
+			var span trace.Span
+			ctx, span = b.tracer.Start(ctx, "dataloader "+name, trace.WithAttributes(
+				attribute.String("dataloader.name", name), attribute.Int("dataloader.batch.size", len(keys))))
+			defer span.End()
+		}
 		return f(ctx, keys)
 	}
 }
@@ -135,18 +162,22 @@ func opts[K comparable, V any]() []dataloader.Option[K, V] {
 	return []dataloader.Option[K, V]{dataloader.WithWait[K, V](Wait), dataloader.WithBatchCapacity[K, V](100)}
 }
 
-func newLoader[K comparable, V any](name string, observe BatchObserver, fetch func(context.Context, K) (V, error)) *Lazy[K, V] {
-	return lazy(func() *dataloader.Loader[K, V] {
-		return dataloader.NewBatchedLoader(observed(name, observe, fanOut(fetch)), opts[K, V]()...)
+func newLoader[K comparable, V any](b batches, name string, fetch func(context.Context, K) (V, error)) *Lazy[K, V] {
+	return lazy(name, func() *dataloader.Loader[K, V] {
+		return dataloader.NewBatchedLoader(observed(b, name, fanOut(name, fetch)), opts[K, V]()...)
 	})
 }
 
 // fanOut turns a one-key fetch into a batch function that calls upstream
 // for each key in parallel, at most Fanout at a time.
-func fanOut[K comparable, V any](fetch func(context.Context, K) (V, error)) dataloader.BatchFunc[K, V] {
+func fanOut[K comparable, V any](name string, fetch func(context.Context, K) (V, error)) dataloader.BatchFunc[K, V] {
 	return func(ctx context.Context, keys []K) []*dataloader.Result[V] {
 		out := make([]*dataloader.Result[V], len(keys))
+		traced := calltrace.From(ctx) != nil
 		if len(keys) == 1 { // the common case: no goroutine needed
+			if traced {
+				ctx = calltrace.Serving(ctx, name, 1, keys[0])
+			}
 			v, err := fetch(ctx, keys[0])
 			out[0] = &dataloader.Result[V]{Data: v, Error: err}
 			return out
@@ -158,6 +189,10 @@ func fanOut[K comparable, V any](fetch func(context.Context, K) (V, error)) data
 			sem <- struct{}{}
 			go func() {
 				defer func() { <-sem; wg.Done() }()
+				ctx := ctx
+				if traced {
+					ctx = calltrace.Serving(ctx, name, len(keys), k)
+				}
 				v, err := fetch(ctx, k)
 				out[i] = &dataloader.Result[V]{Data: v, Error: err}
 			}()
@@ -179,7 +214,7 @@ func profileBatch(s *upstream.ProfilesService) dataloader.BatchFunc[ProfileKey, 
 			}
 			full[k.ID] = full[k.ID] || k.Full
 		}
-		byID := fanOut(func(ctx context.Context, id string) (*upstream.Profile, error) {
+		byID := fanOut("profile", func(ctx context.Context, id string) (*upstream.Profile, error) {
 			ps := upstream.PropsetBasic
 			if full[id] {
 				ps = upstream.PropsetFull

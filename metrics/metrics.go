@@ -4,6 +4,7 @@
 package metrics
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/sony/gobreaker/v2"
+	"go.opentelemetry.io/otel/trace"
 
 	"customergraph/admission"
 	"customergraph/upstream"
@@ -69,13 +71,20 @@ func New() *Metrics {
 
 // Handler serves /metrics.
 func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+	// OpenMetrics, when the scraper asks for it, is what carries exemplars.
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg, EnableOpenMetrics: true})
 }
 
-// Upstream records a finished upstream operation.
-func (m *Metrics) Upstream(c upstream.Call) {
+// Upstream records a finished upstream operation, made with ctx: its
+// latency carries the trace id of a sampled span as an exemplar.
+func (m *Metrics) Upstream(ctx context.Context, c upstream.Call) {
 	m.upstreamCalls.WithLabelValues(c.API, c.Op, strconv.Itoa(c.Status)).Inc()
-	m.upstreamDuration.WithLabelValues(c.API, c.Op).Observe(c.Duration.Seconds())
+	h := m.upstreamDuration.WithLabelValues(c.API, c.Op)
+	if sc := trace.SpanContextFromContext(ctx); sc.IsSampled() {
+		h.(prometheus.ExemplarObserver).ObserveWithExemplar(c.Duration.Seconds(), prometheus.Labels{"trace_id": sc.TraceID().String()})
+	} else {
+		h.Observe(c.Duration.Seconds())
+	}
 	if c.Attempts > 1 {
 		m.upstreamRetries.WithLabelValues(c.API, c.Op).Add(float64(c.Attempts - 1))
 	}

@@ -153,7 +153,7 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 			// A value the API sent outside its field's scalar (a DateTime
 			// without a zone): the field is null, the value quoted, nothing guessed.
 			txn := upstream.CallerFrom(ctx).TransactionID
-			log.Warn().Str("scalar", ve.Scalar).Str("reason", ve.Reason).Str("path", out.Path.String()).Str("transactionId", txn).Msg("upstream value outside its scalar")
+			log.Warn().Ctx(ctx).Str("scalar", ve.Scalar).Str("reason", ve.Reason).Str("path", out.Path.String()).Str("transactionId", txn).Msg("upstream value outside its scalar")
 			out.Message = ve.Error()
 			out.Extensions = map[string]any{"code": CodeUpstreamError, "transactionId": txn}
 		case isIntrospectionDisabled(err):
@@ -163,7 +163,7 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 			// gqlgen's own parse/validation errors already carry a code.
 		default:
 			txn := upstream.CallerFrom(ctx).TransactionID
-			log.Error().Str("error", withoutBody(err.Error())).Str("transactionId", txn).Str("path", out.Path.String()).Msg("internal error")
+			log.Error().Ctx(ctx).Str("error", withoutBody(err.Error())).Str("transactionId", txn).Str("path", out.Path.String()).Msg("internal error")
 			out.Message = "internal error; quote transactionId " + txn + " to support"
 			out.Extensions = map[string]any{"code": CodeInternal, "transactionId": txn}
 		}
@@ -183,7 +183,7 @@ func withoutBody(msg string) string {
 // Recover turns a panic in a resolver into INTERNAL_SERVER_ERROR, logged.
 func Recover(log zerolog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, v any) error {
-		log.Error().Interface("panic", v).Str("transactionId", upstream.CallerFrom(ctx).TransactionID).Msg("resolver panic")
+		log.Error().Ctx(ctx).Interface("panic", v).Str("transactionId", upstream.CallerFrom(ctx).TransactionID).Msg("resolver panic")
 		return errors.New("resolver panic")
 	}
 }

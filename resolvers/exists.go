@@ -7,6 +7,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"customergraph/calltrace"
 	"customergraph/graph/model"
 	"customergraph/loaders"
 	"customergraph/upstream"
@@ -20,13 +21,30 @@ import (
 // profile.
 
 // startLoads starts the upstream loads the selected fields of customer id
-// will make, and returns a wait for its profile.
-func startLoads(ctx context.Context, id string, fields []graphql.CollectedField) func() (*upstream.Profile, error) {
+// (at path at) will make, and returns a wait for its profile.
+func startLoads(ctx context.Context, id string, at ast.Path, fields []graphql.CollectedField) func() (*upstream.Profile, error) {
 	l := loaders.For(ctx)
 	vars := graphql.GetOperationContext(ctx).Variables
 	full := false
+	traced := calltrace.From(ctx) != nil
+	// With a call trace, each load is noted as serving its field's path,
+	// the profile as serving the customer (its existence) and the fields
+	// that read it.
+	profilePaths := []string{}
+	if traced {
+		profilePaths = append(profilePaths, at.String())
+	}
+	outer := ctx
 	for _, f := range fields {
 		full = full || fullProfileFields[f.Name]
+		ctx := outer
+		if traced {
+			p := fieldPath(at, f.Alias)
+			ctx = calltrace.ForPaths(outer, p.String())
+			if fullProfileFields[f.Name] {
+				profilePaths = append(profilePaths, p.String())
+			}
+		}
 		args := f.ArgumentMap(vars)
 		switch f.Name {
 		case "plans":
@@ -59,12 +77,37 @@ func startLoads(ctx context.Context, id string, fields []graphql.CollectedField)
 			l.Accountholder.Load(ctx, loaders.AccountholderKey{ID: id, IncludeOffnet: deref(arg[bool](args, "includeOffnet"))})
 			for _, sub := range graphql.CollectFields(graphql.GetOperationContext(ctx), f.Selections, []string{"Accountholder"}) {
 				if sub.Name == "validation" {
-					l.Validation.Load(ctx, id)
+					vctx := ctx
+					if traced {
+						vctx = calltrace.ForPaths(outer, fieldPath(fieldPath(at, f.Alias), sub.Alias).String())
+					}
+					l.Validation.Load(vctx, id)
 				}
 			}
 		}
 	}
-	return l.Profile.Load(ctx, loaders.ProfileKey{ID: id, Full: full})
+	if traced {
+		outer = calltrace.ForPaths(outer, profilePaths...)
+	}
+	return l.Profile.Load(outer, loaders.ProfileKey{ID: id, Full: full})
+}
+
+// tracedPath is, with a call trace, the path of the field being resolved
+// (with index i, unless negative); without one, nil.
+func tracedPath(ctx context.Context, i int) ast.Path {
+	if calltrace.From(ctx) == nil {
+		return nil
+	}
+	p := append(ast.Path{}, graphql.GetPath(ctx)...)
+	if i >= 0 {
+		p = append(p, ast.PathIndex(i))
+	}
+	return p
+}
+
+// fieldPath is at with one more field name, in storage of its own.
+func fieldPath(at ast.Path, name string) ast.Path {
+	return append(append(ast.Path{}, at...), ast.PathName(name))
 }
 
 // answered is the customer whose profile load came back (err is that load's

@@ -5,6 +5,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"customergraph/calltrace"
 	"customergraph/customer"
 	"customergraph/graph/model"
 	"customergraph/loaders"
@@ -23,7 +24,11 @@ func loadAccountholder(ctx context.Context, id string, includeOffnet bool) (*cus
 	l := loaders.For(ctx)
 	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
 		if f.Name == "validation" {
-			l.Validation.Load(ctx, id)
+			vctx := ctx
+			if p := tracedPath(ctx, -1); p != nil {
+				vctx = calltrace.ForPaths(ctx, fieldPath(p, f.Alias).String())
+			}
+			l.Validation.Load(vctx, id)
 			break
 		}
 	}

@@ -146,7 +146,7 @@ func (r *queryResolver) Customer(ctx context.Context, id string) (*model.Custome
 	if err != nil {
 		return nil, err
 	}
-	p, err := startLoads(ctx, norm, customerFields(ctx))()
+	p, err := startLoads(ctx, norm, tracedPath(ctx, -1), customerFields(ctx))()
 	if notFound(err) {
 		return nil, err
 	}
@@ -168,7 +168,7 @@ func (r *queryResolver) Customers(ctx context.Context, ids []string) ([]*model.C
 			addErrorAt(ctx, i, err)
 			continue
 		}
-		norms[i], waits[i] = norm, startLoads(ctx, norm, fields)
+		norms[i], waits[i] = norm, startLoads(ctx, norm, tracedPath(ctx, i), fields)
 	}
 	for i, wait := range waits {
 		if wait == nil {

@@ -168,7 +168,7 @@ func (r *Resolver) pollProvisioning(ctx context.Context, first *customer.VasSubs
 				return
 			}
 			if !transient(err) {
-				r.Log.Warn().Err(err).Str("transactionId", upstream.CallerFrom(ctx).TransactionID).Msg("provisioning stream ended")
+				r.Log.Warn().Ctx(ctx).Err(err).Str("transactionId", upstream.CallerFrom(ctx).TransactionID).Msg("provisioning stream ended")
 				endStreamWith(ctx, ErrorPresenter(r.Log)(ctx, err))
 				return
 			}

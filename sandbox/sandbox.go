@@ -81,6 +81,8 @@ type LogEntry struct {
 	Query         string `json:"query,omitempty"`
 	Status        int    `json:"status"`
 	TransactionID string `json:"transactionId,omitempty"`
+	// Traceparent is the W3C trace context the request carried, if any.
+	Traceparent string `json:"traceparent,omitempty"`
 }
 
 // New returns a sandbox with fresh state.

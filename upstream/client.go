@@ -22,6 +22,7 @@ import (
 
 	"github.com/rs/zerolog"
 	"github.com/sony/gobreaker/v2"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // API names, as used in errors, logs and metrics.
@@ -36,8 +37,11 @@ const (
 // logs and metrics.
 type Call struct {
 	API, Op, Method string
-	Status          int // last HTTP status, 0 if none came
-	Kind            Kind
+	Status          int  // last HTTP status, 0 if none came
+	Kind            Kind // when Failed
+	Failed          bool
+	Path            string // the spec's path template (Template), never the path sent
+	Start           time.Time
 	Duration        time.Duration
 	Attempts        int
 	TransactionID   string
@@ -55,6 +59,9 @@ type Options struct {
 	OnCall func(context.Context, Call)
 	// OnBreaker, when set, is told when an API's breaker changes state.
 	OnBreaker func(api string, state gobreaker.State)
+	// TracerProvider, when set, traces every HTTP attempt (otelhttp) and
+	// sends its W3C traceparent to the API.
+	TracerProvider trace.TracerProvider
 }
 
 // Client bundles the four services.
@@ -79,10 +86,13 @@ func New(cfg Config, opts Options) (*Client, error) {
 		tr.MaxIdleConnsPerHost = cfg.MaxIdleConnsHost
 		hc = &http.Client{Transport: tr}
 	}
+	if opts.TracerProvider != nil {
+		hc = traced(hc, opts.TracerProvider)
+	}
 	hc = noRedirects(hc)
 	tok := newTokens(cfg, hc)
 	mk := func(name, base string) *api {
-		a := &api{name: name, base: strings.TrimRight(base, "/"), cfg: cfg, http: hc, tokens: tok,
+		a := &api{name: name, base: strings.TrimRight(base, "/"), cfg: cfg, http: hc, tokens: tok, traced: opts.TracerProvider != nil,
 			sem: make(chan struct{}, cfg.MaxConcurrency), log: opts.Logger, onCall: opts.OnCall}
 		a.failing = &failingCustomers{window: cfg.BreakerWindow}
 		a.breaker = gobreaker.NewCircuitBreaker[*reply](breakerSettings(name, cfg, a.failing, func(name string, to gobreaker.State) {
@@ -129,6 +139,7 @@ type api struct {
 	sem     chan struct{}
 	log     zerolog.Logger
 	onCall  func(context.Context, Call)
+	traced  bool
 }
 
 // call is one operation to perform.
@@ -205,7 +216,7 @@ func (a *api) attempts(ctx context.Context, c call, caller Caller, write bool, a
 		*attempts++
 		var token string
 		began := time.Now()
-		rep, token, err = a.attempt(ctx, c, caller)
+		rep, token, err = a.attempt(ctx, c, caller, *attempts)
 		took := time.Since(began)
 		if err == nil {
 			if c.out != nil && len(rep.body) > 0 {
@@ -266,11 +277,12 @@ func (a *api) finish(ctx context.Context, c call, caller Caller, start time.Time
 		}
 		kind = e.Kind
 	}
-	rec := Call{API: a.name, Op: c.op, Method: c.method, Status: status, Kind: kind, Duration: time.Since(start), Attempts: attempts, TransactionID: caller.TransactionID}
+	rec := Call{API: a.name, Op: c.op, Method: c.method, Path: Template(c.op), Status: status, Kind: kind, Failed: err != nil,
+		Start: start, Duration: time.Since(start), Attempts: attempts, TransactionID: caller.TransactionID}
 	if c.method != http.MethodGet {
 		rec.Customer = c.customer
 	}
-	a.logCall(rec, err)
+	a.logCall(ctx, rec, err)
 	if a.onCall != nil {
 		a.onCall(ctx, rec)
 	}
@@ -302,7 +314,7 @@ func writeOutcome(e *Error) *Error {
 // logCall writes one line per call: a read that worked at debug (the
 // access line already counts it), a write at info (its outcome is the audit
 // trail of money moved), a failure at warn.
-func (a *api) logCall(c Call, err error) {
+func (a *api) logCall(ctx context.Context, c Call, err error) {
 	ev := a.log.Debug()
 	if c.Method != http.MethodGet {
 		ev = a.log.Info()
@@ -310,7 +322,7 @@ func (a *api) logCall(c Call, err error) {
 	if err != nil {
 		ev = a.log.Warn().Str("kind", c.Kind.String()).Str("error", err.Error())
 	}
-	ev = ev.Str("api", c.API).Str("op", c.Op).Str("method", c.Method).Int("status", c.Status).
+	ev = ev.Ctx(ctx).Str("api", c.API).Str("op", c.Op).Str("method", c.Method).Int("status", c.Status).
 		Dur("duration", c.Duration).Int("attempts", c.Attempts).Str("transactionId", c.TransactionID)
 	if c.Method != http.MethodGet {
 		outcome := "done"
@@ -347,12 +359,12 @@ var errBreakerOpen = errors.New("circuit breaker open")
 
 // attempt sends c once through the concurrency bound. It returns the
 // bearer token it used, if any.
-func (a *api) attempt(ctx context.Context, c call, caller Caller) (*reply, string, error) {
+func (a *api) attempt(ctx context.Context, c call, caller Caller, n int) (*reply, string, error) {
 	if err := a.slot(ctx); err != nil {
 		return nil, "", err
 	}
 	defer func() { <-a.sem }()
-	return a.send(ctx, c, caller)
+	return a.send(ctx, c, caller, n)
 }
 
 // slot takes one of the API's MTN_MAX_CONCURRENCY slots, waiting at most
@@ -377,7 +389,7 @@ func (a *api) slot(ctx context.Context) *Error {
 	}
 }
 
-func (a *api) send(ctx context.Context, c call, caller Caller) (*reply, string, error) {
+func (a *api) send(ctx context.Context, c call, caller Caller, attempt int) (*reply, string, error) {
 	actx, cancel := context.WithTimeout(ctx, a.cfg.Timeout)
 	defer cancel()
 	var body io.Reader
@@ -415,6 +427,9 @@ func (a *api) send(ctx context.Context, c call, caller Caller) (*reply, string, 
 	token, aerr := a.authorize(ctx, req, c)
 	if aerr != nil {
 		return nil, "", aerr
+	}
+	if a.traced { // on the request alone: a token fetch is not this operation
+		req = req.WithContext(withAttempt(req.Context(), attemptInfo{api: a.name, op: c.op, method: c.method, template: Template(c.op), base: a.base, n: attempt}))
 	}
 	resp, err := a.http.Do(req)
 	if err != nil {
