@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -137,6 +139,27 @@ func TestPlaygroundInABrowser(t *testing.T) {
 	poll(t, ctx, `(document.querySelector('.graphiql-response') || {}).innerText?.includes('Flexi')`)
 	// Monaco renders spaces as no-break spaces.
 	response := strings.ReplaceAll(read(t, ctx, chromedp.Text(chromedp.CSS(".graphiql-response"))), "\u00a0", " ")
+
+	// The calls panel draws one bar per REST call the overview made, the
+	// calls the sandbox answered.
+	step(t, ctx, "open the calls panel", chromedp.Click(chromedp.CSS(`[aria-label="Show Upstream calls"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".cg-calls-summary")))
+	var answered []string
+	for _, e := range g.sb.Log() {
+		if e.API != sandbox.OAuth {
+			answered = append(answered, e.Op)
+		}
+	}
+	slices.Sort(answered)
+	bars := read(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.cg-call-bar')].map(b => b.dataset.op).sort()`))
+	if len(answered) == 0 || !slices.Equal(bars, answered) {
+		t.Errorf("bars %v, want one per call the sandbox answered: %v", bars, answered)
+	}
+	summary := read(t, ctx, chromedp.Text(chromedp.CSS(".cg-calls-summary")))
+	if want := fmt.Sprintf("%d calls (fewest possible: %d)", len(answered), len(answered)); !strings.HasPrefix(summary, want) {
+		t.Errorf("summary %q, want it to start %q", summary, want)
+	}
+	waterfall := read(t, ctx, chromedp.CaptureScreenshot())
 	step(t, ctx, "open the explorer", chromedp.Click(chromedp.CSS(`[aria-label="Show GraphiQL Explorer"]`)),
 		chromedp.WaitVisible(chromedp.CSS(".graphiql-explorer-root")))
 	step(t, ctx, "open the docs", chromedp.Click(chromedp.CSS(`[aria-label="Show Documentation Explorer"]`)),
@@ -168,6 +191,9 @@ func TestPlaygroundInABrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join("test-output", "playground.png"), shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("test-output", "playground-calls.png"), waterfall, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -1,7 +1,8 @@
 // The tabs an analyst sees on first load: each shows something the graph does.
 
 const overview = `# One customer, four APIs, one round trip.
-# Try the Explorer (left) to add fields by clicking; open Docs for every type.
+# Try the Explorer (left) to add fields by clicking; open Docs for every type;
+# open Upstream calls (left) for the REST calls behind the answer.
 query CustomerOverview($id: ID!) {
   customer(id: $id) {
     id
@@ -9,7 +10,11 @@ query CustomerOverview($id: ID!) {
     billingPlan { type status startDate }
     plans(momo: true) {
       tariffPlan
-      balances { balanceType detail { active { ... on Quantity { value unit } } } wallets { name amount { ... on Quantity { value unit } } } }
+      balances {
+        balanceType
+        detail { active { ...Amount } }
+        wallets { name amount { ...Amount } }
+      }
       offer { offerId expiryDate }
     }
     loans { status eligibility { status bands { name } } }
@@ -17,6 +22,12 @@ query CustomerOverview($id: ID!) {
     subscriptions { providerId subscriptions { name status autoRenew } }
     accountholder { status validation { isValid } }
   }
+}
+
+# Money (airtime, MoMo) and quantities (data, minutes, SMS) share one union.
+fragment Amount on Amount {
+  ... on Money { amount currency }
+  ... on Quantity { value unit }
 }`;
 
 const partial = `# Customer 27831000002: the Profiles API answers 207 without the plan and

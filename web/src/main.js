@@ -11,6 +11,7 @@ import { explorerPlugin } from '@graphiql/plugin-explorer';
 import { createClient } from 'graphql-ws';
 
 import { tabs } from './examples.js';
+import { callsPlugin, traced } from './calls.js';
 
 // The endpoint is relative to the page, so the playground works behind any
 // host or path prefix. Headers start empty: nothing secret is prefilled.
@@ -70,11 +71,11 @@ settings().then((cfg) => {
   // Subscriptions go over a WebSocket to the same endpoint; lazy, so the
   // socket opens only when a subscription runs.
   const wsURL = endpoint.replace(/^http/, 'ws');
-  const fetcher = keyedFetcher(wsURL);
+  const fetcher = traced(keyedFetcher(wsURL));
   const initial = firstVisit() ? { initialQuery: tabs[0].query, initialVariables: tabs[0].variables } : {};
   const graphiql = h(GraphiQL, {
     fetcher,
-    plugins: [explorerPlugin()],
+    plugins: [explorerPlugin(), callsPlugin],
     defaultTabs: tabs,
     ...initial,
     defaultHeaders: '',
