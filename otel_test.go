@@ -1,13 +1,22 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	"google.golang.org/protobuf/proto"
 
 	"customergraph/sandbox"
 )
@@ -144,5 +153,128 @@ func TestOpenTelemetrySpansJoinTheUpstreamAPIs(t *testing.T) {
 	}
 	if access != 1 {
 		t.Errorf("%d access lines, want 1", access)
+	}
+}
+
+// A GET request carries its variables in the URL: no span may record them.
+func TestSpansHoldNoVariables(t *testing.T) {
+	spans := tracetest.NewInMemoryExporter()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(spans))
+	t.Cleanup(func() { _ = tp.Shutdown(t.Context()) })
+	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.tracerProvider = tp })
+	q := url.Values{"query": {`query One($id: ID!) { customer(id: $id) { plans { tariffPlan } } }`}, "variables": {`{"id":"` + sandbox.HappyCustomer + `"}`}}
+	status, err := httpGet(g.url + "/graphql?" + q.Encode())
+	if err != nil || status != 200 {
+		t.Fatalf("GET: %d %v", status, err)
+	}
+	_ = tp.ForceFlush(t.Context())
+	got := spans.GetSpans()
+	names := []string{}
+	for _, s := range got {
+		names = append(names, s.Name)
+		for _, kv := range s.Attributes {
+			if v := kv.Value.Emit(); strings.Contains(v, sandbox.HappyCustomer) || strings.Contains(v, "variables") {
+				t.Errorf("span %s attribute %s = %q", s.Name, kv.Key, v)
+			}
+		}
+	}
+	slices.Sort(names)
+	want := []string{"GET /customers/{customerId}", "GET /customers/{customerId}/plans", "dataloader plans", "dataloader profile", "query One"}
+	if !slices.Equal(names, want) {
+		t.Errorf("spans %v, want %v", names, want)
+	}
+}
+
+// The exporter is set up from the standard variables alone: spans reach an
+// OTLP/HTTP collector named by OTEL_EXPORTER_OTLP_ENDPOINT.
+func TestOTLPExportFromTheEnvironment(t *testing.T) {
+	var mu sync.Mutex
+	var received []*coltracepb.ExportTraceServiceRequest
+	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		req := &coltracepb.ExportTraceServiceRequest{}
+		if r.URL.Path != "/v1/traces" || proto.Unmarshal(body, req) != nil {
+			http.Error(w, "not an OTLP trace export", http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		received = append(received, req)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/x-protobuf")
+		_, _ = w.Write(nil)
+	}))
+	t.Cleanup(collector.Close)
+	env := map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": collector.URL, "OTEL_BSP_SCHEDULE_DELAY": "50", "OTEL_SERVICE_NAME": "graph-test"}
+	for k, v := range env {
+		t.Setenv(k, v) // the SDK and exporter read the process environment
+	}
+	base, _, logs := startRunLogs(t, []string{"-addr", "127.0.0.1:0"}, env)
+	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(`{"query":"query Where { customer(id: \"27831000001\") { location { country } } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+
+	var spanNames []string
+	service := ""
+	waitFor(t, "the request's spans at the collector", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		spanNames = spanNames[:0]
+		for _, req := range received {
+			for _, rs := range req.ResourceSpans {
+				for _, a := range rs.Resource.Attributes {
+					if a.Key == "service.name" {
+						service = a.Value.GetStringValue()
+					}
+				}
+				for _, ss := range rs.ScopeSpans {
+					for _, s := range ss.Spans {
+						spanNames = append(spanNames, s.Name)
+					}
+				}
+			}
+		}
+		return slices.Contains(spanNames, "query Where") && slices.Contains(spanNames, "GET /customers/{customerId}")
+	})
+	if service != "graph-test" {
+		t.Errorf("service.name %q, want OTEL_SERVICE_NAME's graph-test", service)
+	}
+	if !strings.Contains(logs.String(), `"traceId":"`) {
+		t.Errorf("no log line carries a traceId:\n%s", logs.String())
+	}
+}
+
+func TestTracingConfiguration(t *testing.T) {
+	for _, tc := range []struct {
+		env     map[string]string
+		on      bool
+		failure string
+	}{
+		{env: nil},
+		{env: map[string]string{"OTEL_TRACES_EXPORTER": "none", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"}},
+		{env: map[string]string{"OTEL_SDK_DISABLED": "true", "OTEL_TRACES_EXPORTER": "console"}},
+		{env: map[string]string{"OTEL_TRACES_EXPORTER": "console"}, on: true},
+		{env: map[string]string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://127.0.0.1:4318/v1/traces"}, on: true},
+		{env: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4317", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"}, failure: "http/protobuf only"},
+		{env: map[string]string{"OTEL_TRACES_EXPORTER": "zipkin"}, failure: "use otlp, console or none"},
+	} {
+		t.Run(fmt.Sprint(tc.env), func(t *testing.T) {
+			tp, err := tracing(t.Context(), func(k string) string { return tc.env[k] }, io.Discard)
+			if tp != nil {
+				t.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
+			}
+			switch {
+			case tc.failure != "":
+				if err == nil || !strings.Contains(err.Error(), tc.failure) {
+					t.Errorf("error %v, want one saying %q", err, tc.failure)
+				}
+			case err != nil:
+				t.Errorf("error %v", err)
+			case (tp != nil) != tc.on:
+				t.Errorf("tracing on: %v, want %v", tp != nil, tc.on)
+			}
+		})
 	}
 }
