@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -13,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/rs/zerolog"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"customergraph/sandbox"
 )
@@ -44,7 +47,7 @@ func (c *cannedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-func benchGraph(b *testing.B) http.Handler {
+func benchGraph(b *testing.B, tweak ...func(*config)) http.Handler {
 	b.Helper()
 	// As the binary does (server.go), unless GOGC is set.
 	if os.Getenv("GOGC") == "" {
@@ -60,6 +63,9 @@ func benchGraph(b *testing.B) http.Handler {
 	// measure CPU per query, and a refusal would count as a (cheap) query.
 	cfg.MaxInFlight, cfg.MaxInFlightCost, cfg.AdmissionDelay = 1024, 1<<30, 0
 	cfg.upstreamHTTP = &http.Client{Transport: &cannedTransport{sb: sandbox.New(sandbox.Options{}), m: map[string]*httptest.ResponseRecorder{}}}
+	for _, f := range tweak {
+		f(&cfg)
+	}
 	a, err := newApp(b.Context(), cfg, zerolog.New(io.Discard))
 	if err != nil {
 		b.Fatal(err)
@@ -88,11 +94,19 @@ func countFields(v any) int {
 }
 
 func benchQuery(b *testing.B, query string, vars map[string]any) {
-	h := benchGraph(b)
+	benchQueryWith(b, query, vars, nil)
+}
+
+// benchQueryWith is benchQuery with optional request headers and config.
+func benchQueryWith(b *testing.B, query string, vars map[string]any, header http.Header, tweak ...func(*config)) {
+	h := benchGraph(b, tweak...)
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	do := func() *httptest.ResponseRecorder {
 		req := httptest.NewRequest("POST", "/graphql", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
+		for k, v := range header {
+			req.Header[k] = v
+		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		return rec
@@ -132,6 +146,20 @@ func benchQuery(b *testing.B, query string, vars map[string]any) {
 // client and its JSON decoding, and the response.
 func BenchmarkFullView(b *testing.B) {
 	benchQuery(b, readFixture(b, "customer_full.graphql"), map[string]any{"id": sandbox.HappyCustomer})
+}
+
+// The full view with its call trace asked for (X-Graph-Trace).
+func BenchmarkFullViewCallTrace(b *testing.B) {
+	benchQueryWith(b, readFixture(b, "customer_full.graphql"), map[string]any{"id": sandbox.HappyCustomer}, http.Header{TraceHeader: {"1"}})
+}
+
+// The full view with OpenTelemetry on, every request sampled, spans
+// batched to an exporter that drops them: the SDK's and otelhttp's cost.
+func BenchmarkFullViewOpenTelemetry(b *testing.B) {
+	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(tracetest.NewNoopExporter()))
+	b.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
+	benchQueryWith(b, readFixture(b, "customer_full.graphql"), map[string]any{"id": sandbox.HappyCustomer}, nil,
+		func(c *config) { c.tracerProvider = tp })
 }
 
 func BenchmarkBasicView(b *testing.B) {
