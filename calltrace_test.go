@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"encoding/hex"
 	"encoding/json"
-	"io"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -131,9 +128,11 @@ func TestCallTraceOnlyWhenAskedAndAllowed(t *testing.T) {
 			if tc.extension {
 				body["extensions"] = map[string]any{"trace": true}
 			}
-			status, raw := postWith(t, g.url+"/graphql", body, tc.header...)
-			if status != 200 {
-				t.Fatalf("status %d: %s", status, raw)
+			b, _ := json.Marshal(body)
+			resp, raw := post(t, g.url+"/graphql", string(b), tc.header...)
+			raw = strings.TrimSpace(raw)
+			if resp.StatusCode != 200 {
+				t.Fatalf("status %d: %s", resp.StatusCode, raw)
 			}
 			if tc.want {
 				var got traced
@@ -151,22 +150,4 @@ func TestCallTraceOnlyWhenAskedAndAllowed(t *testing.T) {
 			}
 		})
 	}
-}
-
-// postWith posts body as JSON with optional header name/value pairs.
-func postWith(t *testing.T, url string, body map[string]any, headers ...string) (int, string) {
-	t.Helper()
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest("POST", url, bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, strings.TrimSpace(string(raw))
 }
