@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"customergraph/sandbox"
 )
@@ -58,8 +59,14 @@ func TestPropsetFollowsTheSelection(t *testing.T) {
 func TestFullViewUnderLoadMakesOneProfileCall(t *testing.T) {
 	t.Parallel()
 	// 200 at once on a busy machine is what admission control would shed;
-	// here the subject is the loaders, so every query is admitted.
-	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.AdmissionDelay, c.MinInFlight, c.Upstream.MaxConcurrency = 0, 200, 1000 })
+	// here the subject is the loaders, so every query is admitted, and no
+	// deadline may fail a call: under -race beside CPU hogs, 1,200 upstream
+	// calls at once took over MTN_TIMEOUT's 10 s for the slowest (CI saw an
+	// accountholders call time out), which says nothing about batching.
+	g := newTestGraph(t, sandbox.Options{}, func(c *config) {
+		c.AdmissionDelay, c.MinInFlight, c.Upstream.MaxConcurrency = 0, 200, 1000
+		c.Upstream.Timeout, c.RequestTimeout = 2*time.Minute, 3*time.Minute
+	})
 	q := fixture(t, "customer_full.graphql")
 	const n = 200
 	var wg sync.WaitGroup
