@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/rs/zerolog"
@@ -25,21 +26,26 @@ func admit(ctx context.Context, lim *admission.Limiter, log zerolog.Logger, run 
 	if oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
 		return run(ctx)
 	}
-	release, err := lim.Acquire(ctx, limits.Cost(oc))
+	weight := limits.Cost(oc)
+	release, err := lim.Acquire(ctx, weight)
 	if err != nil {
 		markOverloaded(ctx)
 		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{resolvers.ErrorPresenter(log)(ctx, err)}})
 	}
 	// The operation is done when its last response is out, or when its
-	// context ends, whichever comes first.
+	// context ends, whichever comes first; only one that finished tells
+	// the limiter how long the facade's own part of it took.
 	var once sync.Once
 	done := func() { once.Do(release) }
 	stop := context.AfterFunc(ctx, done)
-	next := run(ctx)
+	meter, start := &admission.Meter{}, time.Now()
+	next := run(admission.WithMeter(ctx, meter))
 	return func(ctx context.Context) *graphql.Response {
 		resp := next(ctx)
 		if resp == nil || resp.HasNext == nil || !*resp.HasNext {
-			stop()
+			if stop() {
+				lim.Observe(weight, meter.Own(start, time.Now()))
+			}
 			done()
 		}
 		return resp

@@ -148,7 +148,12 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 	// see another's cached answers.
 	lim := admission.New(admission.Options{MaxRequests: cfg.MaxInFlight, MaxWeight: cfg.MaxInFlightCost,
 		MinRequests: cfg.MinInFlight, Wait: cfg.AdmissionWait, TargetDelay: cfg.AdmissionDelay})
-	go lim.Run(ctx, admissionWindow, admission.NewSchedulingDelay(admissionQuantile).Sample)
+	if cfg.admissionTicks == nil {
+		t := time.NewTicker(admissionWindow)
+		context.AfterFunc(ctx, t.Stop)
+		cfg.admissionTicks = t.C
+	}
+	go lim.Run(ctx, cfg.admissionTicks)
 	m.Admission(lim.Stats)
 	a := &app{cfg: cfg, log: log, client: client, gql: gql, metrics: m, callbacks: cb, streams: streams, admission: lim, redis: rdb}
 	gql.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
@@ -182,12 +187,8 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 	return a, nil
 }
 
-// The admission controller reads the scheduler's delay at this quantile
-// over windows of this length.
-const (
-	admissionWindow   = 100 * time.Millisecond
-	admissionQuantile = 0.99
-)
+// The admission controller adjusts its limit once a window.
+const admissionWindow = 250 * time.Millisecond
 
 func (a *app) handler() http.Handler {
 	mux := http.NewServeMux()

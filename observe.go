@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"customergraph/admission"
 	"net"
 	"net/http"
 	"sync"
@@ -62,6 +63,7 @@ func statsFrom(ctx context.Context) *requestStats {
 func onUpstreamCall(m *metrics.Metrics) func(context.Context, upstream.Call) {
 	return func(ctx context.Context, c upstream.Call) {
 		m.Upstream(ctx, c)
+		admission.MeterFrom(ctx).Waited(c.Start, c.Duration)
 		if t := calltrace.From(ctx); t != nil {
 			t.Record(ctx, c)
 		}
