@@ -192,7 +192,7 @@ const admissionWindow = 250 * time.Millisecond
 
 func (a *app) handler() http.Handler {
 	mux := http.NewServeMux()
-	graphqlHandler := serverSpans(a.cfg.tracerProvider, accessLog(a.log, a.metrics,
+	graphqlHandler := serverSpans(a.cfg.tracerProvider, a.trustsTraceContext, accessLog(a.log, a.metrics,
 		authenticate(a.cfg.clients,
 			shedEarly(a.admission,
 				guardBody(a.cfg.MaxBodyBytes,

@@ -55,7 +55,10 @@ type config struct {
 	ClientKeys      []string `env:"GRAPH_CLIENT_KEYS" envSeparator:","`
 	CORSOrigins     []string `env:"GRAPH_CORS_ORIGINS" envSeparator:","`
 	CORSCredentials bool     `env:"GRAPH_CORS_CREDENTIALS" envDefault:"false"`
-	PProf           bool     `env:"GRAPH_PPROF" envDefault:"false"`
+	// TrustTraceparent continues every caller's W3C trace context: for a
+	// facade reached only through a gateway that sets it.
+	TrustTraceparent bool `env:"GRAPH_TRUST_TRACEPARENT" envDefault:"false"`
+	PProf            bool `env:"GRAPH_PPROF" envDefault:"false"`
 	// OpsAddr, when set, serves /healthz, /readyz, /metrics (and pprof) on
 	// this address instead of the public one.
 	OpsAddr string `env:"GRAPH_OPS_ADDR"`
@@ -96,15 +99,16 @@ type config struct {
 }
 
 type clientKey struct {
-	name  string
-	hash  []byte
-	trace bool // may ask for extensions.upstreamCalls with real APIs
+	name        string
+	hash        []byte
+	trace       bool // may ask for extensions.upstreamCalls with real APIs
+	traceparent bool // its W3C trace context is continued (serverSpans)
 }
 
 var graphEnv = []string{"GRAPH_REQUEST_TIMEOUT", "GRAPH_SHUTDOWN_TIMEOUT", "GRAPH_PUBLIC_URL", "GRAPH_MAX_BODY_BYTES", "GRAPH_MAX_TOKENS",
 	"GRAPH_MAX_DEPTH", "GRAPH_MAX_ALIASES", "GRAPH_MAX_FIELDS", "GRAPH_MAX_COST", "GRAPH_MAX_MUTATIONS", "GRAPH_QUERY_CACHE",
 	"GRAPH_INTROSPECTION", "GRAPH_FIELD_SUGGESTIONS", "GRAPH_PLAYGROUND", "GRAPH_ALLOW_ANONYMOUS", "GRAPH_CLIENT_KEYS",
-	"GRAPH_CORS_ORIGINS", "GRAPH_CORS_CREDENTIALS", "GRAPH_PPROF", "GRAPH_OPS_ADDR", "GRAPH_CALLBACK_SECRET", "GRAPH_STREAM_TIMEOUT",
+	"GRAPH_CORS_ORIGINS", "GRAPH_CORS_CREDENTIALS", "GRAPH_TRUST_TRACEPARENT", "GRAPH_PPROF", "GRAPH_OPS_ADDR", "GRAPH_CALLBACK_SECRET", "GRAPH_STREAM_TIMEOUT",
 	"GRAPH_POLL_INTERVAL", "GRAPH_MAX_STREAMS", "GRAPH_MAX_STREAMS_PER_CLIENT", "GRAPH_MAX_INFLIGHT", "GRAPH_MAX_INFLIGHT_COST",
 	"GRAPH_MIN_INFLIGHT", "GRAPH_ADMISSION_WAIT", "GRAPH_ADMISSION_DELAY", "GRAPH_MEMORY_LIMIT_MIB", "GRAPH_GOGC",
 	"GRAPH_APQ_CACHE", "GRAPH_PERSISTED_OPERATIONS", "GRAPH_PERSISTED_ONLY", "REDIS_URL"}
@@ -130,7 +134,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		h, perms, _ := strings.Cut(h, ":")
 		hash, err := hex.DecodeString(h)
 		if !ok || name == "" || err != nil || len(hash) != 32 {
-			return config{}, fmt.Errorf("GRAPH_CLIENT_KEYS: each entry must be name=<sha256 of the key, in hex>, optionally followed by :trace")
+			return config{}, fmt.Errorf("GRAPH_CLIENT_KEYS: each entry must be name=<sha256 of the key, in hex>, optionally followed by :trace, :traceparent or :trace+traceparent")
 		}
 		k := clientKey{name: name, hash: hash}
 		for _, p := range strings.Split(perms, "+") {
@@ -138,8 +142,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 			case "":
 			case "trace":
 				k.trace = true
+			case "traceparent":
+				k.traceparent = true
 			default:
-				return config{}, fmt.Errorf("GRAPH_CLIENT_KEYS: %s has an unknown permission %q (the one there is: trace)", name, p)
+				return config{}, fmt.Errorf("GRAPH_CLIENT_KEYS: %s has an unknown permission %q (there are: trace, traceparent)", name, p)
 			}
 		}
 		c.clients = append(c.clients, k)

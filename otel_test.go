@@ -34,9 +34,9 @@ func TestOpenTelemetrySpansJoinTheUpstreamAPIs(t *testing.T) {
 	spans := tracetest.NewInMemoryExporter()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(spans))
 	t.Cleanup(func() { _ = tp.Shutdown(t.Context()) })
-	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.tracerProvider = tp })
+	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.tracerProvider, c.TrustTraceparent = tp, true })
 
-	// The client's own trace: the facade continues it.
+	// The client's own trace: the facade, told to trust it, continues it.
 	const clientTrace = "4bf92f3577b34da6a3ce929d0e0e4736"
 	resp, body := g.send(fixture(t, "customer_full.graphql"), map[string]any{"id": sandbox.HappyCustomer},
 		"traceparent", "00-"+clientTrace+"-00f067aa0ba902b7-01")
@@ -274,6 +274,78 @@ func TestTracingConfiguration(t *testing.T) {
 				t.Errorf("error %v", err)
 			case (tp != nil) != tc.on:
 				t.Errorf("tracing on: %v, want %v", tp != nil, tc.on)
+			}
+		})
+	}
+}
+
+// TestTraceContextOnlyFromTrustedCallers: a caller's traceparent, tracestate
+// and baggage reach the APIs and the logs only when the facade is told to
+// trust that caller; anyone else's trace is linked, not continued.
+func TestTraceContextOnlyFromTrustedCallers(t *testing.T) {
+	t.Parallel()
+	const (
+		clientTrace = "4bf92f3577b34da6a3ce929d0e0e4736"
+		clientSpan  = "00f067aa0ba902b7"
+	)
+	for _, c := range []struct {
+		name    string
+		tweak   func(*config)
+		key     string
+		trusted bool
+	}{
+		{"anonymous caller, default", func(*config) {}, "", false},
+		{"client key without the permission", func(c *config) {
+			c.clients = []clientKey{{name: "web", hash: hashKey("web-k3y")}}
+		}, "web-k3y", false},
+		{"client key with the traceparent permission", func(c *config) {
+			c.clients = []clientKey{{name: "gateway", hash: hashKey("gw-k3y"), traceparent: true}}
+		}, "gw-k3y", true},
+		{"GRAPH_TRUST_TRACEPARENT", func(c *config) { c.TrustTraceparent = true }, "", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			spans := tracetest.NewInMemoryExporter()
+			tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(spans))
+			t.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
+			g := newTestGraph(t, sandbox.Options{}, func(cfg *config) { cfg.tracerProvider = tp; c.tweak(cfg) })
+			headers := []string{"traceparent", "00-" + clientTrace + "-" + clientSpan + "-01", "tracestate", "evil=xyz", "baggage", "user=mallory"}
+			if c.key != "" {
+				headers = append(headers, "Authorization", "Bearer "+c.key)
+			}
+			resp, body := g.send(`{ customer(id: "27831000001") { id location { country } } }`, nil, headers...)
+			if resp.StatusCode != 200 || strings.Contains(string(body), `"errors"`) {
+				t.Fatalf("status %d: %s", resp.StatusCode, body)
+			}
+			_ = tp.ForceFlush(t.Context())
+			calls := 0
+			for _, e := range g.sb.Log() {
+				if e.API == sandbox.OAuth {
+					continue
+				}
+				calls++
+				continued := strings.Contains(e.Traceparent, clientTrace)
+				if continued != c.trusted || e.Traceparent == "" {
+					t.Errorf("%s arrived with traceparent %q", e.Op, e.Traceparent)
+				}
+				if e.Baggage != "" || (e.Tracestate != "") != c.trusted {
+					t.Errorf("%s arrived with tracestate %q, baggage %q", e.Op, e.Tracestate, e.Baggage)
+				}
+			}
+			if calls == 0 {
+				t.Fatal("no call reached the sandbox")
+			}
+			if strings.Contains(g.logs.String(), clientTrace) != c.trusted {
+				t.Errorf("the caller's trace id in the logs: %v, want %v", !c.trusted, c.trusted)
+			}
+			for _, s := range spans.GetSpans() {
+				if s.SpanKind != trace.SpanKindServer {
+					continue
+				}
+				linked := len(s.Links) == 1 && s.Links[0].SpanContext.TraceID().String() == clientTrace && s.Links[0].SpanContext.SpanID().String() == clientSpan
+				if continued := s.SpanContext.TraceID().String() == clientTrace; continued != c.trusted || linked == c.trusted {
+					t.Errorf("server span: continued %v, linked %v (trusted %v)", continued, linked, c.trusted)
+				}
 			}
 		})
 	}

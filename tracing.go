@@ -24,16 +24,23 @@ import (
 // {"trace": true} does.
 const TraceHeader = "X-Graph-Trace"
 
-// serverSpans makes each request to next an OpenTelemetry server span,
-// continuing the client's W3C traceparent; without a tracer provider, next
-// is left as it is.
-func serverSpans(tp trace.TracerProvider, next http.Handler) http.Handler {
+// serverSpans makes each request to next an OpenTelemetry server span;
+// without a tracer provider, next is left as it is.
+//
+// A caller's W3C traceparent is continued only when it is trusted: with
+// GRAPH_TRUST_TRACEPARENT, or from a client key with the traceparent
+// permission. Anyone else's starts a trace of the facade's own, linked to
+// the caller's span: otherwise a client would choose the trace id sent to
+// every API and written in the facade's logs, and its tracestate would
+// reach the operator's systems verbatim. Baggage is never read.
+func serverSpans(tp trace.TracerProvider, trusted func(*http.Request) bool, next http.Handler) http.Handler {
 	if tp == nil {
 		return next
 	}
 	return otelhttp.NewHandler(next, "graphql",
 		otelhttp.WithTracerProvider(tp),
 		otelhttp.WithPropagators(propagation.TraceContext{}),
+		otelhttp.WithPublicEndpointFn(func(r *http.Request) bool { return !trusted(r) }),
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string {
 			// otelhttp names the span again once the request is served:
 			// keep the operation's name that traceOperation gave it.
@@ -119,6 +126,20 @@ func (a *app) callTrace(ctx context.Context) *calltrace.Trace {
 		start = s.start
 	}
 	return calltrace.New(start)
+}
+
+// trustsTraceContext reports whether r's traceparent may be continued.
+func (a *app) trustsTraceContext(r *http.Request) bool {
+	if a.cfg.TrustTraceparent {
+		return true
+	}
+	name := clientName(a.cfg.clients, r.Header.Get("Authorization"))
+	for _, k := range a.cfg.clients {
+		if name != "" && k.name == name && k.traceparent {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *app) mayTrace(ctx context.Context) bool {

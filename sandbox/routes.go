@@ -83,7 +83,8 @@ func (s *Server) handle(mux *http.ServeMux, api, op string, a auth, pattern stri
 		defer s.leave(api)
 		defer func() {
 			s.record(LogEntry{API: api, Op: op, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-				Status: sw.status, TransactionID: r.Header.Get("transactionId"), Traceparent: r.Header.Get("traceparent")})
+				Status: sw.status, TransactionID: r.Header.Get("transactionId"), Traceparent: r.Header.Get("traceparent"),
+				Tracestate: r.Header.Get("tracestate"), Baggage: r.Header.Get("baggage")})
 		}()
 		s.delay(r.Context(), api)
 		if !s.authorized(r, a) {

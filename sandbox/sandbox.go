@@ -83,6 +83,9 @@ type LogEntry struct {
 	TransactionID string `json:"transactionId,omitempty"`
 	// Traceparent is the W3C trace context the request carried, if any.
 	Traceparent string `json:"traceparent,omitempty"`
+	// Tracestate and Baggage are the vendor trace state and baggage it carried.
+	Tracestate string `json:"tracestate,omitempty"`
+	Baggage    string `json:"baggage,omitempty"`
 }
 
 // New returns a sandbox with fresh state.
