@@ -119,7 +119,11 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 	gql.SetDisableSuggestion(!cfg.on(cfg.FieldSuggestions))
 	// Persisted queries first: the limits below must see the document a
 	// hash stands for.
-	persistedOps := persisted.Extension{Only: cfg.PersistedOnly}
+	persistedOps := persisted.Extension{Only: cfg.PersistedOnly, MaxDocumentBytes: cfg.APQMaxDocumentBytes,
+		Quota: &persisted.Quota{PerMinute: cfg.APQRegistrationsPerMinute}, Client: resolvers.ClientID,
+		Mismatch: func(ctx context.Context, hash string) {
+			log.Warn().Ctx(ctx).Str("hash", hash).Msg("the persisted query store returned a document that is not its hash's: refused, answered as a miss")
+		}}
 	switch {
 	case cfg.APQCache > 0 && rdb != nil:
 		persistedOps.Cache = &redisstore.APQ{Client: rdb, TTL: apqTTL, Log: log}

@@ -37,6 +37,11 @@ type config struct {
 	QueryCache   int   `env:"GRAPH_QUERY_CACHE" envDefault:"1000"`
 	// APQCache is how many automatic persisted queries are kept; 0 turns APQ off.
 	APQCache int `env:"GRAPH_APQ_CACHE" envDefault:"1000"`
+	// A client registers at most APQRegistrationsPerMinute documents a
+	// minute (per replica), each of at most APQMaxDocumentBytes; past
+	// either, the operation runs and its document is not kept.
+	APQRegistrationsPerMinute int `env:"GRAPH_APQ_REGISTRATIONS_PER_MINUTE" envDefault:"30"`
+	APQMaxDocumentBytes       int `env:"GRAPH_APQ_MAX_DOCUMENT_BYTES" envDefault:"16384"`
 	// PersistedOperations is the path of a manifest of trusted documents;
 	// with PersistedOnly, no other document is run.
 	PersistedOperations string `env:"GRAPH_PERSISTED_OPERATIONS"`
@@ -111,7 +116,7 @@ var graphEnv = []string{"GRAPH_REQUEST_TIMEOUT", "GRAPH_SHUTDOWN_TIMEOUT", "GRAP
 	"GRAPH_CORS_ORIGINS", "GRAPH_CORS_CREDENTIALS", "GRAPH_TRUST_TRACEPARENT", "GRAPH_PPROF", "GRAPH_OPS_ADDR", "GRAPH_CALLBACK_SECRET", "GRAPH_STREAM_TIMEOUT",
 	"GRAPH_POLL_INTERVAL", "GRAPH_MAX_STREAMS", "GRAPH_MAX_STREAMS_PER_CLIENT", "GRAPH_MAX_INFLIGHT", "GRAPH_MAX_INFLIGHT_COST",
 	"GRAPH_MIN_INFLIGHT", "GRAPH_ADMISSION_WAIT", "GRAPH_ADMISSION_DELAY", "GRAPH_MEMORY_LIMIT_MIB", "GRAPH_GOGC",
-	"GRAPH_APQ_CACHE", "GRAPH_PERSISTED_OPERATIONS", "GRAPH_PERSISTED_ONLY", "REDIS_URL"}
+	"GRAPH_APQ_CACHE", "GRAPH_APQ_REGISTRATIONS_PER_MINUTE", "GRAPH_APQ_MAX_DOCUMENT_BYTES", "GRAPH_PERSISTED_OPERATIONS", "GRAPH_PERSISTED_ONLY", "REDIS_URL"}
 
 func loadConfig(getenv func(string) string) (config, error) {
 	up, err := upstream.ConfigFromEnv(getenv)
@@ -160,6 +165,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.MaxInFlight <= 0 || c.MaxInFlightCost <= 0 || c.MinInFlight < 0 || c.AdmissionWait < 0 || c.AdmissionDelay < 0 || c.MemoryLimitMiB < 0 || c.GCPercent < 0 || c.APQCache < 0 {
 		return config{}, fmt.Errorf("GRAPH_MAX_INFLIGHT and GRAPH_MAX_INFLIGHT_COST must be positive; GRAPH_MIN_INFLIGHT, GRAPH_ADMISSION_WAIT, GRAPH_ADMISSION_DELAY, GRAPH_MEMORY_LIMIT_MIB, GRAPH_GOGC and GRAPH_APQ_CACHE may not be negative")
+	}
+	if c.APQRegistrationsPerMinute <= 0 || c.APQMaxDocumentBytes <= 0 {
+		return config{}, fmt.Errorf("GRAPH_APQ_REGISTRATIONS_PER_MINUTE and GRAPH_APQ_MAX_DOCUMENT_BYTES must be positive")
 	}
 	if c.PersistedOnly && c.PersistedOperations == "" {
 		return config{}, fmt.Errorf("GRAPH_PERSISTED_ONLY needs GRAPH_PERSISTED_OPERATIONS, the manifest of the operations to allow")

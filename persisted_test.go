@@ -107,3 +107,29 @@ func TestPersistedOnlyNeedsAManifest(t *testing.T) {
 		t.Errorf("loadConfig: %v, want an error naming GRAPH_PERSISTED_OPERATIONS", err)
 	}
 }
+
+// TestRegistrationIsBounded: a client registers at most its quota of
+// documents a minute, each within the size bound; past either the
+// operation still answers and its document is not kept.
+func TestRegistrationIsBounded(t *testing.T) {
+	t.Parallel()
+	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.APQRegistrationsPerMinute, c.APQMaxDocumentBytes = 2, 200 })
+	notFound := `{"errors":[{"message":"PersistedQueryNotFound","extensions":{"code":"PERSISTED_QUERY_NOT_FOUND"}}]}`
+	docs := []string{`query A { customer(id: "27831000001") { id } }`, `query B { customer(id: "27831000001") { id } }`,
+		`query C { customer(id: "27831000001") { id } }`}
+	for _, doc := range docs {
+		if status, body := postJSON(t, g, map[string]any{"query": doc, "extensions": pq(persisted.Hash(doc))}); status != 200 || body != basicAnswer {
+			t.Fatalf("registering %s: %d %s", doc, status, body)
+		}
+	}
+	big := `query D { customer(id: "27831000001") { id } }` + "#" + strings.Repeat("x", 200)
+	if status, body := postJSON(t, g, map[string]any{"query": big, "extensions": pq(persisted.Hash(big))}); status != 200 || body != basicAnswer {
+		t.Fatalf("registering a long document: %d %s", status, body)
+	}
+	for i, want := range []string{basicAnswer, basicAnswer, notFound, notFound} {
+		doc := append(docs, big)[i]
+		if status, body := postJSON(t, g, map[string]any{"extensions": pq(persisted.Hash(doc))}); status != 200 || body != want {
+			t.Errorf("document %d by hash: %d %s, want %s", i+1, status, body, want)
+		}
+	}
+}

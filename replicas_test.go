@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"customergraph/persisted"
 	"customergraph/sandbox"
 )
@@ -281,5 +283,45 @@ func TestStreamLimitAcrossReplicas(t *testing.T) {
 		t.Errorf("after A's stream ended, B: %v", err)
 	} else {
 		release()
+	}
+}
+
+// TestPoisonedSharedEntryIsRefused: an entry written into Redis under
+// another document's hash (here, a refill under the hash of a harmless
+// query) is never run: the replica answers a miss, calls no API, and says
+// why in its log.
+func TestPoisonedSharedEntryIsRefused(t *testing.T) {
+	t.Parallel()
+	url := redisURL(t)
+	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.RedisURL = url })
+	asked := fmt.Sprintf(`query Poisoned%d { customer(id: "27831000001") { id } }`, time.Now().UnixNano())
+	hash := persisted.Hash(asked)
+	planted := `mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHERLESS, refillProfileId: "P1", amount: "50"}) { refill { statusMessage } } }`
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opts)
+	t.Cleanup(func() { _ = rdb.Close() })
+	if err := rdb.Set(t.Context(), "cg:apq:"+hash, planted, time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	notFound := `{"errors":[{"message":"PersistedQueryNotFound","extensions":{"code":"PERSISTED_QUERY_NOT_FOUND"}}]}`
+	if status, body := postJSON(t, g, map[string]any{"extensions": pq(hash)}); status != 200 || body != notFound {
+		t.Errorf("by the poisoned hash: %d %s, want %s", status, body, notFound)
+	}
+	if n := g.calls()["total"]; n != 0 {
+		t.Errorf("%d upstream calls: %v", n, g.calls())
+	}
+	if !strings.Contains(g.logs.String(), "not its hash's") {
+		t.Errorf("no warning in the log:\n%s", g.logs.String())
+	}
+	// The client sends the document, as APQ clients do after a miss: the
+	// right one replaces the planted entry.
+	if status, body := postJSON(t, g, map[string]any{"query": asked, "extensions": pq(hash)}); status != 200 || body != basicAnswer {
+		t.Errorf("re-registration: %d %s", status, body)
+	}
+	if got, _ := rdb.Get(t.Context(), "cg:apq:"+hash).Result(); got != asked {
+		t.Errorf("Redis holds %q", got)
 	}
 }

@@ -85,6 +85,16 @@ type Extension struct {
 	Manifest Manifest
 	// Only refuses every document not in Manifest, before it is parsed.
 	Only bool
+	// MaxDocumentBytes bounds a registered document: a longer one runs,
+	// and is not kept. 0 keeps any.
+	MaxDocumentBytes int
+	// Quota, when set, bounds each client's registrations; Client names the
+	// client of a request.
+	Quota  *Quota
+	Client func(context.Context) string
+	// Mismatch, when set, is told of a document the cache returned that is
+	// not its hash's (a shared store written by someone else).
+	Mismatch func(ctx context.Context, hash string)
 }
 
 var (
@@ -116,7 +126,7 @@ func (e Extension) MutateOperationParameters(ctx context.Context, p *graphql.Raw
 			}
 			return nil
 		}
-		if hash != "" && e.Cache != nil {
+		if hash != "" && e.Cache != nil && e.mayRegister(ctx, p.Query) {
 			e.Cache.Add(ctx, hash, p.Query)
 		}
 		return nil
@@ -132,12 +142,36 @@ func (e Extension) MutateOperationParameters(ctx context.Context, p *graphql.Raw
 		return notAllowed()
 	}
 	if e.Cache != nil {
+		// A shared store is not trusted: a document is run only if it is
+		// the one its hash names. Any other is a miss, and the client sends
+		// the document again.
 		if doc, ok := e.Cache.Get(ctx, hash); ok {
-			p.Query = doc
-			return nil
+			if Hash(doc) == hash {
+				p.Query = doc
+				return nil
+			}
+			if e.Mismatch != nil {
+				e.Mismatch(ctx, hash)
+			}
 		}
 	}
 	return coded(CodeNotFound, "PersistedQueryNotFound")
+}
+
+// mayRegister reports whether doc may be kept: within the size bound and
+// its client's quota.
+func (e Extension) mayRegister(ctx context.Context, doc string) bool {
+	if e.MaxDocumentBytes > 0 && len(doc) > e.MaxDocumentBytes {
+		return false
+	}
+	if e.Quota == nil {
+		return true
+	}
+	client := ""
+	if e.Client != nil {
+		client = e.Client(ctx)
+	}
+	return e.Quota.Allow(client)
 }
 
 // requested reads extensions.persistedQuery: version 1 and a SHA-256 hex hash.
