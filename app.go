@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -21,7 +22,6 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/cors"
 	"github.com/rs/zerolog"
-	"github.com/vektah/gqlparser/v2/ast"
 	"go.opentelemetry.io/otel/trace"
 
 	"customergraph/admission"
@@ -49,6 +49,8 @@ type app struct {
 	callbacks *callbacks.Registry
 	streams   *resolvers.StreamLimiter
 	admission *admission.Limiter
+	conns     *connLimits
+	docs      *limits.DocumentCache
 	redis     *redis.Client // nil without REDIS_URL
 }
 
@@ -104,17 +106,20 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res, Complexity: resolvers.Complexity()}))
 	gql.AddTransport(transport.Websocket{
 		// The browser's Origin must be this host or one of the CORS origins.
-		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{OriginPatterns: originHosts(cfg.CORSOrigins)}},
+		Implementation:        transportWS{transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{OriginPatterns: originHosts(cfg.CORSOrigins)}}},
 		KeepAlivePingInterval: 10 * time.Second,
-		InitTimeout:           10 * time.Second,
-		InitFunc:              wsInit(cfg.clients),
-		PayloadReadLimit:      &cfg.MaxBodyBytes,
+		// A socket that has not said who it is is held briefly: it counts
+		// against GRAPH_MAX_PENDING_CONNECTIONS until then.
+		InitTimeout:      cmp.Or(cfg.wsInitTimeout, 5*time.Second),
+		InitFunc:         wsInit(cfg.clients),
+		PayloadReadLimit: &cfg.MaxBodyBytes,
 	})
 	gql.AddTransport(transport.SSE{})
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
 	gql.AddTransport(transport.POST{})
-	gql.SetQueryCache(lru.New[*ast.QueryDocument](max(cfg.QueryCache, 1)))
+	docs := limits.NewDocumentCache(max(cfg.QueryCache, 1), cfg.QueryCacheMiB<<20)
+	gql.SetQueryCache(docs)
 	gql.SetParserTokenLimit(cfg.MaxTokens)
 	gql.SetDisableSuggestion(!cfg.on(cfg.FieldSuggestions))
 	// Persisted queries first: the limits below must see the document a
@@ -139,7 +144,7 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 		log.Info().Int("operations", len(m)).Bool("only", cfg.PersistedOnly).Msg("persisted operations loaded")
 	}
 	gql.Use(persistedOps)
-	gql.Use(limits.New(limits.Limits{Tokens: cfg.MaxTokens, Depth: cfg.MaxDepth, Aliases: cfg.MaxAliases, Fields: cfg.MaxFields, Mutations: cfg.MaxMutations}))
+	gql.Use(limits.New(limits.Limits{Bytes: int(cfg.MaxBodyBytes), Tokens: cfg.MaxTokens, Depth: cfg.MaxDepth, Aliases: cfg.MaxAliases, Fields: cfg.MaxFields, Mutations: cfg.MaxMutations}))
 	gql.Use(&limits.Complexity{Max: cfg.MaxCost})
 	if cfg.on(cfg.Introspection) {
 		gql.Use(extension.Introspection{})
@@ -159,7 +164,8 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 	}
 	go lim.Run(ctx, cfg.admissionTicks)
 	m.Admission(lim.Stats)
-	a := &app{cfg: cfg, log: log, client: client, gql: gql, metrics: m, callbacks: cb, streams: streams, admission: lim, redis: rdb}
+	a := &app{cfg: cfg, log: log, client: client, gql: gql, metrics: m, callbacks: cb, streams: streams, admission: lim, redis: rdb,
+		docs: docs, conns: newConnLimits(cfg.MaxConnections, cfg.MaxConnectionsPerClient, cfg.MaxPendingConnections)}
 	gql.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		ended := func(*graphql.Response) {}
 		if tracer != nil {
@@ -198,10 +204,11 @@ func (a *app) handler() http.Handler {
 	mux := http.NewServeMux()
 	graphqlHandler := serverSpans(a.cfg.tracerProvider, a.trustsTraceContext, accessLog(a.log, a.metrics,
 		authenticate(a.cfg.clients,
-			shedEarly(a.admission,
-				guardBody(a.cfg.MaxBodyBytes,
-					httpStatuses(
-						a.perRequest(a.gql)))))))
+			capConnections(a.conns, len(a.cfg.clients) > 0,
+				shedEarly(a.admission,
+					guardBody(a.cfg.MaxBodyBytes,
+						httpStatuses(
+							a.perRequest(a.gql))))))))
 	mux.Handle("/graphql", graphqlHandler)
 	// The Subscription Management API posts unsubscribe-all results here; it
 	// holds no client key, so the unguessable request id (and the optional

@@ -35,6 +35,8 @@ type config struct {
 	MaxCost      int   `env:"GRAPH_MAX_COST" envDefault:"5000"`
 	MaxMutations int   `env:"GRAPH_MAX_MUTATIONS" envDefault:"1"`
 	QueryCache   int   `env:"GRAPH_QUERY_CACHE" envDefault:"1000"`
+	// QueryCacheMiB bounds the parsed-document cache by size as well.
+	QueryCacheMiB int `env:"GRAPH_QUERY_CACHE_MIB" envDefault:"16"`
 	// APQCache is how many automatic persisted queries are kept; 0 turns APQ off.
 	APQCache int `env:"GRAPH_APQ_CACHE" envDefault:"1000"`
 	// A client registers at most APQRegistrationsPerMinute documents a
@@ -73,6 +75,12 @@ type config struct {
 	PollInterval        time.Duration `env:"GRAPH_POLL_INTERVAL" envDefault:"500ms"`
 	MaxStreams          int           `env:"GRAPH_MAX_STREAMS" envDefault:"1000"`
 	MaxStreamsPerClient int           `env:"GRAPH_MAX_STREAMS_PER_CLIENT" envDefault:"10"`
+	// Open WebSocket and SSE connections: in all, per client (key, or IP
+	// when anonymous), and WebSockets still waiting for their
+	// connection_init to authenticate (conns.go).
+	MaxConnections          int `env:"GRAPH_MAX_CONNECTIONS" envDefault:"1000"`
+	MaxConnectionsPerClient int `env:"GRAPH_MAX_CONNECTIONS_PER_CLIENT" envDefault:"20"`
+	MaxPendingConnections   int `env:"GRAPH_MAX_PENDING_CONNECTIONS" envDefault:"100"`
 
 	// Admission control: at most MaxInFlight queries and mutations at once,
 	// and at most MaxInFlightCost of summed cost (the cost GRAPH_MAX_COST
@@ -95,6 +103,9 @@ type config struct {
 	clients []clientKey
 	// upstreamHTTP replaces the upstream transport (benchmarks).
 	upstreamHTTP *http.Client
+	// wsInitTimeout, when set, replaces the 5 s a WebSocket has to send
+	// connection_init (tests).
+	wsInitTimeout time.Duration
 	// admissionTicks, when set, replaces the admission controller's clock
 	// (tests drive it window by window).
 	admissionTicks <-chan time.Time
@@ -111,10 +122,11 @@ type clientKey struct {
 }
 
 var graphEnv = []string{"GRAPH_REQUEST_TIMEOUT", "GRAPH_SHUTDOWN_TIMEOUT", "GRAPH_PUBLIC_URL", "GRAPH_MAX_BODY_BYTES", "GRAPH_MAX_TOKENS",
-	"GRAPH_MAX_DEPTH", "GRAPH_MAX_ALIASES", "GRAPH_MAX_FIELDS", "GRAPH_MAX_COST", "GRAPH_MAX_MUTATIONS", "GRAPH_QUERY_CACHE",
+	"GRAPH_MAX_DEPTH", "GRAPH_MAX_ALIASES", "GRAPH_MAX_FIELDS", "GRAPH_MAX_COST", "GRAPH_MAX_MUTATIONS", "GRAPH_QUERY_CACHE", "GRAPH_QUERY_CACHE_MIB",
 	"GRAPH_INTROSPECTION", "GRAPH_FIELD_SUGGESTIONS", "GRAPH_PLAYGROUND", "GRAPH_ALLOW_ANONYMOUS", "GRAPH_CLIENT_KEYS",
 	"GRAPH_CORS_ORIGINS", "GRAPH_CORS_CREDENTIALS", "GRAPH_TRUST_TRACEPARENT", "GRAPH_PPROF", "GRAPH_OPS_ADDR", "GRAPH_CALLBACK_SECRET", "GRAPH_STREAM_TIMEOUT",
-	"GRAPH_POLL_INTERVAL", "GRAPH_MAX_STREAMS", "GRAPH_MAX_STREAMS_PER_CLIENT", "GRAPH_MAX_INFLIGHT", "GRAPH_MAX_INFLIGHT_COST",
+	"GRAPH_POLL_INTERVAL", "GRAPH_MAX_STREAMS", "GRAPH_MAX_STREAMS_PER_CLIENT",
+	"GRAPH_MAX_CONNECTIONS", "GRAPH_MAX_CONNECTIONS_PER_CLIENT", "GRAPH_MAX_PENDING_CONNECTIONS", "GRAPH_MAX_INFLIGHT", "GRAPH_MAX_INFLIGHT_COST",
 	"GRAPH_MIN_INFLIGHT", "GRAPH_ADMISSION_WAIT", "GRAPH_ADMISSION_DELAY", "GRAPH_MEMORY_LIMIT_MIB", "GRAPH_GOGC",
 	"GRAPH_APQ_CACHE", "GRAPH_APQ_REGISTRATIONS_PER_MINUTE", "GRAPH_APQ_MAX_DOCUMENT_BYTES", "GRAPH_PERSISTED_OPERATIONS", "GRAPH_PERSISTED_ONLY", "REDIS_URL"}
 
@@ -160,11 +172,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return config{}, fmt.Errorf("GRAPH_CORS_ORIGINS may not be * when GRAPH_CORS_CREDENTIALS is true")
 		}
 	}
-	if c.MaxBodyBytes <= 0 || c.RequestTimeout <= 0 || c.StreamTimeout <= 0 || c.PollInterval <= 0 || c.MaxStreams <= 0 || c.MaxStreamsPerClient <= 0 {
-		return config{}, fmt.Errorf("GRAPH_MAX_BODY_BYTES, GRAPH_REQUEST_TIMEOUT, GRAPH_STREAM_TIMEOUT, GRAPH_POLL_INTERVAL and GRAPH_MAX_STREAMS* must be positive")
+	if c.MaxBodyBytes <= 0 || c.RequestTimeout <= 0 || c.StreamTimeout <= 0 || c.PollInterval <= 0 || c.MaxStreams <= 0 || c.MaxStreamsPerClient <= 0 ||
+		c.MaxConnections <= 0 || c.MaxConnectionsPerClient <= 0 || c.MaxPendingConnections <= 0 {
+		return config{}, fmt.Errorf("GRAPH_MAX_BODY_BYTES, GRAPH_REQUEST_TIMEOUT, GRAPH_STREAM_TIMEOUT, GRAPH_POLL_INTERVAL, GRAPH_MAX_STREAMS*, GRAPH_MAX_CONNECTIONS* and GRAPH_MAX_PENDING_CONNECTIONS must be positive")
 	}
 	if c.MaxInFlight <= 0 || c.MaxInFlightCost <= 0 || c.MinInFlight < 0 || c.AdmissionWait < 0 || c.AdmissionDelay < 0 || c.MemoryLimitMiB < 0 || c.GCPercent < 0 || c.APQCache < 0 {
 		return config{}, fmt.Errorf("GRAPH_MAX_INFLIGHT and GRAPH_MAX_INFLIGHT_COST must be positive; GRAPH_MIN_INFLIGHT, GRAPH_ADMISSION_WAIT, GRAPH_ADMISSION_DELAY, GRAPH_MEMORY_LIMIT_MIB, GRAPH_GOGC and GRAPH_APQ_CACHE may not be negative")
+	}
+	if c.QueryCacheMiB <= 0 {
+		return config{}, fmt.Errorf("GRAPH_QUERY_CACHE_MIB must be positive")
 	}
 	if c.APQRegistrationsPerMinute <= 0 || c.APQMaxDocumentBytes <= 0 {
 		return config{}, fmt.Errorf("GRAPH_APQ_REGISTRATIONS_PER_MINUTE and GRAPH_APQ_MAX_DOCUMENT_BYTES must be positive")

@@ -43,6 +43,12 @@ func writeErrorWith(w http.ResponseWriter, status int, msg string, extensions ma
 func guardBody(max int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet {
+			// A GET carries its document in the URL: the same bound as a
+			// POST body, answered before anything parses it.
+			if int64(len(r.URL.RawQuery)) > max {
+				writeError(w, http.StatusRequestURITooLong, "REQUEST_TOO_LARGE", "the query string exceeds the limit of "+itoa(max)+" bytes (GRAPH_MAX_BODY_BYTES); send a long document by POST")
+				return
+			}
 			if msg := checkQueryString(r.URL.RawQuery); msg != "" {
 				writeError(w, http.StatusBadRequest, "BAD_REQUEST", msg)
 				return
@@ -217,6 +223,15 @@ func wsInit(keys []clientKey) transport.WebsocketInitFunc {
 			return ctx, nil, errors.New("send a client key as Authorization: Bearer <key>, in the upgrade request or the connection_init payload")
 		}
 		setClient(ctx, name)
+		if p, ok := ctx.Value(pendingKey{}).(*pendingSocket); ok {
+			if refused := p.authenticated("key:" + name); refused != nil {
+				// 1013, Try Again Later: the client may reconnect later,
+				// not at once.
+				ctx = transport.WithWebsocketCloseCode(ctx, 1013)
+				ctx = transport.AppendCloseReason(ctx, "Try Again Later")
+				return ctx, nil, errors.New(refused.msg)
+			}
+		}
 		return resolvers.WithClientID(ctx, "key:"+name), nil, nil
 	}
 }

@@ -273,7 +273,7 @@ func TestStreamLimitAcrossReplicas(t *testing.T) {
 	waitFor(t, "the stream on A", func() bool { return a.app.streams.Live() == 1 })
 	var refusal []string
 	sseStream(t, b.url, provisioning, vars, func(data string) { refusal = append(refusal, data) }, auth...)
-	if len(refusal) != 1 || !strings.Contains(refusal[0], "too many live subscriptions") {
+	if len(refusal) != 1 || !strings.Contains(refusal[0], "live subscriptions (GRAPH_MAX_STREAMS_PER_CLIENT)") {
 		t.Errorf("B: %v, want one refusal", refusal)
 	}
 	<-done

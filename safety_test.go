@@ -484,7 +484,7 @@ func TestQueriesOverSSEHoldAStreamSlot(t *testing.T) {
 	waitFor(t, "the first query to reach plans", func() bool { return g.calls()["plans.getPlans"] == 1 })
 	second := sseEvents(t, g.url, `{ __typename }`)
 	close(hold)
-	if len(second) != 1 || !strings.Contains(second[0], "too many live subscriptions") {
+	if len(second) != 1 || !strings.Contains(second[0], "live subscriptions (GRAPH_MAX_STREAMS_PER_CLIENT)") {
 		t.Errorf("second stream: %v", second)
 	}
 	if ev := <-first; len(ev) != 1 || !strings.Contains(ev[0], "MTN Prepaid Flexi") {

@@ -142,17 +142,23 @@ func logLevel(v string) (zerolog.Level, error) {
 	return zerolog.NoLevel, fmt.Errorf("LOG_LEVEL=%q: use debug, info, warn or error", v)
 }
 
+// maxHeaderBytes bounds a request's line and headers: a GET's document is
+// refused past GRAPH_MAX_BODY_BYTES by the handler, and this stops what is
+// far past it before it is read into memory.
+const maxHeaderBytes = 1 << 20
+
 // serve answers on ln until ctx ends, then shuts down gracefully.
 func serve(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration, log zerolog.Logger, what string) error {
 	srv := &http.Server{
 		Handler:           h,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      90 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(jsonListener{ln}) }()
 	log.Info().Str("url", "http://"+ln.Addr().String()).Msg(what + " listening")
 	select {
 	case err := <-errc:

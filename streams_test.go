@@ -221,7 +221,7 @@ func TestStreamLimits(t *testing.T) {
 		if m.ID != "2" {
 			continue
 		}
-		if !strings.Contains(string(m.Payload), "too many live subscriptions") {
+		if !strings.Contains(string(m.Payload), `"code":"RATE_LIMITED"`) {
 			t.Errorf("second stream: %+v %s", m, m.Payload)
 		}
 		break

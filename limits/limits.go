@@ -26,6 +26,7 @@ const Code = "QUERY_LIMIT_EXCEEDED"
 
 // Limits are the bounds of one document. Zero disables a bound.
 type Limits struct {
+	Bytes     int // the document's length: the same bound on every transport
 	Tokens    int // lexical tokens
 	Depth     int // nesting of selection sets, fragments expanded
 	Aliases   int // aliased fields, fragments expanded
@@ -70,6 +71,9 @@ func Error(limit string, max, actual int) *gqlerror.Error {
 
 // MutateOperationParameters runs before gqlgen parses or validates.
 func (e *Extension) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if e.Limits.Bytes > 0 && len(p.Query) > e.Limits.Bytes {
+		return Error("size", e.Limits.Bytes, len(p.Query))
+	}
 	sum := sha256.Sum256([]byte(p.Query))
 	key := string(sum[:])
 	if _, ok := e.approved.Get(ctx, key); ok {

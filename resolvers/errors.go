@@ -32,7 +32,20 @@ const (
 	// CodeOverloaded: the facade refused the work to stay responsive;
 	// nothing was sent upstream, so retrying after Retry-After is safe.
 	CodeOverloaded = "OVERLOADED"
+	// CodeRateLimited: this client has used its own share (live
+	// subscriptions, open connections); nothing was done. Another client
+	// would have been served.
+	CodeRateLimited = "RATE_LIMITED"
 )
+
+// LimitError is a refusal because a share is used up: the client's own
+// (RATE_LIMITED) or the facade's (OVERLOADED, with Retry-After).
+type LimitError struct {
+	Message string
+	Shared  bool // the facade's total, not the client's own share
+}
+
+func (e *LimitError) Error() string { return e.Message }
 
 // RetryAfterSeconds is what an OVERLOADED answer tells the client to wait.
 const RetryAfterSeconds = 1
@@ -119,10 +132,17 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 		var se *scalar.InputError
 		var nf *NotFoundError
 		var ve *scalar.ValueError
+		var le *LimitError
 		switch {
 		case errors.Is(err, admission.ErrOverloaded):
 			out.Message = "the facade is at capacity and refused this operation before doing any of it; retry after " + itoa(RetryAfterSeconds) + " s"
 			out.Extensions = map[string]any{"code": CodeOverloaded, "retryAfter": RetryAfterSeconds}
+		case errors.As(err, &le):
+			out.Message = le.Message
+			out.Extensions = map[string]any{"code": CodeRateLimited}
+			if le.Shared {
+				out.Extensions = map[string]any{"code": CodeOverloaded, "retryAfter": RetryAfterSeconds}
+			}
 		case errors.As(err, &ue) && ue.Local():
 			out.Message = ue.Message
 			out.Extensions = map[string]any{"code": kindCodes[ue.Kind]}

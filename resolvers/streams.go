@@ -2,7 +2,6 @@ package resolvers
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"time"
 
@@ -24,9 +23,6 @@ type StreamLimiter struct {
 	all      int
 }
 
-// ErrTooManyStreams is returned past either bound.
-var ErrTooManyStreams = errors.New("too many live subscriptions")
-
 // SharedCounter counts a client's live streams across replicas.
 type SharedCounter interface {
 	// Acquire takes one of limit slots for client, or reports that none is
@@ -41,9 +37,13 @@ func (l *StreamLimiter) Acquire(client string) (release func(), err error) {
 	if l.byClient == nil {
 		l.byClient = map[string]int{}
 	}
-	if l.all >= l.Total || l.byClient[client] >= l.PerClient {
+	if l.byClient[client] >= l.PerClient {
 		l.mu.Unlock()
 		return nil, l.refusal()
+	}
+	if l.all >= l.Total {
+		l.mu.Unlock()
+		return nil, &LimitError{Message: "the facade holds its maximum of " + itoa(l.Total) + " live subscriptions (GRAPH_MAX_STREAMS); retry later", Shared: true}
 	}
 	l.all++
 	l.byClient[client]++
@@ -73,7 +73,7 @@ func (l *StreamLimiter) Acquire(client string) (release func(), err error) {
 }
 
 func (l *StreamLimiter) refusal() error {
-	return &InputError{Message: "too many live subscriptions: at most " + itoa(l.PerClient) + " per client and " + itoa(l.Total) + " in all; close one first"}
+	return &LimitError{Message: "this client already has " + itoa(l.PerClient) + " live subscriptions (GRAPH_MAX_STREAMS_PER_CLIENT): close one first"}
 }
 
 // Live reports the number of live streams (tests and metrics).
