@@ -334,7 +334,7 @@ func (a *app) perRequest(next http.Handler) http.Handler {
 			ctx, cancel = context.WithTimeout(ctx, a.cfg.RequestTimeout)
 			defer cancel()
 		}
-		ctx = upstream.WithCaller(ctx, upstream.Caller{TransactionID: w.Header().Get("X-Request-ID"), Authorization: r.Header.Get("X-Authorization")})
+		ctx = upstream.WithCaller(ctx, upstream.Caller{TransactionID: w.Header().Get("X-Request-ID"), Authorization: r.Header.Get("X-Authorization"), Client: clientIdentity(r)})
 		ctx = resolvers.WithClientID(ctx, clientIdentity(r))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

@@ -65,6 +65,7 @@ func TestFullViewUnderLoadMakesOneProfileCall(t *testing.T) {
 	// accountholders call time out), which says nothing about batching.
 	g := newTestGraph(t, sandbox.Options{}, func(c *config) {
 		c.AdmissionDelay, c.MinInFlight, c.Upstream.MaxConcurrency = 0, 200, 1000
+		c.Upstream.MaxConcurrencyPerCustomer = 1000 // one customer, 200 times
 		c.Upstream.Timeout, c.RequestTimeout = 2*time.Minute, 3*time.Minute
 	})
 	q := fixture(t, "customer_full.graphql")

@@ -13,10 +13,30 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
-// target is one request the load generators send.
+// target is one request the load generators send, or, with variants, a
+// round-robin over several (the same query for many customers: real load
+// spreads over customers, and the facade bounds what one customer may
+// hold of an API).
 type target struct {
 	method, url string
 	body        []byte
+	variants    []target
+	next        *atomic.Uint64
+}
+
+// spread returns a target cycling over the variants.
+func spread(variants []target) target {
+	t := variants[0]
+	t.variants, t.next = variants, &atomic.Uint64{}
+	return t
+}
+
+// pick returns the request to send next.
+func (t target) pick() target {
+	if len(t.variants) == 0 {
+		return t
+	}
+	return t.variants[t.next.Add(1)%uint64(len(t.variants))]
 }
 
 func (t target) vegeta() vegeta.Target {
@@ -25,6 +45,17 @@ func (t target) vegeta() vegeta.Target {
 		h.Set("Content-Type", "application/json")
 	}
 	return vegeta.Target{Method: t.method, URL: t.url, Body: t.body, Header: h}
+}
+
+func (t target) targeter() vegeta.Targeter {
+	if len(t.variants) == 0 {
+		return t.targeter()
+	}
+	all := make([]vegeta.Target, len(t.variants))
+	for i, v := range t.variants {
+		all[i] = v.vegeta()
+	}
+	return vegeta.NewStaticTargeter(all...)
 }
 
 // latency holds the result of an open-loop run.
@@ -62,6 +93,7 @@ var errShed = errors.New("shed")
 
 // send performs one request and fails on a non-200 answer or GraphQL errors.
 func send(t target) error {
+	t = t.pick()
 	var body io.Reader
 	if t.body != nil {
 		body = bytes.NewReader(t.body)

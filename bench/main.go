@@ -226,12 +226,36 @@ func runFloor(upstream string) error {
 	return nil
 }
 
+// spreadOver is how many ordinary customers a one-customer query's load
+// cycles over.
+const spreadOver = 200
+
 func (e *env) graphqlTarget(q query) target {
-	body, _ := json.Marshal(map[string]any{"query": q.graphql, "variables": q.variables})
-	return target{method: "POST", url: e.facade, body: body}
+	one := func(vars map[string]any) target {
+		body, _ := json.Marshal(map[string]any{"query": q.graphql, "variables": vars})
+		return target{method: "POST", url: e.facade, body: body}
+	}
+	if _, ok := q.variables["id"]; !ok || q.single {
+		return one(q.variables)
+	}
+	var all []target
+	for i := range spreadOver {
+		all = append(all, one(map[string]any{"id": sandbox.Ordinary(i)}))
+	}
+	return spread(all)
 }
 
-func (e *env) floorTarget(q query) target { return target{method: "GET", url: e.floor + q.floor} }
+func (e *env) floorTarget(q query) target {
+	id, ok := q.variables["id"].(string)
+	if !ok || q.single {
+		return target{method: "GET", url: e.floor + q.floor}
+	}
+	var all []target
+	for i := range spreadOver {
+		all = append(all, target{method: "GET", url: e.floor + strings.Replace(q.floor, "id="+id, "id="+sandbox.Ordinary(i), 1)})
+	}
+	return spread(all)
+}
 
 // memstat reads a counter from the facade's /metrics.
 func (e *env) memstat(name string) float64 {
@@ -317,7 +341,9 @@ func classic(e *env, s settings, qs []query, out io.Writer, fail func(string, ..
 	fmt.Fprintf(out, "## Upstream calls per query\n\n| query | calls | minimum | ratio |\n|---|---:|---:|---:|\n")
 	for _, q := range qs {
 		e.sb.Reset()
-		if err := send(e.graphqlTarget(q)); err != nil {
+		one := q
+		one.single = true // the customer q.need names
+		if err := send(e.graphqlTarget(one)); err != nil {
 			return fmt.Errorf("%s: %w", q.name, err)
 		}
 		calls := e.sb.Calls()["total"]

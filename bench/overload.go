@@ -39,7 +39,7 @@ func attack(t target, rate int, d time.Duration, timeout time.Duration) (outcome
 		vegeta.Connections(4000), vegeta.MaxConnections(0), vegeta.Workers(64), vegeta.MaxWorkers(8000))
 	var all []vegeta.Result
 	codes := map[string]int{}
-	for res := range atk.Attack(vegeta.NewStaticTargeter(t.vegeta()), vegeta.Rate{Freq: rate, Per: time.Second}, d, "") {
+	for res := range atk.Attack(t.targeter(), vegeta.Rate{Freq: rate, Per: time.Second}, d, "") {
 		r := *res
 		r.Body = nil
 		if res.Code == http.StatusOK && bytes.Contains(res.Body, []byte(`"errors"`)) {
@@ -186,9 +186,9 @@ func overloadRuns(e *env, s settings, full, basic, list query, out io.Writer, fa
 	// One customer failing on every call, beside ordinary customers.
 	bad := sandbox.PlansDownCustomer
 	badQ := full
-	badQ.variables = map[string]any{"id": bad}
+	badQ.variables, badQ.single = map[string]any{"id": bad}, true
 	good := full
-	good.variables = map[string]any{"id": sandbox.Ordinary(1)}
+	good.variables = map[string]any{"id": sandbox.Ordinary(1)} // and spreadOver others
 	e.resetPeakRSS()
 	done := make(chan outcome, 1)
 	go func() { o, _ := attack(e.graphqlTarget(badQ), s.failingRate, s.overload, timeout); done <- o }()

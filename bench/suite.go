@@ -16,6 +16,9 @@ type query struct {
 	name      string
 	graphql   string
 	variables map[string]any
+	// single keeps the load on the one customer of variables; otherwise
+	// a query with an "id" is sent for spreadOver ordinary customers.
+	single bool
 	need      []string // one entry per upstream call the data requires; duplicates count once
 	floor     string   // path on the floor server
 	plans     bool     // touches the Plans API

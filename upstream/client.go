@@ -93,7 +93,7 @@ func New(cfg Config, opts Options) (*Client, error) {
 	tok := newTokens(cfg, hc)
 	mk := func(name, base string) *api {
 		a := &api{name: name, base: strings.TrimRight(base, "/"), cfg: cfg, http: hc, tokens: tok, traced: opts.TracerProvider != nil,
-			sem: make(chan struct{}, cfg.MaxConcurrency), log: opts.Logger, onCall: opts.OnCall}
+			slots: newSlots(name, cfg), log: opts.Logger, onCall: opts.OnCall}
 		a.failing = &failingCustomers{window: cfg.BreakerWindow}
 		a.breaker = gobreaker.NewCircuitBreaker[*reply](breakerSettings(name, cfg, a.failing, func(name string, to gobreaker.State) {
 			opts.Logger.Warn().Str("api", name).Str("breaker", to.String()).Msg("upstream circuit breaker changed state")
@@ -136,7 +136,7 @@ type api struct {
 	tokens  *tokens
 	breaker *gobreaker.CircuitBreaker[*reply]
 	failing *failingCustomers
-	sem     chan struct{}
+	slots   *slots
 	log     zerolog.Logger
 	onCall  func(context.Context, Call)
 	traced  bool
@@ -360,33 +360,12 @@ var errBreakerOpen = errors.New("circuit breaker open")
 // attempt sends c once through the concurrency bound. It returns the
 // bearer token it used, if any.
 func (a *api) attempt(ctx context.Context, c call, caller Caller, n int) (*reply, string, error) {
-	if err := a.slot(ctx); err != nil {
+	release, err := a.slots.take(ctx, c.method != http.MethodGet, customerOf(c.path), caller.Client)
+	if err != nil {
 		return nil, "", err
 	}
-	defer func() { <-a.sem }()
+	defer release()
 	return a.send(ctx, c, caller, n)
-}
-
-// slot takes one of the API's MTN_MAX_CONCURRENCY slots, waiting at most
-// MTN_QUEUE_WAIT: when an API is slow, its calls pile up against the bound
-// and the fields that need it fail fast, instead of holding their requests
-// (and the admission capacity they weigh) until the deadline.
-func (a *api) slot(ctx context.Context) *Error {
-	select {
-	case a.sem <- struct{}{}:
-		return nil
-	default:
-	}
-	t := time.NewTimer(a.cfg.QueueWait)
-	defer t.Stop()
-	select {
-	case a.sem <- struct{}{}:
-		return nil
-	case <-t.C:
-		return &Error{Kind: KindOverloaded, Message: fmt.Sprintf("the facade already has %d calls in flight to the %s API (MTN_MAX_CONCURRENCY); retry later", cap(a.sem), a.name), unsent: true, local: true}
-	case <-ctx.Done():
-		return &Error{Kind: KindUnavailable, Message: "gave up waiting for a free connection slot", Err: ctx.Err(), unsent: true, callerGone: true}
-	}
 }
 
 func (a *api) send(ctx context.Context, c call, caller Caller, attempt int) (*reply, string, error) {

@@ -33,6 +33,11 @@ type Config struct {
 	MaxBodyBytes   int64         `env:"MTN_MAX_BODY_BYTES" envDefault:"4194304"`
 	MaxConcurrency int           `env:"MTN_MAX_CONCURRENCY" envDefault:"128"` // in-flight calls per API
 	QueueWait      time.Duration `env:"MTN_QUEUE_WAIT" envDefault:"100ms"`    // longest wait for one of them
+	// Shares of an API's slots (slots.go): one customer's reads and writes,
+	// one client key's, and the writes' own pool.
+	MaxConcurrencyPerCustomer int `env:"MTN_MAX_CONCURRENCY_PER_CUSTOMER" envDefault:"16"`
+	MaxConcurrencyPerClient   int `env:"MTN_MAX_CONCURRENCY_PER_CLIENT" envDefault:"64"`
+	MaxWriteConcurrency       int `env:"MTN_MAX_WRITE_CONCURRENCY" envDefault:"32"`
 	// An API's breaker opens when, over BreakerWindow, it saw at least
 	// BreakerMinCalls operations, BreakerFailureRatio of them failed, and the
 	// failures came from at least BreakerMinCustomers distinct customers.
@@ -64,7 +69,7 @@ var envNames = []string{
 	"MTN_PROFILES_URL", "MTN_PLANS_URL", "MTN_SUBSCRIPTIONS_URL", "MTN_ACCOUNTHOLDERS_URL",
 	"MTN_API_KEY", "MTN_CLIENT_ID", "MTN_CLIENT_SECRET", "MTN_TOKEN_URL", "MTN_PREFER_OAUTH", "MTN_SOURCE_SYSTEM_ID",
 	"MTN_TIMEOUT", "MTN_MAX_RETRIES", "MTN_RETRY_BACKOFF", "MTN_MAX_RETRY_AFTER", "MTN_MAX_BODY_BYTES",
-	"MTN_MAX_CONCURRENCY", "MTN_QUEUE_WAIT", "MTN_BREAKER_WINDOW", "MTN_BREAKER_MIN_CALLS", "MTN_BREAKER_FAILURE_RATIO", "MTN_BREAKER_MIN_CUSTOMERS",
+	"MTN_MAX_CONCURRENCY", "MTN_MAX_CONCURRENCY_PER_CUSTOMER", "MTN_MAX_CONCURRENCY_PER_CLIENT", "MTN_MAX_WRITE_CONCURRENCY", "MTN_QUEUE_WAIT", "MTN_BREAKER_WINDOW", "MTN_BREAKER_MIN_CALLS", "MTN_BREAKER_FAILURE_RATIO", "MTN_BREAKER_MIN_CUSTOMERS",
 	"MTN_BREAKER_OPEN_FOR", "MTN_BREAKER_TRIALS", "MTN_MAX_IDLE_CONNS_PER_HOST",
 }
 
@@ -96,7 +101,7 @@ func (c Config) Validate() error {
 	if c.BreakerWindow <= 0 || c.BreakerOpenFor <= 0 || c.BreakerTrials == 0 || c.BreakerFailureRatio <= 0 || c.BreakerFailureRatio > 1 {
 		return fmt.Errorf("MTN_BREAKER_WINDOW, MTN_BREAKER_OPEN_FOR and MTN_BREAKER_TRIALS must be positive, MTN_BREAKER_FAILURE_RATIO in (0, 1]")
 	}
-	if c.Timeout <= 0 || c.MaxBodyBytes <= 0 || c.MaxConcurrency <= 0 || c.MaxRetries < 0 || c.QueueWait < 0 {
+	if c.Timeout <= 0 || c.MaxBodyBytes <= 0 || c.MaxConcurrency <= 0 || c.MaxConcurrencyPerCustomer <= 0 || c.MaxConcurrencyPerClient <= 0 || c.MaxWriteConcurrency <= 0 || c.MaxRetries < 0 || c.QueueWait < 0 {
 		return fmt.Errorf("MTN_TIMEOUT, MTN_MAX_BODY_BYTES and MTN_MAX_CONCURRENCY must be positive, MTN_MAX_RETRIES and MTN_QUEUE_WAIT ≥ 0")
 	}
 	return nil

@@ -38,6 +38,9 @@ type Caller struct {
 	// Authorization is the end user's X-Authorization (encrypted ECW
 	// credentials), forwarded to the operations that take it. Never logged.
 	Authorization string
+	// Client names who is asking ("key:<name>", or "ip:<address>"), for its
+	// share of the API's slots.
+	Client string
 }
 
 // WithCaller attaches the caller to ctx.

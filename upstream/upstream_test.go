@@ -42,7 +42,7 @@ func sandboxConfig(base string) upstream.Config {
 		AccountholdersURL: base + "/accountholders/v1", TokenURL: base + "/oauth/token",
 		APIKey: sandbox.APIKey, ClientID: sandbox.ClientID, ClientSecret: sandbox.ClientSecret,
 		SourceSystemID: "test", Timeout: 2 * time.Second, MaxRetries: 2, RetryBackoff: 10 * time.Millisecond,
-		MaxRetryAfter: 2 * time.Second, MaxBodyBytes: 4 << 20, MaxConcurrency: 16, QueueWait: 10 * time.Second,
+		MaxRetryAfter: 2 * time.Second, MaxBodyBytes: 4 << 20, MaxConcurrency: 16, MaxConcurrencyPerCustomer: 16, MaxConcurrencyPerClient: 16, MaxWriteConcurrency: 16, QueueWait: 10 * time.Second,
 		BreakerWindow: 10 * time.Second, BreakerMinCalls: 20, BreakerFailureRatio: 0.5, BreakerMinCustomers: 5,
 		BreakerOpenFor: time.Minute, BreakerTrials: 3, MaxIdleConnsHost: 16,
 	}
