@@ -19,9 +19,9 @@ type query struct {
 	// single keeps the load on the one customer of variables; otherwise
 	// a query with an "id" is sent for spreadOver ordinary customers.
 	single bool
-	need      []string // one entry per upstream call the data requires; duplicates count once
-	floor     string   // path on the floor server
-	plans     bool     // touches the Plans API
+	need   []string // one entry per upstream call the data requires; duplicates count once
+	floor  string   // path on the floor server
+	plans  bool     // touches the Plans API
 }
 
 func (q query) minimum() int {
