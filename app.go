@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/cors"
 	"github.com/rs/zerolog"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 	"go.opentelemetry.io/otel/trace"
 
 	"customergraph/admission"
@@ -192,10 +194,25 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 			return resp
 		}
 	})
-	gql.SetErrorPresenter(resolvers.ErrorPresenter(log))
+	present := resolvers.ErrorPresenter(log)
+	if !cfg.on(cfg.FieldSuggestions) {
+		// gqlgen's switch covers field names only; arguments, input fields,
+		// enum values and type names are suggested by other rules.
+		present = func(ctx context.Context, err error) *gqlerror.Error {
+			e := resolvers.ErrorPresenter(log)(ctx, err)
+			e.Message = withoutSuggestion(e.Message)
+			return e
+		}
+	}
+	gql.SetErrorPresenter(present)
 	gql.SetRecoverFunc(resolvers.Recover(log))
 	return a, nil
 }
+
+// suggestion is the tail gqlparser's validation rules add to a message.
+var suggestion = regexp.MustCompile(` Did you mean [^?]*\?$`)
+
+func withoutSuggestion(msg string) string { return suggestion.ReplaceAllString(msg, "") }
 
 // The admission controller adjusts its limit once a window.
 const admissionWindow = 250 * time.Millisecond

@@ -129,6 +129,14 @@ func checkEnvelope(body []byte) string {
 		{"variables", "an object or null", func(c byte) bool { return c == '{' || c == 'n' }},
 		{"extensions", "an object or null", func(c byte) bool { return c == '{' || c == 'n' }},
 	}
+	if q, ok := env["query"]; !ok || string(bytes.TrimSpace(q)) == `""` || string(bytes.TrimSpace(q)) == "null" {
+		var ext struct {
+			PersistedQuery json.RawMessage `json:"persistedQuery"`
+		}
+		if raw, ok := env["extensions"]; !ok || json.Unmarshal(raw, &ext) != nil || len(ext.PersistedQuery) == 0 || string(ext.PersistedQuery) == "null" {
+			return "the body has no \"query\": send the GraphQL document as a string (or, for a persisted query, its hash in extensions.persistedQuery)"
+		}
+	}
 	for _, k := range kinds {
 		v, ok := env[k.name]
 		if !ok {

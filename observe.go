@@ -3,17 +3,19 @@ package main
 import (
 	"bufio"
 	"context"
-	"customergraph/admission"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/rs/zerolog"
 
+	"customergraph/admission"
 	"customergraph/calltrace"
 	"customergraph/metrics"
+	"customergraph/resolvers"
 	"customergraph/upstream"
 )
 
@@ -157,6 +159,9 @@ func accessLog(log zerolog.Logger, m *metrics.Metrics, next http.Handler) http.H
 		switch {
 		case s.refused:
 			outcome = "refused"
+		case slices.Contains(s.codes, resolvers.CodeOutcomeUnknown):
+			// Money may have moved: never logged as a mere partial answer.
+			outcome = "unknown"
 		case len(s.codes) > 0 && s.hasData:
 			outcome = "partial"
 		case len(s.codes) > 0 || rec.status >= 400:

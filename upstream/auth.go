@@ -60,6 +60,17 @@ func (t *tokens) get(ctx context.Context) (string, error) {
 	}
 	t.mu.Unlock()
 	ch := t.fetches.DoChan("token", func() (any, error) {
+		// A fetch that finished between this caller's look at the cache
+		// and here has left a token: use it. (Without this look a caller
+		// that came late started a second fetch: the cause of the flaky
+		// "token fetches 2" under load.)
+		t.mu.Lock()
+		if t.tok.Valid() {
+			tok := t.tok.AccessToken
+			t.mu.Unlock()
+			return tok, nil
+		}
+		t.mu.Unlock()
 		// Detached from the first caller: its hanging up must not fail the
 		// others waiting on the same fetch.
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.timeout)
