@@ -49,7 +49,7 @@ func (t target) vegeta() vegeta.Target {
 
 func (t target) targeter() vegeta.Targeter {
 	if len(t.variants) == 0 {
-		return t.targeter()
+		return vegeta.NewStaticTargeter(t.vegeta())
 	}
 	all := make([]vegeta.Target, len(t.variants))
 	for i, v := range t.variants {

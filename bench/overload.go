@@ -166,6 +166,9 @@ func overloadRuns(e *env, s settings, full, basic, list query, out io.Writer, fa
 		o, _ := attack(ft, rate, s.overload, timeout)
 		time.Sleep(200 * time.Millisecond) // the last log lines
 		_, facadeShed99 := quantiles(refusals.take())
+		if x == 2 && facadeShed99 > 10*time.Millisecond {
+			target("overload 2×: refusals p99 %s inside the facade, over 10 ms", ms(facadeShed99))
+		}
 		// Right after the load stops: half the capacity for 3 s.
 		_, after := attack(ft, capRate/2, 3*time.Second, timeout)
 		rec := recovery(after, s.leg)
@@ -182,6 +185,8 @@ func overloadRuns(e *env, s settings, full, basic, list query, out io.Writer, fa
 			fmt.Fprintf(out, "\nOther errors at %.1f×: %v\n\n", x, o.codes)
 		}
 	}
+
+	protectionRuns(e, s, full, capRate, out, target)
 
 	// One customer failing on every call, beside ordinary customers.
 	bad := sandbox.PlansDownCustomer
