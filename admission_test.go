@@ -12,16 +12,17 @@ import (
 // manualAdmission leaves the adaptive limit on but moves it only when the
 // test calls Adjust: the controller's clock is the test's.
 func manualAdmission(c *config) {
-	c.MaxInFlight, c.MaxInFlightCost, c.MinInFlight, c.AdmissionDelay = 1000, 100000, 1, 20*time.Millisecond
+	c.MaxInFlight, c.MaxInFlightCost, c.MinInFlight, c.AdmissionDelay = 1000, 4096, 1, 5*time.Millisecond
 	c.admissionTicks = make(chan time.Time) // never ticks
 }
 
 // TestAdmissionRecoversAndHonoursWhatWasServed drives the real handler and
 // the controller window by window. Eight full views held at the plans API
-// are what the facade carried calmly; an overload (its own time far over
-// the baseline, fed as the signal) cuts the limit to those eight; eight are
+// are what the facade carried calmly; an overload (the scheduler's delay
+// far over its target with the facade at its limit, fed as the signal)
+// cuts the limit to those eight; eight are
 // then still admitted and a ninth is refused at once; a few quiet windows
-// later the limit is back at its ceiling and twenty go through.
+// later the limit is back at its ceiling and sixteen go through.
 func TestAdmissionRecoversAndHonoursWhatWasServed(t *testing.T) {
 	t.Parallel()
 	g := newTestGraph(t, sandbox.Options{}, manualAdmission)
@@ -44,29 +45,29 @@ func TestAdmissionRecoversAndHonoursWhatWasServed(t *testing.T) {
 	const view = 256
 
 	release, first := holdViews(8)
-	for range 8 { // the signal: calm operations, 2 ms of the facade's own time each
-		lim.Observe(view, 2*time.Millisecond)
+	for range 8 { // eight views that held their weight the whole window
+		lim.Observe(view, 100*time.Millisecond)
 	}
-	lim.Adjust()
+	lim.Adjust(time.Millisecond, 100*time.Millisecond)
 	release()
 	for r := range first {
 		if len(r.Errors) != 0 {
 			t.Errorf("a calm view: %+v", r.Errors)
 		}
 	}
-	if s := lim.Stats(); s.Served != 8*view || s.Limit != 100000 {
+	if s := lim.Stats(); s.Served != 8*view || s.Limit != 4096 {
 		t.Fatalf("after a calm window with eight views in flight: %+v", s)
 	}
 
-	for range 20 { // the signal: operations queueing 300 ms in the facade
-		lim.Observe(view, 300*time.Millisecond)
-	}
-	lim.Adjust()
-	if s := lim.Stats(); s.Limit != 8*view {
-		t.Fatalf("after an overloaded window: %+v", s)
-	}
-
+	// The signal: the scheduler's delay far over the target while eight
+	// views, half the ceiling, are in flight: the facade at its limit.
 	release, bodies := holdViews(8)
+	for range 10 {
+		lim.Adjust(100*time.Millisecond, 100*time.Millisecond)
+	}
+	if s := lim.Stats(); s.Limit != 8*view {
+		t.Fatalf("after an overload: %+v", s)
+	}
 	status, retry, body := postQuery(t, g, `{ customer(id: "27831000001") { id } }`)
 	if status != 503 || retry != "1" {
 		t.Errorf("a ninth request past the cut limit: %d, Retry-After %q, %s", status, retry, body)
@@ -78,13 +79,13 @@ func TestAdmissionRecoversAndHonoursWhatWasServed(t *testing.T) {
 		}
 	}
 
-	for i := 0; lim.Stats().Limit < 100000; i++ {
+	for i := 0; lim.Stats().Limit < 4096; i++ {
 		if i == 8 {
 			t.Fatalf("the limit did not recover in 8 quiet windows: %+v", lim.Stats())
 		}
-		lim.Adjust()
+		lim.Adjust(time.Millisecond, 100*time.Millisecond)
 	}
-	release, bodies = holdViews(20)
+	release, bodies = holdViews(16)
 	release()
 	for r := range bodies {
 		if len(r.Errors) != 0 {

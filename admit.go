@@ -33,18 +33,18 @@ func admit(ctx context.Context, lim *admission.Limiter, log zerolog.Logger, run 
 		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{resolvers.ErrorPresenter(log)(ctx, err)}})
 	}
 	// The operation is done when its last response is out, or when its
-	// context ends, whichever comes first; only one that finished tells
-	// the limiter how long the facade's own part of it took.
+	// context ends, whichever comes first; one that finished tells the
+	// limiter how long it held its weight.
 	var once sync.Once
 	done := func() { once.Do(release) }
 	stop := context.AfterFunc(ctx, done)
-	meter, start := &admission.Meter{}, time.Now()
-	next := run(admission.WithMeter(ctx, meter))
+	start := time.Now()
+	next := run(ctx)
 	return func(ctx context.Context) *graphql.Response {
 		resp := next(ctx)
 		if resp == nil || resp.HasNext == nil || !*resp.HasNext {
 			if stop() {
-				lim.Observe(weight, meter.Own(start, time.Now()))
+				lim.Observe(weight, time.Since(start))
 			}
 			done()
 		}

@@ -164,7 +164,7 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 		context.AfterFunc(ctx, t.Stop)
 		cfg.admissionTicks = t.C
 	}
-	go lim.Run(ctx, cfg.admissionTicks)
+	go lim.Run(ctx, cfg.admissionTicks, admissionWindow, admission.NewSchedulingDelay(admissionQuantile).Sample)
 	m.Admission(lim.Stats)
 	a := &app{cfg: cfg, log: log, client: client, gql: gql, metrics: m, callbacks: cb, streams: streams, admission: lim, redis: rdb,
 		docs: docs, conns: newConnLimits(cfg.MaxConnections, cfg.MaxConnectionsPerClient, cfg.MaxPendingConnections)}
@@ -214,8 +214,12 @@ var suggestion = regexp.MustCompile(` Did you mean [^?]*\?$`)
 
 func withoutSuggestion(msg string) string { return suggestion.ReplaceAllString(msg, "") }
 
-// The admission controller adjusts its limit once a window.
-const admissionWindow = 250 * time.Millisecond
+// The admission controller reads the scheduler's delay at this quantile
+// over windows of this length.
+const (
+	admissionWindow   = 100 * time.Millisecond
+	admissionQuantile = 0.99
+)
 
 func (a *app) handler() http.Handler {
 	mux := http.NewServeMux()

@@ -84,15 +84,16 @@ type config struct {
 
 	// Admission control: at most MaxInFlight queries and mutations at once,
 	// and at most MaxInFlightCost of summed cost (the cost GRAPH_MAX_COST
-	// bounds per operation), a limit that falls while operations queue in
-	// the facade by more than AdmissionDelay (admission/control.go). Below MinInFlight operations in flight,
+	// bounds per operation), a limit that falls while the Go scheduler's
+	// delay exceeds AdmissionDelay with the facade at its limit
+	// (admission/control.go). Below MinInFlight operations in flight,
 	// any operation is admitted. An operation that does not fit waits
 	// AdmissionWait at most, then is refused with 503 OVERLOADED.
 	MaxInFlight     int           `env:"GRAPH_MAX_INFLIGHT" envDefault:"512"`
 	MaxInFlightCost int           `env:"GRAPH_MAX_INFLIGHT_COST" envDefault:"100000"`
 	MinInFlight     int           `env:"GRAPH_MIN_INFLIGHT" envDefault:"16"`
 	AdmissionWait   time.Duration `env:"GRAPH_ADMISSION_WAIT" envDefault:"5ms"`
-	AdmissionDelay  time.Duration `env:"GRAPH_ADMISSION_DELAY" envDefault:"20ms"`
+	AdmissionDelay  time.Duration `env:"GRAPH_ADMISSION_DELAY" envDefault:"5ms"`
 	// MemoryLimitMiB sets the Go runtime's soft memory limit unless
 	// GOMEMLIMIT is set; 0 leaves it off.
 	MemoryLimitMiB int64 `env:"GRAPH_MEMORY_LIMIT_MIB" envDefault:"192"`

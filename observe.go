@@ -12,7 +12,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/rs/zerolog"
 
-	"customergraph/admission"
 	"customergraph/calltrace"
 	"customergraph/metrics"
 	"customergraph/resolvers"
@@ -65,7 +64,6 @@ func statsFrom(ctx context.Context) *requestStats {
 func onUpstreamCall(m *metrics.Metrics) func(context.Context, upstream.Call) {
 	return func(ctx context.Context, c upstream.Call) {
 		m.Upstream(ctx, c)
-		admission.MeterFrom(ctx).Waited(c.Start, c.Duration)
 		if t := calltrace.From(ctx); t != nil {
 			t.Record(ctx, c)
 		}

@@ -2,91 +2,76 @@ package admission
 
 import (
 	"context"
+	"math"
 	"time"
 )
 
-// The controller's memory, in windows that had a signal: the baseline is
-// the lowest own time per unit of cost over the last history windows with
-// enough completions, and what the facade served is the highest weight in
-// flight over the last history windows that were not overloaded. Idle
-// windows neither add to nor erase either, so a quiet spell forgets
-// nothing; a long load re-measures both.
-const (
-	history    = 120
-	minSamples = 4
-)
+// What the controller remembers, in windows: what the facade served is
+// the highest cost it carried (by Little's law, from the operations that
+// finished) over the last history windows that were not overloaded. Other
+// windows neither add to it nor erase it, so neither a quiet spell nor an
+// overload makes the facade forget the load it has shown it can carry.
+const history = 300
 
-// Observe records a finished operation of the given weight that spent own
-// of its time in the facade itself (Meter.Own).
-func (l *Limiter) Observe(weight int, own time.Duration) {
+// Observe records a finished operation of the given weight that took d
+// from admission to its last response.
+func (l *Limiter) Observe(weight int, d time.Duration) {
 	weight = min(max(weight, 1), l.opts.MaxWeight)
 	l.mu.Lock()
-	l.win.own += own
-	l.win.weight += weight
-	l.win.count++
+	l.win.occupancy += float64(weight) * d.Seconds()
 	l.mu.Unlock()
 }
 
-// Adjust closes one control window.
+// Adjust closes one control window of length window in which the Go
+// scheduler's delay was delay.
 //
-// Overload is queueing in the facade itself: the window's mean own time per
-// operation exceeding what its weight cost at the baseline by more than
-// TargetDelay. Then the limit falls in proportion (Gradient2's idea: the
-// share of the own time that was expected, kept between 0.5 and 0.9), but
-// never below what the facade recently served without queueing: work it
-// has just shown it can do is never refused. Otherwise a limit that held
-// someone back grows by a quarter, and one that nobody reached doubles
-// towards the ceiling: no cut outlives the load that caused it.
-func (l *Limiter) Adjust() {
+// The window is overloaded when the delay is over TargetDelay (two windows
+// in a row, or one by more than 4×) while the facade itself is at its
+// limit: an operation was held back, or what was in flight reached half
+// the limit. A delay with the facade far from its limit is other
+// processes' doing (a neighbour on the host), and the facade does not
+// shed for it. Overloaded, the limit falls to 90% of what was in flight,
+// but never below what the facade recently served without overload:
+// work it has just shown it can do is never refused. Otherwise a limit
+// that held work back grows (by 10%, by 50% far under the target), and one
+// that nobody reached doubles back to its ceiling: no cut outlives the
+// load that caused it.
+func (l *Limiter) Adjust(delay, window time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	w := l.win
-	l.win = window{}
+	l.win = windowSums{}
 	target := l.opts.TargetDelay
+	prev := l.delay
+	l.delay = delay
 	if target <= 0 {
 		l.limit = l.opts.MaxWeight
 		l.peak, l.pressed = l.weight, false
 		return
 	}
-	overloaded := false
-	if w.count >= minSamples {
-		perUnit := float64(w.own) / float64(w.weight)
-		l.baselines[l.nb%history] = perUnit
-		l.nb++
-		mean := float64(w.own) / float64(w.count)
-		expected := l.baseline() * float64(w.weight) / float64(w.count)
-		l.queueing = time.Duration(mean - expected)
-		overloaded = l.queueing > target
-		if overloaded {
-			g := min(max((expected+float64(target))/mean, 0.5), 0.9)
-			l.limit = max(l.servedLocked(), int(float64(min(l.limit, l.peak))*g), 1)
-		} else {
-			l.served[l.ns%history] = l.peak
+	atLimit := l.pressed || 2*l.peak >= l.limit
+	over := delay > target && (prev > target || delay > 4*target)
+	switch {
+	case over && atLimit:
+		l.limit = max(l.servedLocked(), min(l.limit, l.peak)*9/10, 1)
+	case delay > target:
+		// One window over, or a neighbour's doing: hold.
+	default:
+		if window > 0 && w.occupancy > 0 {
+			l.served[l.ns%history] = int(math.Round(w.occupancy / window.Seconds()))
 			l.ns++
 		}
-	} else {
-		l.queueing = 0
-	}
-	switch {
-	case overloaded:
-	case l.pressed && w.count < minSamples:
-		// Held back, and too few completions to tell why: hold.
-	case l.pressed:
-		l.limit = min(l.opts.MaxWeight, l.limit+max(1, l.limit/4))
-	default:
-		l.limit = min(l.opts.MaxWeight, 2*l.limit)
+		switch {
+		case l.pressed && delay <= target/4:
+			l.limit = min(l.opts.MaxWeight, l.limit+max(1, l.limit/2))
+		case l.pressed:
+			l.limit = min(l.opts.MaxWeight, l.limit+max(1, l.limit/10))
+		default:
+			l.limit = min(l.opts.MaxWeight, 2*l.limit)
+		}
 	}
 	l.peak, l.pressed = l.weight, false
 	l.wake()
-}
-
-// baseline is the lowest own time per unit of weight remembered.
-func (l *Limiter) baseline() float64 {
-	b := l.baselines[0]
-	for _, v := range l.baselines[:min(l.nb, history)] {
-		b = min(b, v)
-	}
-	return b
 }
 
 func (l *Limiter) servedLocked() int {
@@ -94,12 +79,12 @@ func (l *Limiter) servedLocked() int {
 	for _, v := range l.served[:min(l.ns, history)] {
 		s = max(s, v)
 	}
-	return s
+	return min(s, l.opts.MaxWeight)
 }
 
-// Run adjusts the limit at every tick until ctx ends. With no TargetDelay
-// it does nothing.
-func (l *Limiter) Run(ctx context.Context, tick <-chan time.Time) {
+// Run adjusts the limit at every tick until ctx ends, from delay's reading
+// of the window. With no TargetDelay it does nothing.
+func (l *Limiter) Run(ctx context.Context, tick <-chan time.Time, window time.Duration, delay func() time.Duration) {
 	if l.opts.TargetDelay <= 0 {
 		return
 	}
@@ -108,7 +93,7 @@ func (l *Limiter) Run(ctx context.Context, tick <-chan time.Time) {
 		case <-ctx.Done():
 			return
 		case <-tick:
-			l.Adjust()
+			l.Adjust(delay(), window)
 		}
 	}
 }

@@ -6,26 +6,18 @@ import (
 	"time"
 )
 
-const target = 20 * time.Millisecond
+const (
+	target = 4 * time.Millisecond
+	window = 100 * time.Millisecond
+)
 
-// observeWindow feeds n finished operations of weight w whose own time
-// was own each.
-func observeWindow(l *Limiter, n, w int, own time.Duration) {
-	for range n {
-		l.Observe(w, own)
-	}
-}
-
-// learned returns a limiter that has seen one calm window: operations of
-// weight 100 taking 1 ms of the facade's own time, with 1,000 in flight.
-func learned(t *testing.T) *Limiter {
+// served returns a limiter that carried weight w through one calm window.
+func served(t *testing.T, w int) *Limiter {
 	t.Helper()
-	l := New(Options{MaxRequests: 1000, MaxWeight: 100000, MinRequests: 1, TargetDelay: target})
-	release := mustAcquire(t, l, 1000)
-	observeWindow(l, 10, 100, time.Millisecond)
-	l.Adjust()
-	release()
-	if s := l.Stats(); s.Served != 1000 || s.Queueing != 0 || s.Limit != 100000 {
+	l := New(Options{MaxRequests: 1000, MaxWeight: 10000, MinRequests: 1, TargetDelay: target})
+	l.Observe(w, window) // w held for the whole window
+	l.Adjust(time.Millisecond, window)
+	if s := l.Stats(); s.Served != w || s.Limit != 10000 {
 		t.Fatalf("after a calm window: %+v", s)
 	}
 	return l
@@ -34,35 +26,34 @@ func learned(t *testing.T) *Limiter {
 func TestAdjust(t *testing.T) {
 	for _, c := range []struct {
 		name    string
-		limit   int // at the start of the window
-		flight  int // weight in flight during the window
-		pressed bool
-		ops     int           // operations finished in the window (weight 100 each)
-		own     time.Duration // the facade's own time of each
+		limit   int           // at the start of the window
+		flight  []int         // weights admitted during the window (and kept)
+		pressed bool          // an operation was refused during the window
+		prev    time.Duration // the previous window's scheduling delay
+		delay   time.Duration // the window's scheduling delay
 		want    int
 	}{
-		{"own time at the baseline, nobody held back: doubles to the ceiling", 30000, 5000, false, 10, time.Millisecond, 60000},
-		{"queueing within the target, held back: +25%", 30000, 30000, true, 10, 15 * time.Millisecond, 37500},
-		{"queueing past the target: cut in proportion", 30000, 30000, false, 10, 43 * time.Millisecond, 15000},
-		{"far past it: by half at most", 30000, 30000, false, 10, time.Second, 15000},
-		{"a little past it: by a tenth at least", 30000, 30000, false, 10, 22 * time.Millisecond, 27000},
-		{"cut from what was in flight, not from a limit nobody reached", 90000, 10000, false, 10, 43 * time.Millisecond, 5000},
-		{"never below what was recently served", 30000, 1500, false, 10, time.Second, 1000},
-		{"too few completions to judge, held back: held", 30000, 30000, true, 2, time.Second, 30000},
-		{"too few completions, nobody held back: doubles", 30000, 30000, false, 2, time.Second, 60000},
-		{"a slow API: long operations, little own time: no cut", 30000, 30000, true, 10, 2 * time.Millisecond, 37500},
+		{"overloaded two windows: 90% of what was in flight", 1000, []int{300, 300}, false, 5 * time.Millisecond, 10 * time.Millisecond, 540},
+		{"overloaded, pressed, limit below the load: 90% of the limit", 600, []int{300, 300}, true, 5 * time.Millisecond, 5 * time.Millisecond, 540},
+		{"one window far over the target: cut at once", 1000, []int{300, 300}, false, 0, 17 * time.Millisecond, 540},
+		{"one window a little over: held", 1000, []int{500, 500}, true, 0, 10 * time.Millisecond, 1000},
+		{"never below what was recently served", 1000, []int{100, 300, 100}, true, 10 * time.Millisecond, 10 * time.Millisecond, 500},
+		{"delayed while far from the limit (a neighbour's doing): held", 4000, []int{300}, false, 10 * time.Millisecond, 10 * time.Millisecond, 4000},
+		{"near the target, pressed: +10%", 1000, []int{500, 500}, true, 0, 3 * time.Millisecond, 1100},
+		{"far under the target, pressed: +50%", 1000, []int{600, 400}, true, 0, time.Millisecond, 1500},
+		{"nobody held back: doubles", 1000, []int{100}, false, 0, 3 * time.Millisecond, 2000},
+		{"growth stops at MaxWeight", 9000, []int{4000, 4000}, true, 0, time.Millisecond, 10000},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			l := learned(t)
+			l := served(t, 500)
 			l.limit = c.limit
-			release := mustAcquire(t, l, c.flight)
-			defer release()
-			l.Adjust() // a window with no completions: the peak is what is in flight
-			l.limit = c.limit
+			for _, w := range c.flight {
+				mustAcquire(t, l, w)
+			}
 			l.pressed = c.pressed
-			observeWindow(l, c.ops, 100, c.own)
-			l.Adjust()
-			if s := l.Stats(); s.Limit != c.want {
+			l.delay = c.prev
+			l.Adjust(c.delay, window)
+			if s := l.Stats(); s.Limit != c.want || s.Delay != c.delay {
 				t.Errorf("limit %d, want %d (%+v)", s.Limit, c.want, s)
 			}
 		})
@@ -70,49 +61,48 @@ func TestAdjust(t *testing.T) {
 }
 
 // TestTheLimitRecoversAfterTheLoad drives the controller window by window:
-// an overload cuts the limit, and once demand is below the limit again it
-// climbs back to the ceiling within a few windows, even with the machine
-// still slow (the own time stays high but nothing is held back).
+// an overload cuts the limit to what was served, and once demand is below
+// the limit it doubles back to the ceiling, even while a neighbour keeps
+// the scheduler's delay high.
 func TestTheLimitRecoversAfterTheLoad(t *testing.T) {
-	l := learned(t)
-	release := mustAcquire(t, l, 50000)
-	for range 10 {
-		observeWindow(l, 20, 100, 200*time.Millisecond)
-		l.Adjust()
+	l := served(t, 600)
+	release := mustAcquire(t, l, 9000)
+	for range 40 { // 10% a window
+		l.Adjust(50*time.Millisecond, window)
 	}
-	if s := l.Stats(); s.Limit != 1000 {
-		t.Fatalf("after the overload: limit %d, want the 1,000 served", s.Limit)
+	if s := l.Stats(); s.Limit != 600 {
+		t.Fatalf("after the overload: limit %d, want the 600 served", s.Limit)
 	}
 	release()
 	windows := 0
-	for l.Stats().Limit < 100000 {
-		if windows++; windows > 8 {
+	for l.Stats().Limit < 10000 {
+		if windows++; windows > 6 {
 			t.Fatalf("after %d quiet windows the limit is %d", windows, l.Stats().Limit)
 		}
-		l.Adjust()
+		l.Adjust(time.Millisecond, window)
 	}
-	// A neighbour keeps the CPU busy: a few operations take longer, but
-	// nothing waits, so the limit stays at the ceiling.
-	observeWindow(l, 2, 100, 50*time.Millisecond)
-	l.Adjust()
-	if s := l.Stats(); s.Limit != 100000 {
-		t.Errorf("a light window on a slow machine: limit %d", s.Limit)
+	// A neighbour keeps the CPU busy: the delay stays over the target, but
+	// the facade is far from its limit: nothing falls.
+	mustAcquire(t, l, 1000)
+	for range 5 {
+		l.Adjust(50*time.Millisecond, window)
+	}
+	if s := l.Stats(); s.Limit != 10000 {
+		t.Errorf("a neighbour's delay cut the limit to %d", s.Limit)
 	}
 }
 
 // TestNothingRefusedBelowWhatWasServed: after the limit fell, operations
-// summing to what the facade recently carried without queueing are all
-// admitted at once.
+// summing to what the facade recently carried are all admitted at once.
 func TestNothingRefusedBelowWhatWasServed(t *testing.T) {
 	l := New(Options{MaxRequests: 1000, MaxWeight: 100000, MinRequests: 1, TargetDelay: target})
-	calm := mustAcquire(t, l, 15360) // 60 full views
-	observeWindow(l, 60, 256, 2*time.Millisecond)
-	l.Adjust()
-	calm()
-	busy := mustAcquire(t, l, 40000)
-	for range 5 {
-		observeWindow(l, 60, 256, 300*time.Millisecond)
-		l.Adjust()
+	for range 60 { // 60 full views held for the whole window
+		l.Observe(256, window)
+	}
+	l.Adjust(time.Millisecond, window)
+	busy := mustAcquire(t, l, 90000)
+	for range 40 {
+		l.Adjust(50*time.Millisecond, window)
 	}
 	busy()
 	if s := l.Stats(); s.Limit != 15360 {
@@ -127,9 +117,8 @@ func TestNothingRefusedBelowWhatWasServed(t *testing.T) {
 
 func TestAdjustWithoutTargetKeepsTheCeiling(t *testing.T) {
 	l := New(Options{MaxRequests: 10, MaxWeight: 500, MinRequests: 1})
-	mustAcquire(t, l, 100)
-	observeWindow(l, 10, 100, time.Second)
-	l.Adjust()
+	mustAcquire(t, l, 400)
+	l.Adjust(time.Second, window)
 	if s := l.Stats(); s.Limit != 500 {
 		t.Errorf("limit %d", s.Limit)
 	}
@@ -141,10 +130,9 @@ func TestAdjustAdmitsTheQueue(t *testing.T) {
 	l := New(Options{MaxRequests: 10, MaxWeight: 1000, MinRequests: 1, Wait: forever, TargetDelay: target})
 	l.limit = 100
 	mustAcquire(t, l, 100)
-	queued := acquireAsync(context.Background(), l, 25)
+	queued := acquireAsync(context.Background(), l, 50)
 	waitQueued(t, l, 1)
-	observeWindow(l, 10, 10, time.Millisecond)
-	l.Adjust() // held back, no queueing: +25%
+	l.Adjust(time.Millisecond, window) // pressed, far under the target: 150
 	if err := <-queued; err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +148,7 @@ func TestRunStopsWithItsContext(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		l.Run(ctx, tick)
+		l.Run(ctx, tick, window, func() time.Duration { return 0 })
 	}()
 	tick <- time.Time{}
 	tick <- time.Time{} // the first tick's Adjust has finished
@@ -170,29 +158,47 @@ func TestRunStopsWithItsContext(t *testing.T) {
 		t.Errorf("after two quiet windows: %+v", s)
 	}
 }
-
-func TestMeterOwnTime(t *testing.T) {
-	t0 := time.Unix(1000, 0)
-	ms := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
+func TestQuantile(t *testing.T) {
+	inf := func(sign int) float64 { return float64(sign) * 1e308 * 10 }
+	bounds := []float64{inf(-1), 0, 0.001, 0.01, 0.1, inf(1)}
 	for _, c := range []struct {
-		name  string
-		calls [][2]int // start, duration in ms
-		want  time.Duration
+		name   string
+		counts []uint64
+		q      float64
+		want   time.Duration
 	}{
-		{"no calls", nil, 100 * time.Millisecond},
-		{"one call", [][2]int{{10, 50}}, 50 * time.Millisecond},
-		{"overlapping calls count once", [][2]int{{10, 50}, {20, 50}, {30, 5}}, 40 * time.Millisecond},
-		{"apart", [][2]int{{0, 10}, {50, 10}}, 80 * time.Millisecond},
-		{"past the end", [][2]int{{90, 50}}, 90 * time.Millisecond},
+		{"no samples", []uint64{0, 0, 0, 0, 0}, 0.99, 0},
+		{"all under 1 ms", []uint64{0, 100, 0, 0, 0}, 0.99, 0},
+		{"p99 in [1 ms, 10 ms)", []uint64{0, 90, 10, 0, 0}, 0.99, time.Millisecond},
+		{"p50 in [0, 1 ms)", []uint64{0, 90, 10, 0, 0}, 0.5, 0},
+		{"one slow sample of 100 decides p99", []uint64{0, 98, 1, 1, 0}, 0.99, time.Millisecond},
+		{"in the open top bucket: its lower bound", []uint64{0, 0, 0, 0, 5}, 0.99, 100 * time.Millisecond},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			m := &Meter{}
-			for _, call := range c.calls {
-				m.Waited(ms(call[0]), time.Duration(call[1])*time.Millisecond)
+			var total uint64
+			for _, n := range c.counts {
+				total += n
 			}
-			if got := m.Own(ms(0), ms(100)); got != c.want {
-				t.Errorf("own %v, want %v", got, c.want)
+			if got := quantile(c.counts, bounds, total, c.q); got != c.want {
+				t.Errorf("got %v, want %v", got, c.want)
 			}
 		})
+	}
+}
+
+// TestSchedulingDelayReadsTheRuntime: the runtime metric exists and a
+// reading covers only the window since the last one.
+func TestSchedulingDelayReadsTheRuntime(t *testing.T) {
+	s := NewSchedulingDelay(0.99)
+	if len(s.prev) == 0 {
+		t.Fatal("the runtime has no " + schedLatencies + " histogram")
+	}
+	for range 100 {
+		done := make(chan struct{})
+		go func() { close(done) }()
+		<-done
+	}
+	if d := s.Sample(); d < 0 || d > time.Minute {
+		t.Errorf("delay %v", d)
 	}
 }

@@ -7,15 +7,14 @@
 // their upstream calls and fields cost), whose limit adapts. A request that
 // does not fit waits a few milliseconds in a FIFO queue, then is refused.
 //
-// The limit adapts to the facade's own work: how long its operations take
-// apart from waiting for the APIs (Meter), against the lowest such time
-// recently seen. That time grows when the facade has more work than CPU. A
-// slow API does not move it (its wait is not the facade's own), and neither
-// does a busy neighbour alone: the limit never falls below the load the
-// facade recently carried without queueing, and it climbs back to its
-// ceiling as soon as demand is below it. (Session 13's limiter followed the
-// Go scheduler's delay, which other processes on the host move too: it shed
-// work the facade could do, and stayed collapsed after the load.)
+// The limit adapts to the Go scheduler's delay (the time goroutines spend
+// runnable but not running) while the facade is at its limit: that delay
+// rises when the facade has more work than CPU. A slow upstream API does
+// not raise it, since a goroutine waiting for an answer is not runnable.
+// Other processes on the host raise it too; so the limit falls only while
+// the facade's own demand is at the limit, never below the load the facade
+// recently carried, and climbs back to its ceiling as soon as demand is
+// below it (control.go).
 package admission
 
 import (
@@ -36,9 +35,8 @@ type Options struct {
 	MaxWeight   int           // summed weight in flight, at most: the ceiling of the adaptive limit
 	MinRequests int           // below this many in flight, an operation is admitted whatever its weight
 	Wait        time.Duration // longest wait in the queue before a refusal
-	// TargetDelay is how much longer than its baseline the facade's own
-	// time per operation may grow before the limit falls. Zero keeps the
-	// limit at MaxWeight.
+	// TargetDelay is the scheduling delay above which the limit falls.
+	// Zero keeps the limit at MaxWeight.
 	TargetDelay time.Duration
 }
 
@@ -54,21 +52,20 @@ type Limiter struct {
 	// Over the current control window:
 	peak    int  // highest summed weight in flight
 	pressed bool // an operation had to wait or was refused
-	win     window
+	win     windowSums
+	delay   time.Duration // the scheduling delay of the last window
 	// What the controller remembers (control.go):
-	queueing  time.Duration // the last window's own time over the baseline
-	baselines [history]float64
-	served    [history]int
-	nb, ns    int
+	served [history]int
+	ns     int
 
 	refused atomic.Uint64
 }
 
-// window sums the operations finished in one control window.
-type window struct {
-	own    time.Duration
-	weight int
-	count  int
+// windowSums sums the operations finished in one control window: weight
+// times seconds, whose mean over the window is the cost they kept in
+// flight.
+type windowSums struct {
+	occupancy float64
 }
 
 type waiter struct {
@@ -171,9 +168,7 @@ func (l *Limiter) wake() {
 type Stats struct {
 	Limit, Weight, Requests, Queued int
 	Refused                         uint64
-	// Queueing is the last window's mean own time per operation over what
-	// its weight cost at the baseline.
-	Queueing time.Duration
+	Delay                           time.Duration // scheduling delay over the last window
 	// Served is the weight the facade recently carried without queueing:
 	// the limit's floor.
 	Served int
@@ -183,7 +178,7 @@ type Stats struct {
 func (l *Limiter) Stats() Stats {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return Stats{Limit: l.limit, Weight: l.weight, Requests: l.requests, Queued: l.waiters.Len(), Refused: l.refused.Load(), Queueing: l.queueing, Served: l.servedLocked()}
+	return Stats{Limit: l.limit, Weight: l.weight, Requests: l.requests, Queued: l.waiters.Len(), Refused: l.refused.Load(), Delay: l.delay, Served: l.servedLocked()}
 }
 
 // RefuseEarly reports, and counts as a refusal, whether a new operation

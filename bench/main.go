@@ -306,9 +306,9 @@ func run(s settings, out io.Writer) error {
 	if s.watch {
 		go func() {
 			for range time.Tick(500 * time.Millisecond) {
-				fmt.Fprintf(os.Stderr, "limit %.0f cost %.0f inflight %.0f queued %.0f queueing %.2fms served %.0f refused %.0f\n",
+				fmt.Fprintf(os.Stderr, "limit %.0f cost %.0f inflight %.0f queued %.0f delay %.2fms served %.0f refused %.0f\n",
 					e.memstat("graph_admission_limit"), e.memstat("graph_admission_inflight_cost"), e.memstat("graph_admission_inflight"),
-					e.memstat("graph_admission_queued"), e.memstat("graph_admission_queueing_seconds")*1000, e.memstat("graph_admission_served_cost"), e.memstat("graph_admission_refused_total"))
+					e.memstat("graph_admission_queued"), e.memstat("graph_admission_sched_delay_seconds")*1000, e.memstat("graph_admission_served_cost"), e.memstat("graph_admission_refused_total"))
 			}
 		}()
 	}

@@ -141,7 +141,7 @@ func (m *Metrics) Admission(stats func() admission.Stats) {
 		gauge("graph_admission_limit", "Current bound on the summed cost of operations in flight.", func(s admission.Stats) float64 { return float64(s.Limit) }),
 		gauge("graph_admission_inflight_cost", "Summed cost of the operations in flight.", func(s admission.Stats) float64 { return float64(s.Weight) }),
 		gauge("graph_admission_inflight", "Queries and mutations in flight.", func(s admission.Stats) float64 { return float64(s.Requests) }),
-		gauge("graph_admission_queueing_seconds", "The facade's own time per operation over its baseline, last window: past GRAPH_ADMISSION_DELAY the limit falls.", func(s admission.Stats) float64 { return s.Queueing.Seconds() }),
+		gauge("graph_admission_sched_delay_seconds", "The Go scheduler's delay (the quantile admission control watches) over the last window.", func(s admission.Stats) float64 { return s.Delay.Seconds() }),
 		gauge("graph_admission_served_cost", "The cost in flight the facade recently carried without queueing: the limit never falls below it.", func(s admission.Stats) float64 { return float64(s.Served) }),
 		gauge("graph_admission_queued", "Operations waiting for admission.", func(s admission.Stats) float64 { return float64(s.Queued) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "graph_admission_refused_total",
