@@ -18,7 +18,10 @@ func TestSlowCustomerCostsOnlyItself(t *testing.T) {
 	t.Parallel()
 	g := newTestGraph(t, sandbox.Options{}, func(c *config) {
 		c.Upstream.MaxConcurrency, c.Upstream.MaxConcurrencyPerCustomer, c.Upstream.MaxWriteConcurrency = 4, 2, 2
-		c.Upstream.QueueWait = 50 * time.Millisecond
+		// Long enough for the four profile calls of one customer (share 2)
+		// to take turns on a loaded machine; the refused Subscription
+		// Management calls wait it out, since the held ones never end.
+		c.Upstream.QueueWait = 2 * time.Second
 	})
 	hold := make(chan struct{})
 	release := sync.OnceFunc(func() { close(hold) })
@@ -31,7 +34,7 @@ func TestSlowCustomerCostsOnlyItself(t *testing.T) {
 	for range 4 {
 		wg.Go(func() { slow <- g.query(q, map[string]any{"id": sandbox.HappyCustomer}) })
 	}
-	// Two are refused at once; they come back while the other two are held.
+	// Two are refused; they come back while the other two are held.
 	for range 2 {
 		r := <-slow
 		e := r.errorAt("customer.subscriptions")

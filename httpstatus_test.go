@@ -44,7 +44,7 @@ func TestMalformedRequests(t *testing.T) {
 		{name: "a validation failure, application/json", method: "POST", contentType: "application/json", body: `{"query":"{ nope }"}`, status: 200,
 			want: `{"errors":[{"message":"Cannot query field \"nope\" on type \"Query\".","locations":[{"line":1,"column":3}],"extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}`},
 		{name: "no query", method: "POST", contentType: "application/json", accept: graphqlJSON, body: `{}`, status: 400,
-			want: `{"errors":[{"message":"no operation provided","extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}`},
+			want: `{"errors":[{"message":"the body has no \"query\": send the GraphQL document as a string (or, for a persisted query, its hash in extensions.persistedQuery)","extensions":{"code":"BAD_REQUEST"}}]}`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			req, _ := http.NewRequest(c.method, g.url+"/graphql?"+c.query, strings.NewReader(c.body))
