@@ -71,6 +71,18 @@ type Loaders struct {
 	Providers     *Lazy[string, []customer.SubscriptionProvider]
 	Accountholder *Lazy[AccountholderKey, *customer.Accountholder]
 	Validation    *Lazy[string, *customer.AccountholderValidation]
+
+	fullProfiles struct {
+		once sync.Once
+		ids  map[string]bool
+	}
+}
+
+// FullProfiles returns, computing it once per operation, the customers
+// whose full profile some part of the operation reads.
+func (l *Loaders) FullProfiles(compute func() map[string]bool) map[string]bool {
+	l.fullProfiles.once.Do(func() { l.fullProfiles.ids = compute() })
+	return l.fullProfiles.ids
 }
 
 // Lazy builds its dataloader on first use: most operations use two or

@@ -34,6 +34,11 @@ func startLoads(ctx context.Context, id string, at ast.Path, fields []graphql.Co
 	if traced {
 		profilePaths = append(profilePaths, at.String())
 	}
+	// Every alias of one customer asks for the same profile key: the one
+	// the whole operation needs. Two keys (basic and full) would be one
+	// call only when they fall in the same 1 ms batch, and under load they
+	// do not always.
+	full = l.FullProfiles(func() map[string]bool { return fullProfileIDs(ctx) })[id]
 	outer := ctx
 	for _, f := range fields {
 		full = full || fullProfileFields[f.Name]
@@ -90,6 +95,44 @@ func startLoads(ctx context.Context, id string, at ast.Path, fields []graphql.Co
 		outer = calltrace.ForPaths(outer, profilePaths...)
 	}
 	return l.Profile.Load(outer, loaders.ProfileKey{ID: id, Full: full})
+}
+
+// fullProfileIDs walks the operation's customer(id:) and customers(ids:)
+// fields and returns the (normalised) ids of those that select a field of
+// the full profile.
+func fullProfileIDs(ctx context.Context) map[string]bool {
+	oc := graphql.GetOperationContext(ctx)
+	out := map[string]bool{}
+	if oc.Operation == nil {
+		return out
+	}
+	for _, root := range graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Query"}) {
+		var ids []any
+		args := root.ArgumentMap(oc.Variables)
+		switch root.Name {
+		case "customer":
+			ids = []any{args["id"]}
+		case "customers":
+			ids, _ = args["ids"].([]any)
+		default:
+			continue
+		}
+		needs := false
+		for _, f := range graphql.CollectFields(oc, root.Selections, []string{"Customer"}) {
+			needs = needs || fullProfileFields[f.Name]
+		}
+		if !needs {
+			continue
+		}
+		for _, v := range ids {
+			if s, ok := v.(string); ok {
+				if norm, err := NormalizeMSISDN(s); err == nil {
+					out[norm] = true
+				}
+			}
+		}
+	}
+	return out
 }
 
 // tracedPath is, with a call trace, the path of the field being resolved
