@@ -26,11 +26,11 @@ func (l *Limiter) Observe(weight int, d time.Duration) {
 // scheduler's delay was delay.
 //
 // The window is overloaded when the delay is over TargetDelay (two windows
-// in a row, or one by more than 4×) while the facade itself is at its
-// limit: an operation was held back, or what was in flight reached half
-// the limit. A delay with the facade far from its limit is other
-// processes' doing (a neighbour on the host), and the facade does not
-// shed for it. Overloaded, the limit falls to 90% of what was in flight,
+// in a row, or one by more than 4×) while the facade's own demand is high:
+// an operation was held back, or more was in flight than the facade
+// recently served (or, before it has served anything, half the limit). A
+// delay with less in flight is other processes' doing (a neighbour on the
+// host), and the facade does not shed for it. Overloaded, the limit falls to 90% of what was in flight,
 // but never below what the facade recently served without overload:
 // work it has just shown it can do is never refused. Otherwise a limit
 // that held work back grows (by 10%, by 50% far under the target), and one
@@ -49,11 +49,12 @@ func (l *Limiter) Adjust(delay, window time.Duration) {
 		l.peak, l.pressed = l.weight, false
 		return
 	}
-	atLimit := l.pressed || 2*l.peak >= l.limit
+	served := l.servedLocked()
+	atLimit := l.pressed || (served > 0 && l.peak > served) || 2*l.peak >= l.limit
 	over := delay > target && (prev > target || delay > 4*target)
 	switch {
 	case over && atLimit:
-		l.limit = max(l.servedLocked(), min(l.limit, l.peak)*9/10, 1)
+		l.limit = max(served, min(l.limit, l.peak)*9/10, 1)
 	case delay > target:
 		// One window over, or a neighbour's doing: hold.
 	default:

@@ -38,7 +38,8 @@ func TestAdjust(t *testing.T) {
 		{"one window far over the target: cut at once", 1000, []int{300, 300}, false, 0, 17 * time.Millisecond, 540},
 		{"one window a little over: held", 1000, []int{500, 500}, true, 0, 10 * time.Millisecond, 1000},
 		{"never below what was recently served", 1000, []int{100, 300, 100}, true, 10 * time.Millisecond, 10 * time.Millisecond, 500},
-		{"delayed while far from the limit (a neighbour's doing): held", 4000, []int{300}, false, 10 * time.Millisecond, 10 * time.Millisecond, 4000},
+		{"delayed with less in flight than served (a neighbour's doing): held", 4000, []int{300, 100}, false, 10 * time.Millisecond, 10 * time.Millisecond, 4000},
+		{"delayed with more in flight than served: cut though far from the limit", 4000, []int{300, 300}, false, 10 * time.Millisecond, 10 * time.Millisecond, 540},
 		{"near the target, pressed: +10%", 1000, []int{500, 500}, true, 0, 3 * time.Millisecond, 1100},
 		{"far under the target, pressed: +50%", 1000, []int{600, 400}, true, 0, time.Millisecond, 1500},
 		{"nobody held back: doubles", 1000, []int{100}, false, 0, 3 * time.Millisecond, 2000},
@@ -83,7 +84,7 @@ func TestTheLimitRecoversAfterTheLoad(t *testing.T) {
 	}
 	// A neighbour keeps the CPU busy: the delay stays over the target, but
 	// the facade is far from its limit: nothing falls.
-	mustAcquire(t, l, 1000)
+	mustAcquire(t, l, 500) // less than the 600 served
 	for range 5 {
 		l.Adjust(50*time.Millisecond, window)
 	}

@@ -230,10 +230,22 @@ func runFloor(upstream string) error {
 // cycles over.
 const spreadOver = 200
 
+// listSpread is how many disjoint sets of 80 ordinary customers the 100-id
+// list's load cycles over.
+const listSpread = 12
+
 func (e *env) graphqlTarget(q query) target {
 	one := func(vars map[string]any) target {
 		body, _ := json.Marshal(map[string]any{"query": q.graphql, "variables": vars})
 		return target{method: "POST", url: e.facade, body: body}
+	}
+	if _, ok := q.variables["ids"]; ok && !q.single {
+		var all []target
+		for k := range listSpread {
+			ids, _ := listIDs(k * 80)
+			all = append(all, one(map[string]any{"ids": ids}))
+		}
+		return spread(all)
 	}
 	if _, ok := q.variables["id"]; !ok || q.single {
 		return one(q.variables)
@@ -246,6 +258,14 @@ func (e *env) graphqlTarget(q query) target {
 }
 
 func (e *env) floorTarget(q query) target {
+	if _, ok := q.variables["ids"]; ok && !q.single {
+		var all []target
+		for k := range listSpread {
+			_, distinct := listIDs(k * 80)
+			all = append(all, target{method: "GET", url: e.floor + "/floor/list?ids=" + strings.Join(distinct, ",")})
+		}
+		return spread(all)
+	}
 	id, ok := q.variables["id"].(string)
 	if !ok || q.single {
 		return target{method: "GET", url: e.floor + q.floor}

@@ -40,12 +40,13 @@ func readQuery(root, name string) string {
 	return string(b)
 }
 
-// listIDs is the customers(ids:) input: 100 ids, 80 of them distinct, some
-// typed the way users type them.
-func listIDs() (ids []any, distinct []string) {
+// listIDs is the customers(ids:) input: 100 ids, 80 of them distinct
+// (from the offset-th ordinary customer on), some typed the way users type
+// them.
+func listIDs(offset int) (ids []any, distinct []string) {
 	seen := map[string]bool{}
 	for i := range 100 {
-		id := sandbox.Ordinary(i % 80)
+		id := sandbox.Ordinary(offset + i%80)
 		if !seen[id] {
 			seen[id] = true
 			distinct = append(distinct, id)
@@ -60,7 +61,7 @@ func listIDs() (ids []any, distinct []string) {
 
 func suite(root string) []query {
 	h := sandbox.HappyCustomer
-	ids, distinct := listIDs()
+	ids, distinct := listIDs(0)
 	var listNeed []string
 	for _, id := range distinct {
 		listNeed = append(listNeed, "profiles.getCustomer full "+id)
