@@ -29,6 +29,17 @@ func (l jsonListener) Accept() (net.Conn, error) {
 
 type jsonErrorConn struct{ net.Conn }
 
+// CloseWrite keeps what net/http does after an early error: it half-closes
+// and lingers so that the client reads the answer before the reset of a
+// request it did not read to the end. Hidden behind the wrapper, that step
+// was skipped.
+func (c *jsonErrorConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
 func (c *jsonErrorConn) Write(b []byte) (int, error) {
 	if rewritten, ok := rewriteNetHTTPError(b); ok {
 		if _, err := c.Conn.Write(rewritten); err != nil {
