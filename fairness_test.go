@@ -18,25 +18,38 @@ func TestSlowCustomerCostsOnlyItself(t *testing.T) {
 	t.Parallel()
 	g := newTestGraph(t, sandbox.Options{}, func(c *config) {
 		c.Upstream.MaxConcurrency, c.Upstream.MaxConcurrencyPerCustomer, c.Upstream.MaxWriteConcurrency = 4, 2, 2
-		// Long enough for the four profile calls of one customer (share 2)
-		// to take turns on a loaded machine; the refused Subscription
-		// Management calls wait it out, since the held ones never end.
-		c.Upstream.QueueWait = 2 * time.Second
+		c.Upstream.QueueWait = 50 * time.Millisecond
 	})
 	hold := make(chan struct{})
 	release := sync.OnceFunc(func() { close(hold) })
 	t.Cleanup(release)
 	g.sb.Inject("subscriptions.list", sandbox.Fault{Hold: hold})
+	// answered counts the profile calls the sandbox has answered: each ask
+	// of the customer also checks its profile, and the asks go one after
+	// another so that those checks never exceed the share themselves.
+	answered := func() int {
+		n := 0
+		for _, e := range g.sb.Log() {
+			if e.Op == "profiles.getCustomer" {
+				n++
+			}
+		}
+		return n
+	}
 
 	const q = `query($id: ID!) { customer(id: $id) { location { country } subscriptions { providerId } } }`
 	var wg sync.WaitGroup
-	slow := make(chan *gqlResponse, 4)
-	for range 4 {
+	slow := make(chan *gqlResponse, 2)
+	for i := range 2 {
 		wg.Go(func() { slow <- g.query(q, map[string]any{"id": sandbox.HappyCustomer}) })
+		waitFor(t, "the ask held at Subscription Management", func() bool {
+			return g.calls()["subscriptions.list"] == i+1 && answered() == i+1
+		})
 	}
-	// Two are refused; they come back while the other two are held.
+	// The third and fourth asks find the customer's share taken: that
+	// field fails fast, alone.
 	for range 2 {
-		r := <-slow
+		r := g.query(q, map[string]any{"id": sandbox.HappyCustomer})
 		e := r.errorAt("customer.subscriptions")
 		if e == nil || e.code() != "OVERLOADED" || len(r.Errors) != 1 ||
 			e.Message != "the facade already has 2 calls in flight to the subscriptions API for this customer (MTN_MAX_CONCURRENCY_PER_CUSTOMER); retry later" {
