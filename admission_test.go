@@ -68,7 +68,7 @@ func TestAdmissionRecoversAndHonoursWhatWasServed(t *testing.T) {
 	if s := lim.Stats(); s.Limit != 8*view {
 		t.Fatalf("after an overload: %+v", s)
 	}
-	status, retry, body := postQuery(t, g, `{ customer(id: "27831000001") { id } }`)
+	status, retry, body := postQuery(t, g, `{ customer(id: "27831000001") { msisdn } }`)
 	if status != 503 || retry != "1" {
 		t.Errorf("a ninth request past the cut limit: %d, Retry-After %q, %s", status, retry, body)
 	}

@@ -106,7 +106,7 @@ func TestCallTraceOnlyWhenAskedAndAllowed(t *testing.T) {
 		}
 		c.sandbox, c.clients = false, parsed.clients
 	}
-	q := `{ customer(id: "27831000001") { id } }`
+	q := `{ customer(id: "27831000001") { msisdn } }`
 	for _, tc := range []struct {
 		name      string
 		tweak     func(*config)
@@ -145,7 +145,7 @@ func TestCallTraceOnlyWhenAskedAndAllowed(t *testing.T) {
 				return
 			}
 			// No trace: the whole body is the answer alone.
-			if want := `{"data":{"customer":{"id":"27831000001"}}}`; raw != want {
+			if want := `{"data":{"customer":{"msisdn":"27831000001"}}}`; raw != want {
 				t.Errorf("body = %s, want %s", raw, want)
 			}
 		})

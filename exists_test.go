@@ -20,7 +20,7 @@ func TestCustomerExistence(t *testing.T) {
 	}{
 		{
 			name:  "unknown customer",
-			query: `{ customer(id: "27831000004") { id location { country } subscriptionProviders { id } } }`,
+			query: `{ customer(id: "27831000004") { msisdn location { country } subscriptionProviders { id } } }`,
 			want:  `{"errors":[{"message":"not found by the profiles API","path":["customer"],"locations":[{"line":1,"column":3}],"extensions":{"code":"NOT_FOUND","upstream":{"api":"profiles","httpStatus":404,"op":"profiles.getCustomer","transactionId":"exists-test-1"}}}],"data":{"customer":null}}`,
 			// The providers call starts alongside the profile call, before
 			// the facade knows the customer is unknown; whether it is sent
@@ -30,16 +30,16 @@ func TestCustomerExistence(t *testing.T) {
 		},
 		{
 			name:  "only the id: one basic profile call",
-			query: `{ customer(id: "+27 83 100 0001") { id } }`,
-			want:  `{"data":{"customer":{"id":"27831000001"}}}`,
+			query: `{ customer(id: "+27 83 100 0001") { msisdn } }`,
+			want:  `{"data":{"customer":{"msisdn":"27831000001"}}}`,
 			calls: map[string]int{"profiles.getCustomer": 1},
 		},
 		{
 			name:  "a list: each entry stands alone",
-			query: `{ customers(ids: ["27831000001", "27831000004", "../x", "27831000001"]) { id } }`,
+			query: `{ customers(ids: ["27831000001", "27831000004", "../x", "27831000001"]) { msisdn } }`,
 			want: `{"errors":[{"message":"customer id \"../x\" is not an MSISDN: only digits, spaces, '-', '.', '(', ')' and a leading '+' are allowed","path":["customers",2],"locations":[{"line":1,"column":3}],"extensions":{"code":"BAD_USER_INPUT"}},` +
 				`{"message":"not found by the profiles API","path":["customers",1],"locations":[{"line":1,"column":3}],"extensions":{"code":"NOT_FOUND","upstream":{"api":"profiles","httpStatus":404,"op":"profiles.getCustomer","transactionId":"exists-test-1"}}}],` +
-				`"data":{"customers":[{"id":"27831000001"},null,null,{"id":"27831000001"}]}}`,
+				`"data":{"customers":[{"msisdn":"27831000001"},null,null,{"msisdn":"27831000001"}]}}`,
 			calls: map[string]int{"profiles.getCustomer": 2},
 		},
 		{
@@ -141,8 +141,8 @@ func TestNullStaysNull(t *testing.T) {
 		{"subscriptionId": "1", "email": null, "beneficiaryId": null},
 		{"subscriptionId": "2", "email": "", "beneficiaryId": "27831000009"},
 		{"subscriptionId": "3"}]}}}}`})
-	status, body := g.raw(`{ customer(id: "27831000001") { subscriptions { subscriptions { id email beneficiaryId } } } }`)
-	want := `{"data":{"customer":{"subscriptions":[{"subscriptions":[{"id":"1","email":null,"beneficiaryId":null},{"id":"2","email":"","beneficiaryId":"27831000009"},{"id":"3","email":null,"beneficiaryId":null}]}]}}}`
+	status, body := g.raw(`{ customer(id: "27831000001") { subscriptions { subscriptions { subscriptionId email beneficiaryId } } } }`)
+	want := `{"data":{"customer":{"subscriptions":[{"subscriptions":[{"subscriptionId":"1","email":null,"beneficiaryId":null},{"subscriptionId":"2","email":"","beneficiaryId":"27831000009"},{"subscriptionId":"3","email":null,"beneficiaryId":null}]}]}}}`
 	if status != 200 || body != want {
 		t.Errorf("got %d %s\nwant %s", status, body, want)
 	}

@@ -113,7 +113,7 @@ func TestUpstreamCallCounts(t *testing.T) {
 	t.Run("a basic-only selection uses propset=basic", func(t *testing.T) {
 		g := newTestGraph(t, sandbox.Options{}, nil)
 		r := g.query(fixture(t, "customer_basic.graphql"), map[string]any{"id": sandbox.HappyCustomer})
-		if len(r.Errors) > 0 || at(r.Data, "customer.id") != sandbox.HappyCustomer {
+		if len(r.Errors) > 0 || at(r.Data, "customer.msisdn") != sandbox.HappyCustomer {
 			t.Fatalf("%+v %v", r.Errors, r.Data)
 		}
 		log := g.sb.Log()
@@ -123,7 +123,7 @@ func TestUpstreamCallCounts(t *testing.T) {
 	})
 	t.Run("the existence check and full fields together cost one full call", func(t *testing.T) {
 		g := newTestGraph(t, sandbox.Options{}, nil)
-		g.query(`{ customer(id: "27831000001") { id location { country } } }`, nil)
+		g.query(`{ customer(id: "27831000001") { msisdn location { country } } }`, nil)
 		if log := g.sb.Log(); len(log) != 1 || log[0].Query != "propset=full" {
 			t.Errorf("log %+v", log)
 		}
@@ -147,8 +147,8 @@ func TestUpstreamCallCounts(t *testing.T) {
 		if n := len(at(r.Data, "customers").([]any)); n != 50 {
 			t.Errorf("%d customers returned", n)
 		}
-		if at(r.Data, "customers.35.id") != sandbox.Ordinary(5) {
-			t.Errorf("order not kept: %v", at(r.Data, "customers.35.id"))
+		if at(r.Data, "customers.35.msisdn") != sandbox.Ordinary(5) {
+			t.Errorf("order not kept: %v", at(r.Data, "customers.35.msisdn"))
 		}
 		if got := g.calls()["profiles.getCustomer"]; got != len(distinct) {
 			t.Errorf("profile calls %d, want %d", got, len(distinct))
@@ -167,12 +167,12 @@ func TestUpstreamCallCounts(t *testing.T) {
 	})
 	t.Run("a malformed id makes no call", func(t *testing.T) {
 		g := newTestGraph(t, sandbox.Options{}, nil)
-		r := g.query(`{ customer(id: "27-83-ABC") { location { country } } customers(ids: ["27831000001", "12"]) { id } }`, nil)
+		r := g.query(`{ customer(id: "27-83-ABC") { location { country } } customers(ids: ["27831000001", "12"]) { msisdn } }`, nil)
 		// The one valid id costs its existence check; the malformed ones nothing.
 		if c := g.calls(); c["total"] != 1 || c["profiles.getCustomer"] != 1 {
 			t.Errorf("calls %v", c)
 		}
-		if at(r.Data, "customers.0.id") != "27831000001" || at(r.Data, "customers.1") != nil {
+		if at(r.Data, "customers.0.msisdn") != "27831000001" || at(r.Data, "customers.1") != nil {
 			t.Errorf("customers %v", at(r.Data, "customers"))
 		}
 		for _, p := range []string{"customer", "customers.1"} {

@@ -40,9 +40,9 @@ func TestMalformedRequests(t *testing.T) {
 		{name: "a parse failure, graphql-response+json", method: "POST", contentType: "application/json", accept: graphqlJSON, body: `{"query":"{"}`, status: 400,
 			want: `{"errors":[{"message":"Expected Name, found \u003cEOF\u003e","locations":[{"line":1,"column":2}],"extensions":{"code":"GRAPHQL_PARSE_FAILED"}}]}`},
 		{name: "a validation failure, graphql-response+json", method: "POST", contentType: "application/json", accept: graphqlJSON, body: `{"query":"{ nope }"}`, status: 400,
-			want: `{"errors":[{"message":"Cannot query field \"nope\" on type \"Query\".","locations":[{"line":1,"column":3}],"extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}`},
+			want: `{"errors":[{"message":"Cannot query field \"nope\" on type \"Query\". Did you mean \"node\" or \"nodes\"?","locations":[{"line":1,"column":3}],"extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}`},
 		{name: "a validation failure, application/json", method: "POST", contentType: "application/json", body: `{"query":"{ nope }"}`, status: 200,
-			want: `{"errors":[{"message":"Cannot query field \"nope\" on type \"Query\".","locations":[{"line":1,"column":3}],"extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}`},
+			want: `{"errors":[{"message":"Cannot query field \"nope\" on type \"Query\". Did you mean \"node\" or \"nodes\"?","locations":[{"line":1,"column":3}],"extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}`},
 		{name: "no query", method: "POST", contentType: "application/json", accept: graphqlJSON, body: `{}`, status: 400,
 			want: `{"errors":[{"message":"the body has no \"query\": send the GraphQL document as a string (or, for a persisted query, its hash in extensions.persistedQuery)","extensions":{"code":"BAD_REQUEST"}}]}`},
 	} {

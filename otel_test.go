@@ -313,7 +313,7 @@ func TestTraceContextOnlyFromTrustedCallers(t *testing.T) {
 			if c.key != "" {
 				headers = append(headers, "Authorization", "Bearer "+c.key)
 			}
-			resp, body := g.send(`{ customer(id: "27831000001") { id location { country } } }`, nil, headers...)
+			resp, body := g.send(`{ customer(id: "27831000001") { msisdn location { country } } }`, nil, headers...)
 			if resp.StatusCode != 200 || strings.Contains(string(body), `"errors"`) {
 				t.Fatalf("status %d: %s", resp.StatusCode, body)
 			}

@@ -31,12 +31,12 @@ func postQuery(t *testing.T, g *testGraph, q string) (int, string, string) {
 // it reaches upstream, and the admitted requests finish normally.
 func TestPastTheAdmissionLimit(t *testing.T) {
 	t.Parallel()
-	const basic = `{ customer(id: "27831000001") { id } }`
+	const basic = `{ customer(id: "27831000001") { msisdn } }`
 	t.Run("request count", func(t *testing.T) {
 		t.Parallel()
 		g := newTestGraph(t, sandbox.Options{}, fixedAdmission(2, 100000, 2))
 		_, _, normal := postQuery(t, g, basic)
-		if normal != `{"data":{"customer":{"id":"27831000001"}}}` {
+		if normal != `{"data":{"customer":{"msisdn":"27831000001"}}}` {
 			t.Fatalf("before: %s", normal)
 		}
 		// The fault: profiles holds every call until the test releases it,
@@ -120,7 +120,7 @@ func TestSaturationStarvesNeitherStreamsNorProbes(t *testing.T) {
 	hold := make(chan struct{})
 	g.sb.Inject("profiles.getCustomer", sandbox.Fault{Hold: hold})
 	done := make(chan struct{})
-	go func() { defer close(done); postQuery(t, g, `{ customer(id: "27831000001") { id } }`) }()
+	go func() { defer close(done); postQuery(t, g, `{ customer(id: "27831000001") { msisdn } }`) }()
 	waitFor(t, "a request at the profiles API", func() bool { return g.calls()["profiles.getCustomer"] == 1 })
 	if status, _, _ := postQuery(t, g, `{ __typename }`); status != 503 {
 		t.Fatalf("the limit is not full: %d", status)

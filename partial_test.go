@@ -1,6 +1,7 @@
 package main
 
 import (
+	"customergraph/globalid"
 	"flag"
 	"os"
 	"path/filepath"
@@ -134,8 +135,8 @@ func TestPartialFailureContract(t *testing.T) {
 			if _, gone := tc.nulls["customer"]; gone {
 				return
 			}
-			if at(r.Data, "customer.id") != tc.id {
-				t.Fatalf("customer.id = %v", at(r.Data, "customer.id"))
+			if want := globalid.Encode(globalid.Customer, tc.id); at(r.Data, "customer.id") != want {
+				t.Fatalf("customer.id = %v, want %s", at(r.Data, "customer.id"), want)
 			}
 			for _, f := range customerFields {
 				if _, isNull := tc.nulls["customer."+f]; !isNull && at(r.Data, "customer."+f) == nil {

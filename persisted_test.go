@@ -32,9 +32,9 @@ func pq(hash string) map[string]any {
 	return map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hash}}
 }
 
-const basicQuery = `{ customer(id: "27831000001") { id } }`
+const basicQuery = `{ customer(id: "27831000001") { msisdn } }`
 
-const basicAnswer = `{"data":{"customer":{"id":"27831000001"}}}`
+const basicAnswer = `{"data":{"customer":{"msisdn":"27831000001"}}}`
 
 // TestAutomaticPersistedQueries: Apollo's APQ protocol through the real
 // handler, by POST and by GET (the form a CDN can cache).
@@ -80,7 +80,7 @@ func TestPersistedOnly(t *testing.T) {
 	}
 	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.PersistedOperations, c.PersistedOnly = manifest, true })
 	refused := `{"errors":[{"message":"this server runs only its persisted operations (GRAPH_PERSISTED_ONLY): send a registered operation's sha256Hash in extensions.persistedQuery","extensions":{"code":"PERSISTED_QUERY_NOT_ALLOWED"}}]}`
-	other := `{ customer(id: "27831000002") { id } }`
+	other := `{ customer(id: "27831000002") { msisdn } }`
 	for _, c := range []struct {
 		name string
 		body map[string]any
@@ -115,14 +115,14 @@ func TestRegistrationIsBounded(t *testing.T) {
 	t.Parallel()
 	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.APQRegistrationsPerMinute, c.APQMaxDocumentBytes = 2, 200 })
 	notFound := `{"errors":[{"message":"PersistedQueryNotFound","extensions":{"code":"PERSISTED_QUERY_NOT_FOUND"}}]}`
-	docs := []string{`query A { customer(id: "27831000001") { id } }`, `query B { customer(id: "27831000001") { id } }`,
-		`query C { customer(id: "27831000001") { id } }`}
+	docs := []string{`query A { customer(id: "27831000001") { msisdn } }`, `query B { customer(id: "27831000001") { msisdn } }`,
+		`query C { customer(id: "27831000001") { msisdn } }`}
 	for _, doc := range docs {
 		if status, body := postJSON(t, g, map[string]any{"query": doc, "extensions": pq(persisted.Hash(doc))}); status != 200 || body != basicAnswer {
 			t.Fatalf("registering %s: %d %s", doc, status, body)
 		}
 	}
-	big := `query D { customer(id: "27831000001") { id } }` + "#" + strings.Repeat("x", 200)
+	big := `query D { customer(id: "27831000001") { msisdn } }` + "#" + strings.Repeat("x", 200)
 	if status, body := postJSON(t, g, map[string]any{"query": big, "extensions": pq(persisted.Hash(big))}); status != 200 || body != basicAnswer {
 		t.Fatalf("registering a long document: %d %s", status, body)
 	}

@@ -253,7 +253,7 @@ func TestPlaygroundSubscriptionWithClientKeys(t *testing.T) {
 	// the one the tab's variables already hold.
 	r := g.query(`mutation { subscribe(input: {customerId: "27831000009", subscriptionId: "21", providerId: "202", name: "MTN Play Video"}) { pending { id } } }`,
 		nil, "Authorization", "Bearer playground-k3y")
-	if at(r.Data, "subscribe.pending.id") != "cDE6Mjc4MzEwMDAwMDk6MjE6MjAyOnN0MTAx" {
+	if at(r.Data, "subscribe.pending.id") != "UGVuZGluZ1Byb3Zpc2lvbmluZzoyNzgzMTAwMDAwOToyMToyMDI6c3QxMDE" {
 		t.Fatalf("subscribe: %+v %v", r.Errors, r.Data)
 	}
 	step(t, ctx, "load the page", chromedp.Navigate(g.url+"/"),

@@ -19,13 +19,13 @@ func TestPropsetFollowsTheSelection(t *testing.T) {
 		name, query string
 		want        []string // the profile calls' query strings, in any order of customers
 	}{
-		{"the id alone", `{ customer(id: "27831000001") { id } }`, []string{"propset=basic"}},
-		{"with a full field", `{ customer(id: "27831000001") { id kyc { idType } } }`, []string{"propset=full"}},
-		{"the full field in a fragment", `{ customer(id: "27831000001") { id ...F } } fragment F on Customer { devices { __typename } }`, []string{"propset=full"}},
-		{"the full field in an inline fragment", `{ customer(id: "27831000001") { id ... on Customer { loans { status } } } }`, []string{"propset=full"}},
-		{"the full field skipped", `{ customer(id: "27831000001") { id location @skip(if: true) { country } } }`, []string{"propset=basic"}},
-		{"in a list: per customer", `{ customers(ids: ["27832000001", "27832000002"]) { id } }`, []string{"propset=basic", "propset=basic"}},
-		{"in a list with a full field", `{ customers(ids: ["27832000001", "27832000002"]) { id location { country } } }`, []string{"propset=full", "propset=full"}},
+		{"the id alone", `{ customer(id: "27831000001") { msisdn } }`, []string{"propset=basic"}},
+		{"with a full field", `{ customer(id: "27831000001") { msisdn kyc { idType } } }`, []string{"propset=full"}},
+		{"the full field in a fragment", `{ customer(id: "27831000001") { msisdn ...F } } fragment F on Customer { devices { __typename } }`, []string{"propset=full"}},
+		{"the full field in an inline fragment", `{ customer(id: "27831000001") { msisdn ... on Customer { loans { status } } } }`, []string{"propset=full"}},
+		{"the full field skipped", `{ customer(id: "27831000001") { msisdn location @skip(if: true) { country } } }`, []string{"propset=basic"}},
+		{"in a list: per customer", `{ customers(ids: ["27832000001", "27832000002"]) { msisdn } }`, []string{"propset=basic", "propset=basic"}},
+		{"in a list with a full field", `{ customers(ids: ["27832000001", "27832000002"]) { msisdn location { country } } }`, []string{"propset=full", "propset=full"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -45,7 +45,7 @@ func TestPersistedQueriesAcrossReplicas(t *testing.T) {
 	a := newTestGraph(t, sandbox.Options{}, shared)
 	b := newTestGraph(t, sandbox.Options{}, shared)
 	// A document no other run has registered: the first ask must miss.
-	doc := fmt.Sprintf(`query Replicas%d { customer(id: "27831000001") { id } }`, time.Now().UnixNano())
+	doc := fmt.Sprintf(`query Replicas%d { customer(id: "27831000001") { msisdn } }`, time.Now().UnixNano())
 	hash := persisted.Hash(doc)
 	notFound := `{"errors":[{"message":"PersistedQueryNotFound","extensions":{"code":"PERSISTED_QUERY_NOT_FOUND"}}]}`
 	if status, body := postJSON(t, b, map[string]any{"extensions": pq(hash)}); status != 200 || body != notFound {
@@ -176,7 +176,7 @@ func TestRedisKilledMidway(t *testing.T) {
 	t.Parallel()
 	url, kill := ownRedis(t)
 	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.RedisURL, c.StreamTimeout = url, 10*time.Second })
-	doc := fmt.Sprintf(`query Killed%d { customer(id: "27831000001") { id } }`, time.Now().UnixNano())
+	doc := fmt.Sprintf(`query Killed%d { customer(id: "27831000001") { msisdn } }`, time.Now().UnixNano())
 	hash := persisted.Hash(doc)
 	if status, body := postJSON(t, g, map[string]any{"query": doc, "extensions": pq(hash)}); status != 200 || body != basicAnswer {
 		t.Fatalf("registration: %d %s", status, body)
@@ -227,7 +227,7 @@ func TestPersistedOnlyOnEveryReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	only := func(c *config) { c.RedisURL, c.PersistedOperations, c.PersistedOnly = url, manifest, true }
-	other := fmt.Sprintf(`query Unlisted%d { customer(id: "27831000002") { id } }`, time.Now().UnixNano())
+	other := fmt.Sprintf(`query Unlisted%d { customer(id: "27831000002") { msisdn } }`, time.Now().UnixNano())
 	for _, name := range []string{"A", "B"} {
 		g := newTestGraph(t, sandbox.Options{}, only)
 		for _, body := range []map[string]any{{"query": other, "extensions": pq(persisted.Hash(other))}, {"extensions": pq(persisted.Hash(other))}} {
@@ -294,7 +294,7 @@ func TestPoisonedSharedEntryIsRefused(t *testing.T) {
 	t.Parallel()
 	url := redisURL(t)
 	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.RedisURL = url })
-	asked := fmt.Sprintf(`query Poisoned%d { customer(id: "27831000001") { id } }`, time.Now().UnixNano())
+	asked := fmt.Sprintf(`query Poisoned%d { customer(id: "27831000001") { msisdn } }`, time.Now().UnixNano())
 	hash := persisted.Hash(asked)
 	planted := `mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHERLESS, refillProfileId: "P1", amount: "50"}) { refill { statusMessage } } }`
 	opts, err := redis.ParseURL(url)

@@ -2,6 +2,7 @@ package customer
 
 import (
 	"customergraph/enum"
+	"customergraph/globalid"
 	"customergraph/scalar"
 )
 
@@ -51,6 +52,7 @@ type LoanBand struct {
 
 // Account is one of the customer's accounts (MoMo, airtime, …).
 type Account struct {
+	CustomerID  string
 	Name        *string
 	ID          *string
 	Description *string
@@ -86,4 +88,22 @@ type Handset struct {
 	DeviceMake *string
 	Imsi       *string
 	Imei       *string
+}
+
+// NodeID is the account's id in the graph: unique across customers and
+// kinds (the API's number is unique per kind only), nil when the API gave
+// no number. Account is no Node (its id may be missing): nothing decodes it.
+func (a Account) NodeID() *string {
+	if a.ID == nil {
+		return nil
+	}
+	id := globalid.Encode("Account", a.CustomerID, *a.ID, deref(a.Name))
+	return &id
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

@@ -2,11 +2,15 @@ package customer
 
 import (
 	"customergraph/enum"
+	"customergraph/globalid"
 	"customergraph/scalar"
 )
 
-// VasSubscription is a value-added-service subscription.
+// VasSubscription is a value-added-service subscription. ID is the API's
+// id, unique per customer and provider only; CustomerID is the MSISDN the
+// facade asked about, so the subscription's global id is unique.
 type VasSubscription struct {
+	CustomerID          string
 	ID                  string
 	ProviderID          string
 	Name                *string
@@ -39,8 +43,10 @@ type SubscriptionList struct {
 	Providers  []ProviderSubscriptions
 }
 
-// SubscriptionProvider is a provider a customer can subscribe with.
+// SubscriptionProvider is a provider a customer can subscribe with, as
+// the API listed it for CustomerID.
 type SubscriptionProvider struct {
+	CustomerID  string
 	ID          string
 	Name        *string
 	Description *string
@@ -70,4 +76,19 @@ type UnsubscribeResult struct {
 	ProviderID     string
 	Status         enum.UnsubscribeStatus
 	Description    *string
+}
+
+// NodeID is the subscription's global id.
+func (s VasSubscription) NodeID() string {
+	return globalid.Encode(globalid.VasSubscription, s.CustomerID, s.ProviderID, s.ID)
+}
+
+// NodeID is the provider's global id, for the customer it was listed for.
+func (p SubscriptionProvider) NodeID() string {
+	return globalid.Encode(globalid.SubscriptionProvider, p.CustomerID, p.ID)
+}
+
+// NodeID is the provisioning's global id: it carries what a status poll needs.
+func (p PendingProvisioning) NodeID() string {
+	return globalid.Encode(globalid.PendingProvisioning, p.CustomerID, p.SubscriptionID, p.ProviderID, p.StatusID)
 }

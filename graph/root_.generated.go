@@ -26,7 +26,6 @@ type ResolverRoot interface {
 	Accountholder() AccountholderResolver
 	Customer() CustomerResolver
 	Mutation() MutationResolver
-	PendingProvisioning() PendingProvisioningResolver
 	Plans() PlansResolver
 	Premium() PremiumResolver
 	ProviderSubscriptions() ProviderSubscriptionsResolver
@@ -47,6 +46,7 @@ type ComplexityRoot struct {
 		Description func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Name        func(childComplexity int) int
+		NodeID      func(childComplexity int) int
 		Status      func(childComplexity int) int
 	}
 
@@ -113,6 +113,7 @@ type ComplexityRoot struct {
 		Kyc                   func(childComplexity int) int
 		Loans                 func(childComplexity int) int
 		Location              func(childComplexity int) int
+		NodeID                func(childComplexity int) int
 		Plan                  func(childComplexity int, productCode string) int
 		Plans                 func(childComplexity int, typeArg *model.PlanType, momo *bool, includeReservations *bool, quoteID *string, fixedLine *string) int
 		Subscription          func(childComplexity int, id string, providerID string) int
@@ -284,7 +285,7 @@ type ComplexityRoot struct {
 	PendingProvisioning struct {
 		CustomerID     func(childComplexity int) int
 		Description    func(childComplexity int) int
-		ID             func(childComplexity int) int
+		NodeID         func(childComplexity int) int
 		ProviderID     func(childComplexity int) int
 		Status         func(childComplexity int) int
 		SubscriptionID func(childComplexity int) int
@@ -347,6 +348,8 @@ type ComplexityRoot struct {
 		Accountholder      func(childComplexity int, id string, includeOffnet *bool) int
 		Customer           func(childComplexity int, id string) int
 		Customers          func(childComplexity int, ids []string) int
+		Node               func(childComplexity int, id string) int
+		Nodes              func(childComplexity int, ids []string) int
 		SubscriptionStatus func(childComplexity int, id string) int
 	}
 
@@ -375,6 +378,7 @@ type ComplexityRoot struct {
 		Description func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Name        func(childComplexity int) int
+		NodeID      func(childComplexity int) int
 	}
 
 	TransactionSummary struct {
@@ -426,6 +430,7 @@ type ComplexityRoot struct {
 		ID                  func(childComplexity int) int
 		Length              func(childComplexity int) int
 		Name                func(childComplexity int) int
+		NodeID              func(childComplexity int) int
 		PaymentSource       func(childComplexity int) int
 		ProviderID          func(childComplexity int) int
 		RegistrationChannel func(childComplexity int) int
@@ -481,7 +486,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Description(childComplexity), true
-	case "Account.id":
+	case "Account.accountId":
 		if e.ComplexityRoot.Account.ID == nil {
 			break
 		}
@@ -493,6 +498,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Name(childComplexity), true
+	case "Account.id":
+		if e.ComplexityRoot.Account.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.NodeID(childComplexity), true
 	case "Account.status":
 		if e.ComplexityRoot.Account.Status == nil {
 			break
@@ -751,7 +762,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Devices(childComplexity), true
-	case "Customer.id":
+	case "Customer.msisdn":
 		if e.ComplexityRoot.Customer.ID == nil {
 			break
 		}
@@ -775,6 +786,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Location(childComplexity), true
+	case "Customer.id":
+		if e.ComplexityRoot.Customer.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.NodeID(childComplexity), true
 	case "Customer.plan":
 		if e.ComplexityRoot.Customer.Plan == nil {
 			break
@@ -1478,11 +1495,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PendingProvisioning.Description(childComplexity), true
 	case "PendingProvisioning.id":
-		if e.ComplexityRoot.PendingProvisioning.ID == nil {
+		if e.ComplexityRoot.PendingProvisioning.NodeID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.PendingProvisioning.ID(childComplexity), true
+		return e.ComplexityRoot.PendingProvisioning.NodeID(childComplexity), true
 	case "PendingProvisioning.providerId":
 		if e.ComplexityRoot.PendingProvisioning.ProviderID == nil {
 			break
@@ -1718,6 +1735,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Customers(childComplexity, args["ids"].([]string)), true
 
+	case "Query.node":
+		if e.ComplexityRoot.Query.Node == nil {
+			break
+		}
+
+		args, err := ec.field_Query_node_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.nodes":
+		if e.ComplexityRoot.Query.Nodes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
 	case "Query.subscriptionStatus":
 		if e.ComplexityRoot.Query.SubscriptionStatus == nil {
 			break
@@ -1804,7 +1843,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SubscriptionProvider.Description(childComplexity), true
-	case "SubscriptionProvider.id":
+	case "SubscriptionProvider.providerId":
 		if e.ComplexityRoot.SubscriptionProvider.ID == nil {
 			break
 		}
@@ -1816,6 +1855,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SubscriptionProvider.Name(childComplexity), true
+	case "SubscriptionProvider.id":
+		if e.ComplexityRoot.SubscriptionProvider.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubscriptionProvider.NodeID(childComplexity), true
 
 	case "TransactionSummary.billPayments":
 		if e.ComplexityRoot.TransactionSummary.BillPayments == nil {
@@ -2002,7 +2047,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.VasSubscription.EndDate(childComplexity), true
-	case "VasSubscription.id":
+	case "VasSubscription.subscriptionId":
 		if e.ComplexityRoot.VasSubscription.ID == nil {
 			break
 		}
@@ -2020,6 +2065,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.VasSubscription.Name(childComplexity), true
+	case "VasSubscription.id":
+		if e.ComplexityRoot.VasSubscription.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VasSubscription.NodeID(childComplexity), true
 	case "VasSubscription.paymentSource":
 		if e.ComplexityRoot.VasSubscription.PaymentSource == nil {
 			break
@@ -2251,6 +2302,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_name(ctx, field)
 	case "id":
 		return ec.fieldContext_Account_id(ctx, field)
+	case "accountId":
+		return ec.fieldContext_Account_accountId(ctx, field)
 	case "description":
 		return ec.fieldContext_Account_description(ctx, field)
 	case "status":
@@ -2371,6 +2424,8 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Customer_id(ctx, field)
+	case "msisdn":
+		return ec.fieldContext_Customer_msisdn(ctx, field)
 	case "location":
 		return ec.fieldContext_Customer_location(ctx, field)
 	case "billingPlan":
@@ -2851,6 +2906,8 @@ func (ec *executionContext) childFields_SubscriptionProvider(ctx context.Context
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_SubscriptionProvider_id(ctx, field)
+	case "providerId":
+		return ec.fieldContext_SubscriptionProvider_providerId(ctx, field)
 	case "name":
 		return ec.fieldContext_SubscriptionProvider_name(ctx, field)
 	case "description":
@@ -2943,6 +3000,8 @@ func (ec *executionContext) childFields_VasSubscription(ctx context.Context, fie
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_VasSubscription_id(ctx, field)
+	case "subscriptionId":
+		return ec.fieldContext_VasSubscription_subscriptionId(ctx, field)
 	case "providerId":
 		return ec.fieldContext_VasSubscription_providerId(ctx, field)
 	case "name":

@@ -17,9 +17,6 @@ import (
 
 // region    ************************** generated!.gotpl **************************
 
-type PendingProvisioningResolver interface {
-	ID(ctx context.Context, obj *customer.PendingProvisioning) (string, error)
-}
 type ProviderSubscriptionsResolver interface {
 	Subscriptions(ctx context.Context, obj *customer.ProviderSubscriptions) ([]customer.VasSubscription, error)
 }
@@ -41,7 +38,7 @@ func (ec *executionContext) _PendingProvisioning_id(ctx context.Context, field g
 			return ec.fieldContext_PendingProvisioning_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PendingProvisioning().ID(ctx, obj)
+			return obj.NodeID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -52,7 +49,7 @@ func (ec *executionContext) _PendingProvisioning_id(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_PendingProvisioning_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PendingProvisioning", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("PendingProvisioning", field, true, false, "ID")
 }
 
 func (ec *executionContext) _PendingProvisioning_customerId(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
@@ -226,9 +223,32 @@ func (ec *executionContext) fieldContext_SubscribePayload_userErrors(_ context.C
 }
 
 func (ec *executionContext) _SubscriptionProvider_id(ctx context.Context, field graphql.CollectedField, obj *customer.SubscriptionProvider) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubscriptionProvider_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_SubscriptionProvider_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubscriptionProvider", field, true, false, "ID")
+}
+
+func (ec *executionContext) _SubscriptionProvider_providerId(ctx context.Context, field graphql.CollectedField, obj *customer.SubscriptionProvider) (ret graphql.Marshaler) {
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+}
+func (ec *executionContext) fieldContext_SubscriptionProvider_providerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SubscriptionProvider", field, false, false, "ID")
 }
 
@@ -335,9 +355,32 @@ func (ec *executionContext) fieldContext_UnsubscribeResult_description(_ context
 }
 
 func (ec *executionContext) _VasSubscription_id(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VasSubscription_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_VasSubscription_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VasSubscription", field, true, false, "ID")
+}
+
+func (ec *executionContext) _VasSubscription_subscriptionId(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+}
+func (ec *executionContext) fieldContext_VasSubscription_subscriptionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "ID")
 }
 
@@ -706,7 +749,7 @@ func UnmarshalUnsubscribeInput(ctx context.Context, raw any) (model.UnsubscribeI
 
 // region    **************************** object.gotpl ****************************
 
-var pendingProvisioningImplementors = []string{"PendingProvisioning"}
+var pendingProvisioningImplementors = []string{"PendingProvisioning", "Node"}
 
 func (ec *executionContext) _PendingProvisioning(ctx context.Context, sel ast.SelectionSet, obj *customer.PendingProvisioning) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pendingProvisioningImplementors)
@@ -845,7 +888,7 @@ func (ec *executionContext) _SubscribePayload(ctx context.Context, sel ast.Selec
 	return out
 }
 
-var subscriptionProviderImplementors = []string{"SubscriptionProvider"}
+var subscriptionProviderImplementors = []string{"SubscriptionProvider", "Node"}
 
 func (ec *executionContext) _SubscriptionProvider(ctx context.Context, sel ast.SelectionSet, obj *customer.SubscriptionProvider) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionProviderImplementors)
@@ -858,6 +901,11 @@ func (ec *executionContext) _SubscriptionProvider(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("SubscriptionProvider")
 		case "id":
 			out.Values[i] = ec._SubscriptionProvider_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "providerId":
+			out.Values[i] = ec._SubscriptionProvider_providerId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -989,7 +1037,7 @@ func (ec *executionContext) _UnsubscribeResult(ctx context.Context, sel ast.Sele
 	return out
 }
 
-var vasSubscriptionImplementors = []string{"VasSubscription"}
+var vasSubscriptionImplementors = []string{"VasSubscription", "Node"}
 
 func (ec *executionContext) _VasSubscription(ctx context.Context, sel ast.SelectionSet, obj *customer.VasSubscription) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, vasSubscriptionImplementors)
@@ -1002,6 +1050,11 @@ func (ec *executionContext) _VasSubscription(ctx context.Context, sel ast.Select
 			out.Values[i] = graphql.MarshalString("VasSubscription")
 		case "id":
 			out.Values[i] = ec._VasSubscription_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscriptionId":
+			out.Values[i] = ec._VasSubscription_subscriptionId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"strings"
 
+	"customergraph/globalid"
 	"customergraph/loaders"
 )
 
@@ -11,13 +12,20 @@ import (
 // the status operation needs, carried as one so that a client cannot mix
 // them up. It is no secret: only a well-formed id of each kind decodes.
 func ProvisioningID(customerID, subscriptionID, providerID, statusID string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strings.Join([]string{"p1", customerID, subscriptionID, providerID, statusID}, ":")))
+	return globalid.Encode(globalid.PendingProvisioning, customerID, subscriptionID, providerID, statusID)
 }
 
 // provisioningKey reads a ProvisioningID, checking each id inside it as if
 // it had been given on its own.
 func provisioningKey(id string) (loaders.StatusKey, error) {
 	bad := inputErrorf("id is not a provisioning id: pass PendingProvisioning.id as subscribe returned it")
+	if typ, key, err := globalid.Parse(id); err == nil {
+		if typ != globalid.PendingProvisioning {
+			return loaders.StatusKey{}, bad
+		}
+		return statusKey(key[0], key[1], key[2], key[3])
+	}
+	// Ids given out before global ids (v0) are still taken.
 	if len(id) > 400 {
 		return loaders.StatusKey{}, bad
 	}

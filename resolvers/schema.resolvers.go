@@ -142,7 +142,7 @@ func (r *mutationResolver) VerifyAccountholder(ctx context.Context, input model.
 
 // Customer is the resolver for the customer field.
 func (r *queryResolver) Customer(ctx context.Context, id string) (*model.Customer, error) {
-	norm, err := NormalizeMSISDN(id)
+	norm, err := customerKey(id)
 	if err != nil {
 		return nil, err
 	}
@@ -151,6 +151,33 @@ func (r *queryResolver) Customer(ctx context.Context, id string) (*model.Custome
 		return nil, err
 	}
 	return answered(ctx, norm, p, err), nil
+}
+
+// Node is the resolver for the node field.
+func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
+	return startNode(ctx, id, -1)()
+}
+
+// Nodes is the resolver for the nodes field.
+func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	if len(ids) > MaxNodeIDs {
+		return nil, inputErrorf("nodes takes at most %d ids; %d were given", MaxNodeIDs, len(ids))
+	}
+	// Every load starts before any is waited for, so they share batches.
+	waits := make([]func() (model.Node, error), len(ids))
+	for i, id := range ids {
+		waits[i] = startNode(ctx, id, i)
+	}
+	out := make([]model.Node, len(ids))
+	for i, wait := range waits {
+		n, err := wait()
+		if err != nil {
+			addErrorAt(ctx, i, err)
+			continue
+		}
+		out[i] = n
+	}
+	return out, nil
 }
 
 // Customers is the resolver for the customers field.
@@ -163,7 +190,7 @@ func (r *queryResolver) Customers(ctx context.Context, ids []string) ([]*model.C
 	norms := make([]string, len(ids))
 	waits := make([]func() (*upstream.Profile, error), len(ids))
 	for i, id := range ids {
-		norm, err := NormalizeMSISDN(id)
+		norm, err := customerKey(id)
 		if err != nil {
 			addErrorAt(ctx, i, err)
 			continue

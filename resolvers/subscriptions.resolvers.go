@@ -12,13 +12,6 @@ import (
 	"customergraph/upstream"
 )
 
-// ID is the resolver for the id field.
-func (r *pendingProvisioningResolver) ID(ctx context.Context, obj *customer.PendingProvisioning) (string, error) {
-	// Without a status id (the API named none) the id still works: the
-	// subscription itself is polled then.
-	return ProvisioningID(obj.CustomerID, obj.SubscriptionID, obj.ProviderID, obj.StatusID), nil
-}
-
 // Subscriptions is the resolver for the subscriptions field.
 func (r *providerSubscriptionsResolver) Subscriptions(ctx context.Context, obj *customer.ProviderSubscriptions) ([]customer.VasSubscription, error) {
 	if obj.Missing {
@@ -27,17 +20,9 @@ func (r *providerSubscriptionsResolver) Subscriptions(ctx context.Context, obj *
 	return obj.Subscriptions, nil
 }
 
-// PendingProvisioning returns graph.PendingProvisioningResolver implementation.
-func (r *Resolver) PendingProvisioning() graph.PendingProvisioningResolver {
-	return &pendingProvisioningResolver{r}
-}
-
 // ProviderSubscriptions returns graph.ProviderSubscriptionsResolver implementation.
 func (r *Resolver) ProviderSubscriptions() graph.ProviderSubscriptionsResolver {
 	return &providerSubscriptionsResolver{r}
 }
 
-type (
-	pendingProvisioningResolver   struct{ *Resolver }
-	providerSubscriptionsResolver struct{ *Resolver }
-)
+type providerSubscriptionsResolver struct{ *Resolver }

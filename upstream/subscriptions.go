@@ -76,7 +76,7 @@ type servicesWire struct {
 	Services   map[string]json.RawMessage `json:"services"`
 }
 
-func (s *SubscriptionsService) list(ctx context.Context, c call) (*customer.SubscriptionList, error) {
+func (s *SubscriptionsService) list(ctx context.Context, customerID string, c call) (*customer.SubscriptionList, error) {
 	var w servicesWire
 	c.out, c.method, c.auth = &w, http.MethodGet, authKeyOrToken
 	rep, err := s.api.do(ctx, c)
@@ -88,6 +88,13 @@ func (s *SubscriptionsService) list(ctx context.Context, c call) (*customer.Subs
 		return nil, &Error{API: APISubscriptions, Op: c.op, Kind: KindBadResponse, HTTPStatus: rep.status,
 			Message: "the services map is not the JSON the spec describes", Err: err, TransactionID: CallerFrom(ctx).TransactionID}
 	}
+	// Each subscription belongs to the customer asked about, whatever
+	// customerId the body names: its global id says whose it is.
+	for i := range providers {
+		for j := range providers[i].Subscriptions {
+			providers[i].Subscriptions[j].CustomerID = customerID
+		}
+	}
 	return &customer.SubscriptionList{CustomerID: w.CustomerID, Providers: providers}, nil
 }
 
@@ -97,13 +104,13 @@ func (s *SubscriptionsService) List(ctx context.Context, customerID, providerID 
 	if providerID != "" {
 		q.Set("subscriptionProviderId", providerID)
 	}
-	return s.list(ctx, call{op: "subscriptions.list", path: path("customers", customerID, "subscriptions"), query: q})
+	return s.list(ctx, customerID, call{op: "subscriptions.list", path: path("customers", customerID, "subscriptions"), query: q})
 }
 
 // Get is GET /customers/{customerId}/subscriptions/{subscriptionId}. The
 // spec answers with the provider-keyed list; the one subscription is picked.
 func (s *SubscriptionsService) Get(ctx context.Context, customerID, subscriptionID, providerID string) (*customer.VasSubscription, error) {
-	l, err := s.list(ctx, call{op: "subscriptions.get", path: path("customers", customerID, "subscriptions", subscriptionID),
+	l, err := s.list(ctx, customerID, call{op: "subscriptions.get", path: path("customers", customerID, "subscriptions", subscriptionID),
 		query: url.Values{"subscriptionProviderId": {providerID}}})
 	if err != nil {
 		return nil, err
@@ -118,7 +125,7 @@ func (s *SubscriptionsService) Status(ctx context.Context, customerID, subscript
 	if statusID == "" {
 		return s.Get(ctx, customerID, subscriptionID, providerID)
 	}
-	l, err := s.list(ctx, call{op: "subscriptions.status", path: path("customers", customerID, "subscriptions", subscriptionID, "status", statusID),
+	l, err := s.list(ctx, customerID, call{op: "subscriptions.status", path: path("customers", customerID, "subscriptions", subscriptionID, "status", statusID),
 		query: url.Values{"subscriptionProviderId": {providerID}}})
 	if err != nil {
 		return nil, err
@@ -190,6 +197,7 @@ func (s *SubscriptionsService) Subscribe(ctx context.Context, customerID string,
 		return nil, bad(err)
 	}
 	sub := subscriptionFrom(w)
+	sub.CustomerID = customerID
 	out.Subscription = &sub
 	return out, nil
 }
@@ -291,7 +299,7 @@ func (s *SubscriptionsService) Providers(ctx context.Context, customerID string)
 			return nil, &Error{API: APISubscriptions, Op: "subscriptions.providers", Kind: KindBadResponse, HTTPStatus: rep.status,
 				Message: "a provider entry is not the JSON the spec describes", Err: err, TransactionID: CallerFrom(ctx).TransactionID}
 		}
-		out = append(out, customer.SubscriptionProvider{ID: id, Name: p.Name, Description: p.Description})
+		out = append(out, customer.SubscriptionProvider{CustomerID: customerID, ID: id, Name: p.Name, Description: p.Description})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil

@@ -31,13 +31,13 @@ func TestSubscriptionDecoding(t *testing.T) {
 			// with MTN Play Games (id 7); _links everywhere, statusCode 2000.
 			want := &domain.SubscriptionList{CustomerID: c.id, Providers: []domain.ProviderSubscriptions{
 				{ProviderID: "101", Subscriptions: []domain.VasSubscription{{
-					ID: "4", ProviderID: "101", Name: ptr("CallerTunez"), Description: ptr("Ring-back tune of the week"),
+					CustomerID: c.id, ID: "4", ProviderID: "101", Name: ptr("CallerTunez"), Description: ptr("Ring-back tune of the week"),
 					Status: enum.SubscriptionStatus("Active"), Type: enum.SubscriptionType("Recurring"), Length: ptr("30 days"),
 					RegistrationChannel: ptr("USSD"), StartDate: at[scalar.PartialDateTime](t, c.start), EndDate: at[scalar.PartialDateTime](t, c.end),
 					PaymentSource: enum.PaymentSource("Airtime"), SendSmsNotification: ptr(true), AutoRenew: ptr(true),
 				}}},
 				{ProviderID: "202", Subscriptions: []domain.VasSubscription{{
-					ID: "7", ProviderID: "202", Name: ptr("MTN Play Games"), Description: ptr("Unlimited casual games"),
+					CustomerID: c.id, ID: "7", ProviderID: "202", Name: ptr("MTN Play Games"), Description: ptr("Unlimited casual games"),
 					Status: enum.SubscriptionStatus("Active"), Type: enum.SubscriptionType("Adhoc"), Length: ptr("7 days"),
 					RegistrationChannel: ptr("App"), StartDate: at[scalar.PartialDateTime](t, c.start), EndDate: at[scalar.PartialDateTime](t, c.end),
 					PaymentSource: enum.PaymentSource("MobileMoney"), SendSmsNotification: ptr(false), AutoRenew: ptr(false),
@@ -55,8 +55,8 @@ func TestSubscriptionDecoding(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []domain.SubscriptionProvider{
-			{ID: "101", Name: ptr("MTN CallerTunez"), Description: ptr("Ring-back tones, billed per tune")},
-			{ID: "202", Name: ptr("MTN Play Services"), Description: ptr("Games, music and video on demand")},
+			{CustomerID: sandbox.HappyCustomer, ID: "101", Name: ptr("MTN CallerTunez"), Description: ptr("Ring-back tones, billed per tune")},
+			{CustomerID: sandbox.HappyCustomer, ID: "202", Name: ptr("MTN Play Services"), Description: ptr("Games, music and video on demand")},
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("providers (-want +got):\n%s", diff)

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"customergraph/customer"
+	"customergraph/globalid"
 	"customergraph/upstream"
 )
 
@@ -61,10 +62,16 @@ func (c *Customer) Loans() (*customer.Loans, error) {
 // Accounts is the profile's account list.
 func (c *Customer) Accounts() ([]customer.Account, error) {
 	p, err := c.profile(upstream.PartAccounts)
-	if err != nil {
+	if err != nil || p.Accounts == nil {
 		return nil, err
 	}
-	return p.Accounts, nil
+	// Each account learns whose it is, for its global id.
+	out := make([]customer.Account, len(p.Accounts))
+	for i, a := range p.Accounts {
+		a.CustomerID = c.ID
+		out[i] = a
+	}
+	return out, nil
 }
 
 // Kyc is the profile's KYC records.
@@ -93,3 +100,6 @@ func (c *Customer) TransactionSummary() (*customer.TransactionSummary, error) {
 	}
 	return p.Transactions, nil
 }
+
+// NodeID is the customer's global id.
+func (c *Customer) NodeID() string { return globalid.Encode(globalid.Customer, c.ID) }

@@ -5,7 +5,7 @@ const overview = `# One customer, four APIs, one round trip.
 # open Upstream calls (left) for the REST calls behind the answer.
 query CustomerOverview($id: ID!) {
   customer(id: $id) {
-    id
+    msisdn
     location { country operator }
     billingPlan { type status startDate }
     plans(momo: true) {
@@ -47,7 +47,7 @@ query PartialFailure {
 const list = `# Up to 100 customers at once; each distinct customer costs one profile call.
 query CustomerList($ids: [ID!]!) {
   customers(ids: $ids) {
-    id
+    msisdn
     billingPlan { type status }
     loans { eligibility { status } }
   }
@@ -69,7 +69,7 @@ const provisioning = `# Some subscriptions are provisioned asynchronously (custo
 #    FollowProvisioning: it pushes PENDING, then ACTIVE, and completes.
 mutation StartProvisioning {
   subscribe(input: {customerId: "27831000009", subscriptionId: "21", providerId: "202", name: "MTN Play Video"}) {
-    subscription { id status }
+    subscription { subscriptionId status }
     pending { id status }
     userErrors { code message }
   }
@@ -77,7 +77,7 @@ mutation StartProvisioning {
 
 subscription FollowProvisioning($id: ID!) {
   subscriptionProvisioning(id: $id) {
-    id name status
+    subscriptionId name status
   }
 }`;
 
@@ -111,6 +111,6 @@ export const tabs = [
     ),
   },
   // The id StartProvisioning returns for this sandbox customer.
-  { query: provisioning, variables: JSON.stringify({ id: 'cDE6Mjc4MzEwMDAwMDk6MjE6MjAyOnN0MTAx' }, null, 2) },
+  { query: provisioning, variables: JSON.stringify({ id: 'UGVuZGluZ1Byb3Zpc2lvbmluZzoyNzgzMTAwMDAwOToyMToyMDI6c3QxMDE' }, null, 2) },
   { query: removeAll, variables: JSON.stringify({ requestId: 'paste the requestId here' }, null, 2) },
 ];
