@@ -117,9 +117,10 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 		PayloadReadLimit: &cfg.MaxBodyBytes,
 	})
 	gql.AddTransport(transport.SSE{})
+	gql.AddTransport(multipartTransport{Heartbeat: multipartHeartbeat})
 	gql.AddTransport(transport.Options{})
-	gql.AddTransport(transport.GET{})
-	gql.AddTransport(transport.POST{})
+	gql.AddTransport(wholeAnswers{transport.GET{}})
+	gql.AddTransport(wholeAnswers{transport.POST{}})
 	docs := limits.NewDocumentCache(max(cfg.QueryCache, 1), cfg.QueryCacheMiB<<20)
 	gql.SetQueryCache(docs)
 	gql.SetParserTokenLimit(cfg.MaxTokens)
@@ -361,8 +362,13 @@ func (a *app) perRequest(next http.Handler) http.Handler {
 	})
 }
 
+// isStream: a WebSocket, SSE, or multipart (which may carry a
+// subscription, and is answered as SSE is: no request deadline on the
+// connection, a stream slot while an operation runs).
 func isStream(r *http.Request) bool {
-	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket") || strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+	accept := r.Header.Get("Accept")
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket") || strings.Contains(accept, "text/event-stream") ||
+		strings.Contains(accept, "multipart/mixed")
 }
 
 // clientIdentity names who is asking, for per-client stream limits: the

@@ -30,6 +30,13 @@ func httpStatuses(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodGet, http.MethodPost, http.MethodOptions:
+		case http.MethodPut:
+			// graphql-sse's single connection mode reserves its stream
+			// with a PUT; the facade serves the distinct connections mode.
+			w.Header().Set("Allow", "GET, POST")
+			writeError(w, http.StatusMethodNotAllowed, codeMethodNotAllowed,
+				"graphql-sse's single connection mode is not supported: use its distinct connections mode (singleConnection: false, the default), or WebSocket")
+			return
 		default:
 			w.Header().Set("Allow", "GET, POST")
 			writeError(w, http.StatusMethodNotAllowed, codeMethodNotAllowed, "send GraphQL requests with POST (or GET, for queries)")

@@ -22,7 +22,7 @@ func TestMalformedRequests(t *testing.T) {
 		allow, want                                    string
 	}{
 		{name: "PUT", method: "PUT", contentType: "application/json", body: `{"query":"{ __typename }"}`, status: 405, allow: "GET, POST",
-			want: `{"errors":[{"message":"send GraphQL requests with POST (or GET, for queries)","extensions":{"code":"METHOD_NOT_ALLOWED"}}]}`},
+			want: `{"errors":[{"message":"graphql-sse's single connection mode is not supported: use its distinct connections mode (singleConnection: false, the default), or WebSocket","extensions":{"code":"METHOD_NOT_ALLOWED"}}]}`},
 		{name: "DELETE", method: "DELETE", status: 405, allow: "GET, POST",
 			want: `{"errors":[{"message":"send GraphQL requests with POST (or GET, for queries)","extensions":{"code":"METHOD_NOT_ALLOWED"}}]}`},
 		{name: "a mutation by GET", method: "GET", query: "query=mutation%7Bunsubscribe(input:%7BcustomerId:%2227831000001%22,subscriptionId:%224%22,providerId:%22101%22%7D)%7Bresult%7Bstatus%7D%7D%7D", status: 405, allow: "POST",

@@ -21,6 +21,8 @@ func (s *Server) plansFault(w http.ResponseWriter, r *http.Request, op string, c
 		w.Header().Set("Retry-After", "1")
 		apiError(w, r, Plans, op, http.StatusTooManyRequests, "Too Many Requests", "rate limit exceeded")
 		return true
+	case SlowPlansCustomer:
+		sleep(r.Context(), s.opts.SlowDelay)
 	case RateLimitedOnce:
 		if s.hit("429once") == 1 {
 			w.Header().Set("Retry-After", "1")

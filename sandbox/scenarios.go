@@ -22,6 +22,7 @@ const (
 	RateLimitedCustomer    = "27831000012"
 	RateLimitedOnce        = "27831000013"
 	HugeBodyCustomer       = "27831000014"
+	SlowPlansCustomer      = "27831000015"
 )
 
 // Ordinary customers are 27832000000 … 27832000999; their data is derived
@@ -64,6 +65,7 @@ var Scenarios = []Scenario{
 	{RateLimitedCustomer, "rate limited", "Every Plans operation answers 429 with `Retry-After: 1`."},
 	{RateLimitedOnce, "rate limited once", "The first Plans call after a reset answers 429 with `Retry-After: 1`; later calls succeed."},
 	{HugeBodyCustomer, "huge body", "Profiles answers 200 with a 30 MB body."},
+	{SlowPlansCustomer, "slow plans", "Every Plans operation answers after 3 s (try `@defer` on `plans`)."},
 }
 
 func (s *Server) hookScenarios(w http.ResponseWriter, _ *http.Request) {

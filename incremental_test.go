@@ -1,0 +1,188 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"customergraph/sandbox"
+)
+
+const deferredPlans = `query($id: ID!) { customer(id: $id) { msisdn location { country } ... @defer(label: "plans") { plans { tariffPlan } } } }`
+
+// parts reads a multipart/mixed stream as Apollo Client does: a part is
+// complete once the next delimiter has arrived. (mime/multipart waits for
+// the two bytes after a delimiter, which a stream sends only with the
+// next part.)
+type parts struct {
+	t     *testing.T
+	body  io.Reader
+	delim string
+	buf   []byte
+}
+
+func (p *parts) fill() bool {
+	b := make([]byte, 4096)
+	n, err := p.body.Read(b)
+	p.buf = append(p.buf, b[:n]...)
+	return n > 0 || err == nil
+}
+
+// next is the next part's body; "" once the closing delimiter has come.
+func (p *parts) next() string {
+	p.t.Helper()
+	for len(p.buf) < 2 {
+		if !p.fill() {
+			p.t.Fatalf("the stream ended without its closing delimiter")
+		}
+	}
+	if strings.HasPrefix(string(p.buf), "--") {
+		return ""
+	}
+	for !strings.Contains(string(p.buf), p.delim) {
+		if !p.fill() {
+			p.t.Fatalf("the stream ended inside a part: %q", p.buf)
+		}
+	}
+	s := string(p.buf)
+	i := strings.Index(s, p.delim)
+	part := strings.TrimPrefix(s[:i], "\r\n")
+	p.buf = p.buf[i+len(p.delim):]
+	head, body, ok := strings.Cut(part, "\r\n\r\n")
+	if !ok || !strings.HasPrefix(strings.ToLower(head), "content-type: application/json") {
+		p.t.Errorf("a part without its Content-Type: %q", part)
+	}
+	return body
+}
+
+// multipartRequest sends a GraphQL request asking for multipart/mixed and
+// returns the response with a reader of its parts.
+func multipartRequest(t *testing.T, method, base, accept, query string, vars map[string]any) (*http.Response, *parts) {
+	t.Helper()
+	var req *http.Request
+	if method == http.MethodGet {
+		v, _ := json.Marshal(vars)
+		req, _ = http.NewRequestWithContext(t.Context(), method, base+"/graphql?"+url.Values{"query": {query}, "variables": {string(v)}}.Encode(), nil)
+	} else {
+		b, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+		req, _ = http.NewRequestWithContext(t.Context(), method, base+"/graphql", strings.NewReader(string(b)))
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", accept)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	mt, params, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/mixed" {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("%d %q: %s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
+	}
+	p := &parts{t: t, body: resp.Body, delim: "\r\n--" + params["boundary"]}
+	for !strings.HasPrefix(string(p.buf), "--"+params["boundary"]) {
+		if !p.fill() {
+			t.Fatalf("no opening delimiter: %q", p.buf)
+		}
+	}
+	p.buf = p.buf[len("--"+params["boundary"]):]
+	return resp, p
+}
+
+func nextPart(t *testing.T, p *parts) string { return p.next() }
+
+// TestDeferOverMultipart: the answer without the slow plans comes first
+// (gqlgen holds the deferred field's place with null),
+// while the Plans API still holds its call; the plans follow in an
+// incremental part; the stream ends with the closing boundary. POST and
+// GET alike.
+func TestDeferOverMultipart(t *testing.T) {
+	t.Parallel()
+	for _, method := range []string{http.MethodPost, http.MethodGet} {
+		t.Run(method, func(t *testing.T) {
+			t.Parallel()
+			g := newTestGraph(t, sandbox.Options{}, nil)
+			hold := make(chan struct{})
+			g.sb.Inject("plans.getPlans", sandbox.Fault{Hold: hold}) // the fault: plans answer only when released
+			resp, parts := multipartRequest(t, method, g.url, `multipart/mixed;deferSpec=20220824, application/json`, deferredPlans,
+				map[string]any{"id": sandbox.HappyCustomer})
+			if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "deferSpec=20220824") {
+				t.Errorf("%d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+			}
+			if got, want := nextPart(t, parts), `{"data":{"customer":{"msisdn":"27831000001","location":{"country":"ZA"},"plans":null}},"hasNext":true}`; got != want {
+				t.Errorf("first part\n got %s\nwant %s", got, want)
+			}
+			close(hold)
+			if got, want := nextPart(t, parts), `{"incremental":[{"data":{"plans":{"tariffPlan":"MTN Prepaid Flexi"}},"label":"plans","path":["customer"]}],"hasNext":false}`; got != want {
+				t.Errorf("second part\n got %s\nwant %s", got, want)
+			}
+			if got := nextPart(t, parts); got != "" {
+				t.Errorf("a part after the last: %s", got)
+			}
+		})
+	}
+}
+
+// TestDeferWithoutMultipart: a client that did not ask for multipart gets
+// the whole answer, deferred fields merged in their place, never a first
+// part with hasNext alone.
+func TestDeferWithoutMultipart(t *testing.T) {
+	t.Parallel()
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	for _, accept := range []string{"application/json", "application/graphql-response+json"} {
+		_, b := g.send(deferredPlans, map[string]any{"id": sandbox.HappyCustomer}, "Accept", accept)
+		want := `{"data":{"customer":{"msisdn":"27831000001","location":{"country":"ZA"},"plans":{"tariffPlan":"MTN Prepaid Flexi"}}}}`
+		if got := strings.TrimSpace(string(b)); got != want {
+			t.Errorf("%s:\n got %s\nwant %s", accept, got, want)
+		}
+	}
+	// A deferred part that fails keeps its error, at its path.
+	g.sb.Inject("plans.getPlans", sandbox.Fault{Status: 500}) // the fault
+	_, b := g.send(deferredPlans, map[string]any{"id": sandbox.HappyCustomer})
+	var r gqlResponse
+	if err := json.Unmarshal(b, &r); err != nil || at(r.Data, "customer.location.country") != "ZA" || at(r.Data, "customer.plans") != nil {
+		t.Fatalf("%s", b)
+	}
+	if e := r.errorAt("customer.plans"); e == nil || e.code() != "UPSTREAM_UNAVAILABLE" {
+		t.Errorf("errors %+v", r.Errors)
+	}
+	if strings.Contains(string(b), "hasNext") {
+		t.Errorf("hasNext in a whole answer: %s", b)
+	}
+}
+
+// TestSubscriptionOverMultipart follows a provisioning by Apollo's
+// multipart subscription protocol: a heartbeat, PENDING, ACTIVE, the end.
+// A plain POST cannot carry a subscription and is told why.
+func TestSubscriptionOverMultipart(t *testing.T) {
+	t.Parallel()
+	g := newTestGraph(t, sandbox.Options{}, streamConfig)
+	vars := subscribeAsync(t, g, "31")
+	resp, parts := multipartRequest(t, http.MethodPost, g.url, `multipart/mixed;boundary="graphql";subscriptionSpec=1.0,application/json`,
+		`subscription($id: ID!) { subscriptionProvisioning(id: $id) { subscriptionId status } }`, vars)
+	if !strings.Contains(resp.Header.Get("Content-Type"), `subscriptionSpec="1.0"`) {
+		t.Errorf("Content-Type %q", resp.Header.Get("Content-Type"))
+	}
+	var got []string
+	for p := nextPart(t, parts); p != ""; p = nextPart(t, parts) {
+		if p != "{}" { // heartbeats
+			got = append(got, p)
+		}
+	}
+	want := []string{
+		`{"payload":{"data":{"subscriptionProvisioning":{"subscriptionId":"31","status":"PENDING"}}}}`,
+		`{"payload":{"data":{"subscriptionProvisioning":{"subscriptionId":"31","status":"ACTIVE"}}}}`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("events\n got %s\nwant %s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	status, body := g.raw(`subscription { subscriptionProvisioning(id: "x") { status } }`)
+	if want := `{"errors":[{"message":"a subscription is a stream and this request asks for one answer: use WebSocket (graphql-transport-ws), Server-Sent Events (Accept: text/event-stream) or multipart (Accept: multipart/mixed;subscriptionSpec=\"1.0\")","extensions":{"code":"STREAM_REQUIRED"}}]}`; status != 200 || body != want {
+		t.Errorf("plain POST: %d %s", status, body)
+	}
+}
