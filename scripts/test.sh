@@ -58,6 +58,22 @@ done
 [ -n "$url" ] || { cat "$tmp/server.log"; echo "server did not start"; exit 1; }
 node scripts/audit/audit.mjs "$url/graphql"
 
+echo "== schema: breaking changes since the last release are in the CHANGELOG"
+npm ci --prefix scripts/clients --no-audit --no-fund --silent
+(cd scripts/clients && node --test schema-check.test.mjs > "$tmp/schema-check.log" 2>&1) || { cat "$tmp/schema-check.log"; exit 1; }
+node scripts/clients/schema-check.mjs graph/releases schema.graphql CHANGELOG.md
+
+echo "== real clients: Apollo Client, urql graphcache, relay-compiler, graphql-sse"
+GRAPH_POLL_INTERVAL=50ms "$tmp/customergraph" -addr 127.0.0.1:0 > "$tmp/clients-server.log" 2>&1 &
+clients_url=""
+for _ in $(seq 100); do
+  clients_url=$(grep -o '"url":"[^"]*"' "$tmp/clients-server.log" | tail -1 | cut -d'"' -f4 || true)
+  [ -n "$clients_url" ] && break
+  sleep 0.1
+done
+[ -n "$clients_url" ] || { cat "$tmp/clients-server.log"; echo "server did not start"; exit 1; }
+node scripts/clients/clients.mjs "$clients_url/graphql"
+
 echo "== bench smoke (every measurement, briefly; figures are not checked, correctness is)"
 go run ./bench -smoke
 
