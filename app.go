@@ -225,12 +225,13 @@ const (
 func (a *app) handler() http.Handler {
 	mux := http.NewServeMux()
 	graphqlHandler := serverSpans(a.cfg.tracerProvider, a.trustsTraceContext, accessLog(a.log, a.metrics,
-		authenticate(a.cfg.clients,
-			capConnections(a.conns, len(a.cfg.clients) > 0,
-				shedEarly(a.admission,
-					guardBody(a.cfg.MaxBodyBytes,
-						httpStatuses(
-							a.perRequest(a.gql))))))))
+		compressed(
+			authenticate(a.cfg.clients,
+				capConnections(a.conns, len(a.cfg.clients) > 0,
+					shedEarly(a.admission,
+						guardBody(a.cfg.MaxBodyBytes,
+							httpStatuses(
+								a.perRequest(a.gql)))))))))
 	mux.Handle("/graphql", graphqlHandler)
 	// The Subscription Management API posts unsubscribe-all results here; it
 	// holds no client key, so the unguessable request id (and the optional
@@ -258,9 +259,10 @@ func (a *app) handler() http.Handler {
 		return mux
 	}
 	return cors.New(cors.Options{
-		AllowedOrigins:   a.cfg.CORSOrigins,
-		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders:   []string{"Content-Type", "Accept", "Authorization", "X-Authorization", "transactionId", "X-Request-ID", TraceHeader, "traceparent", "tracestate"},
+		AllowedOrigins: a.cfg.CORSOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", "X-Authorization", "transactionId", "X-Request-ID", TraceHeader, "traceparent", "tracestate",
+			clientNameHeader, clientVersionHeader},
 		ExposedHeaders:   []string{"X-Request-ID"},
 		AllowCredentials: a.cfg.CORSCredentials,
 		MaxAge:           600,
@@ -356,6 +358,9 @@ func (a *app) perRequest(next http.Handler) http.Handler {
 			ctx, cancel = context.WithTimeout(ctx, a.cfg.RequestTimeout)
 			defer cancel()
 		}
+		// Answers hold personal data: no shared cache keeps them unless
+		// the operator says otherwise (GRAPH_CACHE_CONTROL).
+		w.Header().Set("Cache-Control", a.cfg.CacheControl)
 		ctx = upstream.WithCaller(ctx, upstream.Caller{TransactionID: w.Header().Get("X-Request-ID"), Authorization: r.Header.Get("X-Authorization"), Client: clientIdentity(r)})
 		ctx = resolvers.WithClientID(ctx, clientIdentity(r))
 		next.ServeHTTP(w, r.WithContext(ctx))

@@ -28,13 +28,16 @@ type config struct {
 	PublicURL string `env:"GRAPH_PUBLIC_URL"`
 
 	MaxBodyBytes int64 `env:"GRAPH_MAX_BODY_BYTES" envDefault:"65536"`
-	MaxTokens    int   `env:"GRAPH_MAX_TOKENS" envDefault:"5000"`
-	MaxDepth     int   `env:"GRAPH_MAX_DEPTH" envDefault:"20"`
-	MaxAliases   int   `env:"GRAPH_MAX_ALIASES" envDefault:"30"`
-	MaxFields    int   `env:"GRAPH_MAX_FIELDS" envDefault:"500"`
-	MaxCost      int   `env:"GRAPH_MAX_COST" envDefault:"5000"`
-	MaxMutations int   `env:"GRAPH_MAX_MUTATIONS" envDefault:"1"`
-	QueryCache   int   `env:"GRAPH_QUERY_CACHE" envDefault:"1000"`
+	// CacheControl is every GraphQL answer's Cache-Control: personal data,
+	// so no cache stores it by default.
+	CacheControl string `env:"GRAPH_CACHE_CONTROL" envDefault:"private, no-store"`
+	MaxTokens    int    `env:"GRAPH_MAX_TOKENS" envDefault:"5000"`
+	MaxDepth     int    `env:"GRAPH_MAX_DEPTH" envDefault:"20"`
+	MaxAliases   int    `env:"GRAPH_MAX_ALIASES" envDefault:"30"`
+	MaxFields    int    `env:"GRAPH_MAX_FIELDS" envDefault:"500"`
+	MaxCost      int    `env:"GRAPH_MAX_COST" envDefault:"5000"`
+	MaxMutations int    `env:"GRAPH_MAX_MUTATIONS" envDefault:"1"`
+	QueryCache   int    `env:"GRAPH_QUERY_CACHE" envDefault:"1000"`
 	// QueryCacheMiB bounds the parsed-document cache by size as well.
 	QueryCacheMiB int `env:"GRAPH_QUERY_CACHE_MIB" envDefault:"16"`
 	// APQCache is how many automatic persisted queries are kept; 0 turns APQ off.

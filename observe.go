@@ -148,6 +148,7 @@ func accessLog(log zerolog.Logger, m *metrics.Metrics, next http.Handler) http.H
 		start := time.Now()
 		w.Header().Set("X-Request-ID", transactionID(r))
 		s := &requestStats{client: "anonymous", start: start}
+		appName, appVersion := clientApp(r)
 		rec := &recorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), statsKey{}, s)))
 		d := time.Since(start)
@@ -166,6 +167,7 @@ func accessLog(log zerolog.Logger, m *metrics.Metrics, next http.Handler) http.H
 			outcome = "error"
 		}
 		m.Request(s.operation, outcome, d, s.codes)
+		m.ClientRequest(appName, appVersion)
 		if s.refused && !refusals.allow(remoteHost(r)) {
 			return // a client retrying a refused key is logged once a second
 		}
@@ -173,6 +175,7 @@ func accessLog(log zerolog.Logger, m *metrics.Metrics, next http.Handler) http.H
 			Str("operation", s.operation).Str("outcome", outcome).Strs("codes", s.codes).
 			Int("upstreamCalls", s.upstreamCalls).Dur("duration", d).
 			Str("transactionId", rec.Header().Get("X-Request-ID")).Str("client", s.client).
+			Str("clientName", appName).Str("clientVersion", appVersion).
 			Msg("graphql request")
 	})
 }

@@ -76,6 +76,11 @@ func traceOperation(ctx context.Context, tracer trace.Tracer) (context.Context, 
 		spanName += " " + name
 		attrs = append(attrs, attribute.String("graphql.operation.name", name))
 	}
+	// The app that sent it, as it named itself (client awareness).
+	if app := cleanClientName(oc.Headers.Get(clientNameHeader)); app != "" {
+		attrs = append(attrs, attribute.String("graphql.client.name", app),
+			attribute.String("graphql.client.version", cleanClientName(oc.Headers.Get(clientVersionHeader))))
+	}
 	var span trace.Span
 	own := resolvers.IsStream(ctx)
 	if own {

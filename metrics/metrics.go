@@ -29,6 +29,7 @@ const MaxOperationNames = 200
 type Metrics struct {
 	reg              *prometheus.Registry
 	requests         *prometheus.CounterVec
+	clientRequests   *prometheus.CounterVec
 	requestDuration  *prometheus.HistogramVec
 	fieldErrors      *prometheus.CounterVec
 	upstreamCalls    *prometheus.CounterVec
@@ -39,13 +40,17 @@ type Metrics struct {
 
 	mu    sync.Mutex
 	names map[string]bool
+	apps  map[string]bool
 }
 
 // New registers the collectors.
 func New() *Metrics {
-	m := &Metrics{reg: prometheus.NewRegistry(), names: map[string]bool{}}
+	m := &Metrics{reg: prometheus.NewRegistry(), names: map[string]bool{}, apps: map[string]bool{}}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "graph_requests_total",
 		Help: "GraphQL requests by operation name and outcome (ok, partial, error)."}, []string{"operation", "outcome"})
+	m.clientRequests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "graph_client_requests_total",
+		Help: "GraphQL requests by the app's name and version (apollographql-client-name, -version); the first " +
+			"100 pairs seen are labels of their own, later ones are \"other\"."}, []string{"client_name", "client_version"})
 	m.requestDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "graph_request_duration_seconds",
 		Help: "GraphQL request duration.", Buckets: prometheus.ExponentialBuckets(0.001, 2, 15)}, []string{"operation"})
 	m.fieldErrors = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "graph_errors_total",
@@ -60,7 +65,7 @@ func New() *Metrics {
 		Help: "Circuit breaker state per API: 0 closed, 1 half-open, 2 open."}, []string{"api"})
 	m.batchSize = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "loader_batch_size",
 		Help: "Keys per dataloader batch.", Buckets: []float64{1, 2, 5, 10, 20, 50, 100}}, []string{"loader"})
-	m.reg.MustRegister(m.requests, m.requestDuration, m.fieldErrors, m.upstreamCalls, m.upstreamDuration,
+	m.reg.MustRegister(m.requests, m.clientRequests, m.requestDuration, m.fieldErrors, m.upstreamCalls, m.upstreamDuration,
 		m.upstreamRetries, m.breaker, m.batchSize,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, api := range []string{upstream.APIProfiles, upstream.APIPlans, upstream.APISubscriptions, upstream.APIAccountholders} {
@@ -102,6 +107,27 @@ func (m *Metrics) Batch(loader string, keys int) {
 }
 
 var validName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
+
+// MaxClientApps bounds graph_client_requests_total's label pairs.
+const MaxClientApps = 100
+
+// ClientRequest counts a request by the app that named itself.
+func (m *Metrics) ClientRequest(name, version string) {
+	if name == "" {
+		name, version = "unknown", ""
+	}
+	key := name + "\x00" + version
+	m.mu.Lock()
+	if !m.apps[key] {
+		if len(m.apps) >= MaxClientApps {
+			name, version, key = "other", "", ""
+		} else {
+			m.apps[key] = true
+		}
+	}
+	m.mu.Unlock()
+	m.clientRequests.WithLabelValues(name, version).Inc()
+}
 
 // Request records a finished GraphQL request and its error codes.
 func (m *Metrics) Request(operation, outcome string, d time.Duration, codes []string) {
