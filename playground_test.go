@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"customergraph/resolvers"
 	"customergraph/sandbox"
 )
 
@@ -232,7 +233,9 @@ func TestPlaygroundSwitch(t *testing.T) {
 // TestPlaygroundSubscriptionWithClientKeys: with client keys set, the
 // playground sends the Headers editor's Authorization in connection_init, so
 // its subscription tabs run; a wrong key makes graphql-ws give up after one
-// connection (4403 is final for it) instead of reconnecting forever.
+// connection (4403 is final for it) instead of reconnecting forever. The
+// two-step tab runs end to end with no id typed: StartProvisioning's
+// pending id goes into the variables FollowProvisioning runs with.
 func TestPlaygroundSubscriptionWithClientKeys(t *testing.T) {
 	ctx := newBrowser(t)
 	g := newTestGraph(t, sandbox.Options{}, func(c *config) {
@@ -248,13 +251,6 @@ func TestPlaygroundSubscriptionWithClientKeys(t *testing.T) {
 	}
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 		t.Fatal(err)
-	}
-	// The tab's first step, StartProvisioning, done here: its pending id is
-	// the one the tab's variables already hold.
-	r := g.query(`mutation { subscribe(input: {customerId: "27831000009", subscriptionId: "21", providerId: "202", name: "MTN Play Video"}) { pending { id } } }`,
-		nil, "Authorization", "Bearer playground-k3y")
-	if at(r.Data, "subscribe.pending.id") != "UGVuZGluZ1Byb3Zpc2lvbmluZzoyNzgzMTAwMDAwOToyMToyMDI6c3QxMDE" {
-		t.Fatalf("subscribe: %+v %v", r.Errors, r.Data)
 	}
 	step(t, ctx, "load the page", chromedp.Navigate(g.url+"/"),
 		chromedp.WaitVisible(chromedp.CSS(".graphiql-container")),
@@ -272,7 +268,7 @@ func TestPlaygroundSubscriptionWithClientKeys(t *testing.T) {
 	}
 	poll(t, ctx, tabShown)
 
-	run := func(authorization, want string) {
+	run := func(authorization, op, want string) {
 		t.Helper()
 		step(t, ctx, "show the headers", chromedp.Click(chromedp.CSS(`button[data-name="headers"]`)))
 		// The section holds the variables and the headers editor; the one
@@ -293,24 +289,90 @@ func TestPlaygroundSubscriptionWithClientKeys(t *testing.T) {
 		// editors are wired up is ignored, so click until the menu opens.
 		for attempt := 0; attempt < 10; attempt++ {
 			step(t, ctx, "open the run menu", chromedp.Click(chromedp.CSS(".graphiql-execute-button")))
-			if _, err := chromedp.Run(ctx, chromedp.Poll[any](`[...document.querySelectorAll('.graphiql-dropdown-item')].some(e => e.innerText.includes('FollowProvisioning'))`,
+			if _, err := chromedp.Run(ctx, chromedp.Poll[any](`[...document.querySelectorAll('.graphiql-dropdown-item')].some(e => e.innerText.includes('`+op+`'))`,
 				chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(3*time.Second))); err == nil {
 				break
 			}
 		}
-		read(t, ctx, chromedp.Evaluate[any](`[...document.querySelectorAll('.graphiql-dropdown-item')].find(e => e.innerText.includes('FollowProvisioning')).click()`))
+		read(t, ctx, chromedp.Evaluate[any](`[...document.querySelectorAll('.graphiql-dropdown-item')].find(e => e.innerText.includes('`+op+`')).click()`))
 		poll(t, ctx, `!document.querySelector('.graphiql-response .graphiql-spinner') && (document.querySelector('.graphiql-response') || {}).innerText?.replace(/\u00a0/g, ' ').includes('`+want+`')`)
 	}
 
-	run("Bearer playground-k3y", "ACTIVE")
+	run("Bearer playground-k3y", "StartProvisioning", "PENDING")
+	// The pending id is in the variables now, as the sandbox gave it.
+	var pending string
+	for _, e := range g.sb.Log() {
+		if e.Op == "subscriptions.subscribe" {
+			pending = resolvers.ProvisioningID(sandbox.AsyncCustomer, "21", "202", "st101", e.TransactionID)
+		}
+	}
+	step(t, ctx, "show the variables", chromedp.Click(chromedp.CSS(`button[data-name="variables"]`)))
+	poll(t, ctx, `[...document.querySelectorAll('section.graphiql-editor-tool .graphiql-editor')].some(e => e.innerText.replace(/\s/g, '').includes('"id":"`+pending+`"'))`)
+	run("Bearer playground-k3y", "FollowProvisioning", "ACTIVE")
 	if n := sockets.Load(); n != 1 {
 		t.Errorf("%d WebSockets for one subscription", n)
 	}
-	run("Bearer wrong-k3y", "4403 Forbidden")
+	run("Bearer wrong-k3y", "FollowProvisioning", "4403 Forbidden")
 	if n := sockets.Load(); n != 2 {
 		t.Errorf("%d WebSockets after a refused key, want 2: the playground must not reconnect on 4403", n)
 	}
 	shot := read(t, ctx, chromedp.CaptureScreenshot())
 	_ = os.MkdirAll("test-output", 0o755)
 	_ = os.WriteFile(filepath.Join("test-output", "playground-refused-key.png"), shot, 0o644)
+}
+
+// TestPlaygroundAsAnAnalyst: at 1280 px every tab's instructions are read
+// whole (no comment line runs past the editor's edge), and an upstream
+// call's details open from the keyboard.
+func TestPlaygroundAsAnAnalyst(t *testing.T) {
+	ctx := newBrowser(t)
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	step(t, ctx, "load the page at 1280 px", chromedp.EmulateViewport(1280, 800),
+		chromedp.Navigate(g.url+"/"),
+		chromedp.WaitVisible(chromedp.CSS(".graphiql-container")),
+		chromedp.WaitVisible(chromedp.CSS(".graphiql-execute-button")))
+	poll(t, ctx, `document.querySelectorAll('.graphiql-tab').length >= 6`)
+	// The comment lines of the shown tab, and whether each ends inside the
+	// editor.
+	const cut = `(() => {
+		const ed = document.querySelector('.graphiql-query-editor');
+		const edge = ed.getBoundingClientRect().right;
+		const lines = [...ed.querySelectorAll('.view-line')].filter(l => l.innerText.trim().startsWith('#'));
+		return lines.length === 0 ? ['no comment lines'] :
+			lines.filter(l => l.firstElementChild.getBoundingClientRect().right > edge).map(l => l.innerText);
+	})()`
+	for i, op := range []string{"CustomerOverview", "PartialFailure", "CustomerList", "Refill", "StartProvisioning", "RemoveAll"} {
+		shown := `document.querySelector('.graphiql-query-editor')?.innerText.includes('` + op + `')`
+		for attempt := 0; attempt < 10; attempt++ {
+			read(t, ctx, chromedp.Evaluate[any](fmt.Sprintf(`document.querySelectorAll('.graphiql-tab .graphiql-tab-button')[%d].click()`, i)))
+			if _, err := chromedp.Run(ctx, chromedp.Poll[any](shown, chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(3*time.Second))); err == nil {
+				break
+			}
+		}
+		poll(t, ctx, shown)
+		if lines := read(t, ctx, chromedp.Evaluate[[]string](cut)); len(lines) > 0 {
+			t.Errorf("tab %s: cut at 1280 px: %q", op, lines)
+		}
+	}
+
+	read(t, ctx, chromedp.Evaluate[any](`document.querySelectorAll('.graphiql-tab .graphiql-tab-button')[0].click()`))
+	poll(t, ctx, `document.querySelector('.graphiql-query-editor')?.innerText.includes('CustomerOverview')`)
+	for attempt := 0; attempt < 10; attempt++ {
+		step(t, ctx, "run the overview", chromedp.Click(chromedp.CSS(".graphiql-execute-button")))
+		if _, err := chromedp.Run(ctx, chromedp.Poll[any](`(document.querySelector('.graphiql-response') || {}).innerText?.includes('Flexi')`,
+			chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(3*time.Second))); err == nil {
+			break
+		}
+	}
+	step(t, ctx, "open the calls panel", chromedp.Click(chromedp.CSS(`[aria-label="Show Upstream calls"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".cg-call-details > summary")))
+	if read(t, ctx, chromedp.Evaluate[bool](`document.querySelector('.cg-call-facts').checkVisibility()`)) {
+		t.Errorf("a call's details are open before anyone asked")
+	}
+	read(t, ctx, chromedp.Evaluate[any](`document.querySelector('.cg-call-details > summary').focus()`))
+	step(t, ctx, "press Enter on the first call", chromedp.KeyEvent(kb.Enter))
+	poll(t, ctx, `document.querySelector('.cg-call-details').open && document.querySelector('.cg-call-facts').checkVisibility()`)
+	if facts := read(t, ctx, chromedp.Text(chromedp.CSS(".cg-call-facts"))); !strings.Contains(facts, "served") || !strings.Contains(facts, "customer") {
+		t.Errorf("the call's details: %q", facts)
+	}
 }

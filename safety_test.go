@@ -181,7 +181,7 @@ func TestPathArgumentsAreValues(t *testing.T) {
 				continue // no status id is valid: the API named none, the subscription is asked
 			}
 			parts[pos] = id
-			r := g.query(`query($v: ID!) { subscriptionStatus(id: $v) { id } }`, map[string]any{"v": resolvers.ProvisioningID(parts[0], parts[1], parts[2], parts[3])})
+			r := g.query(`query($v: ID!) { subscriptionStatus(id: $v) { id } }`, map[string]any{"v": resolvers.ProvisioningID(parts[0], parts[1], parts[2], parts[3], "")})
 			if len(r.Errors) != 1 || r.Errors[0].code() != "BAD_USER_INPUT" || r.Errors[0].pathString() != "subscriptionStatus" {
 				t.Errorf("provisioning id part %d = %q: errors %+v", pos, id, r.Errors)
 			}

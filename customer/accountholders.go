@@ -54,3 +54,12 @@ type AccountholderValidation struct {
 	IsValid   *bool
 	Extension []string
 }
+
+// LookedUpBy is CustomerID, or nil for a child, which the API sends with
+// no id of its own.
+func (a Accountholder) LookedUpBy() *string {
+	if a.CustomerID == "" {
+		return nil
+	}
+	return &a.CustomerID
+}

@@ -53,12 +53,14 @@ type SubscriptionProvider struct {
 }
 
 // PendingProvisioning is a subscription the API is still provisioning;
-// StatusID is what its status is polled with.
+// StatusID is what its status is polled with, and TransactionID the
+// subscribe request's, which the spec asks each poll to send again.
 type PendingProvisioning struct {
 	CustomerID     string
 	SubscriptionID string
 	ProviderID     string
 	StatusID       string
+	TransactionID  string
 	Status         enum.SubscriptionStatus
 	Description    *string
 }
@@ -90,5 +92,5 @@ func (p SubscriptionProvider) NodeID() string {
 
 // NodeID is the provisioning's global id: it carries what a status poll needs.
 func (p PendingProvisioning) NodeID() string {
-	return globalid.Encode(globalid.PendingProvisioning, p.CustomerID, p.SubscriptionID, p.ProviderID, p.StatusID)
+	return globalid.Encode(globalid.PendingProvisioning, p.CustomerID, p.SubscriptionID, p.ProviderID, p.StatusID, p.TransactionID)
 }

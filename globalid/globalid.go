@@ -1,14 +1,15 @@
 // Package globalid makes the ids the schema gives its objects: globally
 // unique, stable and opaque, as the GraphQL Global Object Identification
 // spec asks and as Relay, Apollo Client and urql key their caches. An id
-// is the object's type and the upstream keys that address it, joined by
-// ':' and base64url-encoded; upstream ids never hold a ':' (resolvers
-// check them against a closed character set before they are used).
+// is the object's type and the upstream keys that address it, each
+// query-escaped (so that a ':' inside a key is no separator), joined by
+// ':' and base64url-encoded.
 package globalid
 
 import (
 	"encoding/base64"
 	"errors"
+	"net/url"
 	"strings"
 )
 
@@ -25,7 +26,7 @@ var keys = map[string]int{
 	Customer:             1, // MSISDN
 	VasSubscription:      3, // MSISDN, provider id, subscription id
 	SubscriptionProvider: 2, // MSISDN, provider id
-	PendingProvisioning:  4, // MSISDN, subscription id, provider id, status id
+	PendingProvisioning:  5, // MSISDN, subscription id, provider id, status id, subscribe's transactionId
 }
 
 // maxLen bounds what Parse decodes: the longest id it makes is well below.
@@ -36,7 +37,11 @@ var ErrMalformed = errors.New("not an id this API gave out")
 
 // Encode is the id of the object of type typ addressed by keys.
 func Encode(typ string, key ...string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + strings.Join(key, ":")))
+	parts := []string{typ}
+	for _, k := range key {
+		parts = append(parts, url.QueryEscape(k))
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(strings.Join(parts, ":")))
 }
 
 // Parse reads an id Encode made: its type and keys. The keys are as the
@@ -53,6 +58,11 @@ func Parse(id string) (typ string, key []string, err error) {
 	n, ok := keys[parts[0]]
 	if !ok || len(parts)-1 != n {
 		return "", nil, ErrMalformed
+	}
+	for i, k := range parts[1:] {
+		if parts[i+1], err = url.QueryUnescape(k); err != nil {
+			return "", nil, ErrMalformed
+		}
 	}
 	return parts[0], parts[1:], nil
 }

@@ -44,10 +44,26 @@ func (ec *executionContext) fieldContext_AcceptedTerms_acceptedAt(_ context.Cont
 }
 
 func (ec *executionContext) _Accountholder_customerId(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return ec.marshalOString2string(ctx, field.Selections, obj.CustomerID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Accountholder_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LookedUpBy(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Accountholder_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Accountholder", field, true, false, "String")
 }
 
 func (ec *executionContext) _Accountholder_status(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {

@@ -54,7 +54,6 @@ type ComplexityRoot struct {
 		AcceptedTerms           func(childComplexity int) int
 		BankDomainName          func(childComplexity int) int
 		Children                func(childComplexity int) int
-		CustomerID              func(childComplexity int) int
 		EmployeeID              func(childComplexity int) int
 		FirstName               func(childComplexity int) int
 		Fris                    func(childComplexity int) int
@@ -63,6 +62,7 @@ type ComplexityRoot struct {
 		Identities              func(childComplexity int) int
 		LanguageCode            func(childComplexity int) int
 		LastName                func(childComplexity int) int
+		LookedUpBy              func(childComplexity int) int
 		LoyaltyPointsAccountFri func(childComplexity int) int
 		Offnet                  func(childComplexity int) int
 		ProfileName             func(childComplexity int) int
@@ -529,12 +529,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Accountholder.Children(childComplexity), true
-	case "Accountholder.customerId":
-		if e.ComplexityRoot.Accountholder.CustomerID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Accountholder.CustomerID(childComplexity), true
 	case "Accountholder.employeeId":
 		if e.ComplexityRoot.Accountholder.EmployeeID == nil {
 			break
@@ -583,6 +577,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Accountholder.LastName(childComplexity), true
+	case "Accountholder.customerId":
+		if e.ComplexityRoot.Accountholder.LookedUpBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Accountholder.LookedUpBy(childComplexity), true
 	case "Accountholder.loyaltyPointsAccountFri":
 		if e.ComplexityRoot.Accountholder.LoyaltyPointsAccountFri == nil {
 			break

@@ -507,7 +507,7 @@ func (ec *executionContext) unmarshalInputSubscribeInput(ctx context.Context, ob
 		asMap["autoRenew"] = false
 	}
 
-	fieldsInOrder := [...]string{"customerId", "subscriptionId", "providerId", "name", "description", "type", "length", "registrationChannel", "startDate", "endDate", "paymentSource", "sendSmsNotification", "beneficiaryId", "autoRenew", "email"}
+	fieldsInOrder := [...]string{"customerId", "subscriptionId", "providerId", "name", "description", "status", "type", "length", "registrationChannel", "startDate", "endDate", "paymentSource", "sendSmsNotification", "beneficiaryId", "autoRenew", "email"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -549,6 +549,13 @@ func (ec *executionContext) unmarshalInputSubscribeInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Description = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOSubscriptionStatus2ᚖcustomergraphᚋenumᚐSubscriptionStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
 		case "type":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
 			data, err := ec.unmarshalOSubscriptionType2ᚖcustomergraphᚋenumᚐSubscriptionType(ctx, v)
@@ -1277,6 +1284,22 @@ func (ec *executionContext) unmarshalOSubscriptionStatus2customergraphᚋenumᚐ
 }
 
 func (ec *executionContext) marshalOSubscriptionStatus2customergraphᚋenumᚐSubscriptionStatus(ctx context.Context, sel ast.SelectionSet, v enum.SubscriptionStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalOSubscriptionStatus2ᚖcustomergraphᚋenumᚐSubscriptionStatus(ctx context.Context, v any) (*enum.SubscriptionStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(enum.SubscriptionStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSubscriptionStatus2ᚖcustomergraphᚋenumᚐSubscriptionStatus(ctx context.Context, sel ast.SelectionSet, v *enum.SubscriptionStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
 	return v
 }
 

@@ -51,8 +51,9 @@ type SubscriptionsKey struct{ ID, ProviderID string }
 // SubscriptionKey asks for one subscription.
 type SubscriptionKey struct{ ID, SubscriptionID, ProviderID string }
 
-// StatusKey asks for the provisioning status of a subscription.
-type StatusKey struct{ ID, SubscriptionID, ProviderID, StatusID string }
+// StatusKey asks for the provisioning status of a subscription; the poll
+// sends TransactionID, the subscribe request's, when it is known.
+type StatusKey struct{ ID, SubscriptionID, ProviderID, StatusID, TransactionID string }
 
 // AccountholderKey asks for an accountholder profile.
 type AccountholderKey struct {
@@ -140,7 +141,7 @@ func New(c *upstream.Client, observe BatchObserver, tracer trace.Tracer) *Loader
 			return c.Subscriptions.Get(ctx, k.ID, k.SubscriptionID, k.ProviderID)
 		}),
 		Status: newLoader(b, "status", func(ctx context.Context, k StatusKey) (*customer.VasSubscription, error) {
-			return c.Subscriptions.Status(ctx, k.ID, k.SubscriptionID, k.ProviderID, k.StatusID)
+			return c.Subscriptions.Status(upstream.WithTransactionID(ctx, k.TransactionID), k.ID, k.SubscriptionID, k.ProviderID, k.StatusID)
 		}),
 		Providers: newLoader(b, "providers", c.Subscriptions.Providers),
 		Accountholder: newLoader(b, "accountholder", func(ctx context.Context, k AccountholderKey) (*customer.Accountholder, error) {

@@ -130,6 +130,9 @@ func subscribeRequest(in model.SubscribeInput) (string, upstream.SubscribeReques
 	if in.Type != nil {
 		req.Type = upstreamEnum(*in.Type, "Adhoc", "Recurring")
 	}
+	if in.Status != nil {
+		req.Status = upstreamEnum(*in.Status, "Active", "Inactive", "Pending")
+	}
 	if in.PaymentSource != nil {
 		req.PaymentSource = upstreamEnum(*in.PaymentSource, "Airtime", "MobileMoney", "EVDS", "Loyalty")
 	}
@@ -185,7 +188,7 @@ func verifyRequest(in model.VerifyAccountholderInput) (upstream.VerifyRequest, e
 func itoa(i int) string { return strconv.Itoa(i) }
 
 // statusKey checks the arguments that name a provisioning status.
-func statusKey(customerID, subscriptionID, providerID, statusID string) (loaders.StatusKey, error) {
+func statusKey(customerID, subscriptionID, providerID, statusID, transactionID string) (loaders.StatusKey, error) {
 	id, err := NormalizeMSISDN(customerID)
 	if err != nil {
 		return loaders.StatusKey{}, err
@@ -198,5 +201,8 @@ func statusKey(customerID, subscriptionID, providerID, statusID string) (loaders
 			return loaders.StatusKey{}, err
 		}
 	}
-	return loaders.StatusKey{ID: id, SubscriptionID: subscriptionID, ProviderID: providerID, StatusID: statusID}, nil
+	if transactionID != "" && !upstream.ValidTransactionID(transactionID) {
+		return loaders.StatusKey{}, inputErrorf("the provisioning id carries a malformed transaction id")
+	}
+	return loaders.StatusKey{ID: id, SubscriptionID: subscriptionID, ProviderID: providerID, StatusID: statusID, TransactionID: transactionID}, nil
 }

@@ -92,7 +92,7 @@ func startNode(ctx context.Context, id string, i int) func() (model.Node, error)
 			return nil, &NotFoundError{Message: "the customer no longer has provider " + key[1]}
 		}
 	case globalid.PendingProvisioning:
-		sk, err := statusKey(key[0], key[1], key[2], key[3])
+		sk, err := statusKey(key[0], key[1], key[2], key[3], key[4])
 		if err != nil {
 			return fail(err)
 		}
@@ -103,7 +103,7 @@ func startNode(ctx context.Context, id string, i int) func() (model.Node, error)
 				return nil, err
 			}
 			return &customer.PendingProvisioning{CustomerID: sk.ID, SubscriptionID: sk.SubscriptionID, ProviderID: sk.ProviderID,
-				StatusID: sk.StatusID, Status: s.Status, Description: s.Description}, nil
+				StatusID: sk.StatusID, TransactionID: sk.TransactionID, Status: s.Status, Description: s.Description}, nil
 		}
 	}
 	return fail(&InputError{Message: errNotAnID.Error()})

@@ -241,7 +241,7 @@ func (r *subscriptionResolver) SubscriptionProvisioning(ctx context.Context, id 
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.StreamTimeout)
 	get := func(ctx context.Context) (*customer.VasSubscription, error) {
-		return r.Client.Subscriptions.Status(ctx, key.ID, key.SubscriptionID, key.ProviderID, key.StatusID)
+		return r.Client.Subscriptions.Status(upstream.WithTransactionID(ctx, key.TransactionID), key.ID, key.SubscriptionID, key.ProviderID, key.StatusID)
 	}
 	// The first poll answers the subscribe request itself, so a wrong id is
 	// an error the client sees at once.

@@ -188,7 +188,7 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sub := &subscription{ID: req.SubscriptionID, ProviderID: req.SubscriptionProviderID, Name: req.SubscriptionName,
-		Description: req.SubscriptionDescription, Status: "Active", Type: or(req.SubscriptionType, "Adhoc"), Length: req.SubscriptionLength,
+		Description: req.SubscriptionDescription, Status: or(req.SubscriptionStatus, "Active"), Type: or(req.SubscriptionType, "Adhoc"), Length: req.SubscriptionLength,
 		Channel: req.RegistrationChannel, Start: req.StartDate, End: req.EndDate, PaymentSource: or(req.SubscriptionPaymentSource, "Airtime"),
 		Beneficiary: req.BeneficiaryID, Email: req.Email, SendSMS: req.SendSMSNotification == nil || *req.SendSMSNotification,
 		AutoRenew: req.AutoRenew != nil && *req.AutoRenew}

@@ -48,6 +48,17 @@ func WithCaller(ctx context.Context, c Caller) context.Context {
 	return context.WithValue(ctx, callerKey{}, c)
 }
 
+// WithTransactionID makes the calls under ctx send id as their
+// transactionId (a status poll sends its subscribe's); "" changes nothing.
+func WithTransactionID(ctx context.Context, id string) context.Context {
+	if id == "" {
+		return ctx
+	}
+	c := CallerFrom(ctx)
+	c.TransactionID = id
+	return WithCaller(ctx, c)
+}
+
 // CallerFrom returns the caller attached to ctx; a missing or invalid
 // transaction id is replaced by a generated one.
 func CallerFrom(ctx context.Context) Caller {

@@ -151,6 +151,7 @@ type SubscribeRequest struct {
 	ProviderID          string `json:"subscriptionProviderId"`
 	Name                string `json:"subscriptionName"`
 	Description         string `json:"subscriptionDescription,omitempty"`
+	Status              string `json:"subscriptionStatus,omitempty"`
 	Type                string `json:"subscriptionType,omitempty"`
 	Length              string `json:"subscriptionLength,omitempty"`
 	RegistrationChannel string `json:"registrationChannel,omitempty"`
@@ -173,6 +174,10 @@ type provisioningWire struct {
 
 // Subscribe is POST /customers/{customerId}/subscriptions. It is never retried.
 func (s *SubscriptionsService) Subscribe(ctx context.Context, customerID string, r SubscribeRequest) (*customer.Subscribed, error) {
+	// The transaction id is fixed before the call: the pending answer
+	// carries it, for the status polls to send again.
+	caller := CallerFrom(ctx)
+	ctx = WithCaller(ctx, caller)
 	rep, err := s.api.do(ctx, call{op: "subscriptions.subscribe", method: http.MethodPost, path: path("customers", customerID, "subscriptions"),
 		body: r, auth: authKeyOrToken, customer: customerID})
 	if err != nil {
@@ -190,6 +195,7 @@ func (s *SubscriptionsService) Subscribe(ctx context.Context, customerID string,
 			return nil, bad(err)
 		}
 		out.Pending = pendingFrom(w, customerID, r, statusIDFrom(rep.header.Get("Location")))
+		out.Pending.TransactionID = caller.TransactionID
 		return out, nil
 	}
 	var w subscriptionWire

@@ -108,6 +108,8 @@ type SubscribeInput struct {
 	Name string `json:"name"`
 	// The service's description.
 	Description *string `json:"description,omitempty"`
+	// The state to create it in (the API's subscriptionStatus); the API decides when not given.
+	Status *enum.SubscriptionStatus `json:"status,omitempty"`
 	// Whether it renews.
 	Type *enum.SubscriptionType `json:"type,omitempty"`
 	// The duration of one period, e.g. 30 days.

@@ -3,12 +3,14 @@
 // request asks (X-Graph-Trace: 1), which the playground does for its own.
 
 import { createElement as h, useSyncExternalStore } from 'react';
+import { carryFrom } from './carry.js';
 
 // The last response's trace, shared by the fetcher and the panel.
 let last = null;
 const listeners = new Set();
 
 function publish(result) {
+  carryFrom(result);
   const ext = result && result.extensions;
   if (!ext || !Array.isArray(ext.upstreamCalls)) return;
   last = { calls: ext.upstreamCalls, minimumCalls: ext.minimumCalls, cost: ext.cost, errors: (result.errors || []).length };
@@ -54,17 +56,24 @@ function Bar({ call, total }) {
   const width = Math.max((call.durationMs / total) * 100, 0.5);
   const mark = call.outcome === 'ok' ? '' : call.outcome === 'partial' ? ' ◐ partial' : ' ✕ failed';
   const retries = call.attempts > 1 ? ` · ${call.attempts} attempts` : '';
-  const title = [
-    `${call.method} ${call.path} → ${call.status || 'no answer'} (${call.outcome})`,
-    `started at ${call.startedAtMs} ms, took ${call.durationMs} ms${retries}`,
-    `batch of ${call.batchSize}`,
-    'served:',
-    ...call.paths.map((p) => '  ' + p),
-  ].join('\n');
+  // A <details> per call: a click, or Enter/Space on its focused summary,
+  // opens what a hover title used to hide.
   return h(
     'li',
-    { className: `cg-call cg-call-${call.outcome}`, title },
-    h('div', { className: 'cg-call-label' }, `${call.op}${mark}`, h('span', { className: 'cg-call-ms' }, ` ${call.durationMs} ms · ${call.status}`)),
+    { className: `cg-call cg-call-${call.outcome}` },
+    h(
+      'details',
+      { className: 'cg-call-details' },
+      h('summary', { className: 'cg-call-label' }, `${call.op}${mark}`, h('span', { className: 'cg-call-ms' }, ` ${call.durationMs} ms · ${call.status}`)),
+      h(
+        'dl',
+        { className: 'cg-call-facts' },
+        h('dt', null, 'request'), h('dd', null, `${call.method} ${call.path} → ${call.status || 'no answer'} (${call.outcome})`),
+        h('dt', null, 'timing'), h('dd', null, `started at ${call.startedAtMs} ms, took ${call.durationMs} ms${retries}`),
+        h('dt', null, 'batch'), h('dd', null, `${call.batchSize} key${call.batchSize === 1 ? '' : 's'}`),
+        h('dt', null, 'served'), h('dd', null, h('ul', null, call.paths.map((p) => h('li', { key: p }, p)))),
+      ),
+    ),
     h(
       'div',
       { className: 'cg-call-track' },
@@ -99,7 +108,7 @@ function Panel() {
     h('div', { className: 'graphiql-doc-explorer-title' }, 'Upstream calls'),
     h('p', { className: 'cg-calls-summary' }, summary),
     h('ol', { className: 'cg-calls-list' }, t.calls.map((c, i) => h(Bar, { key: i, call: c, total }))),
-    h('p', { className: 'cg-calls-axis' }, `0 – ${Math.round(total * 100) / 100} ms from the request's start. Hover a bar for the fields it served.`),
+    h('p', { className: 'cg-calls-axis' }, `0 – ${Math.round(total * 100) / 100} ms from the request's start. Open a call (click, or Enter) for the fields it served.`),
   );
 }
 

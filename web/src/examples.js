@@ -1,8 +1,10 @@
 // The tabs an analyst sees on first load: each shows something the graph does.
 
 const overview = `# One customer, four APIs, one round trip.
-# Try the Explorer (left) to add fields by clicking; open Docs for every type;
-# open Upstream calls (left) for the REST calls behind the answer.
+# Explorer (left): add fields by clicking.
+# Docs (left): every type, field and argument.
+# Upstream calls (left): the REST calls behind
+# the answer.
 query CustomerOverview($id: ID!) {
   customer(id: $id) {
     msisdn
@@ -24,16 +26,18 @@ query CustomerOverview($id: ID!) {
   }
 }
 
-# Money (airtime, MoMo) and quantities (data, minutes, SMS) share one union.
+# Money (airtime, MoMo) and quantities (data,
+# minutes, SMS) share one union.
 fragment Amount on Amount {
   ... on Money { amount currency }
   ... on Quantity { value unit }
 }`;
 
-const partial = `# Customer 27831000002: the Profiles API answers 207 without the plan and
-# KYC parts, and the Subscriptions API without provider 202's list.
-# Those fields are null, each with an error giving its path and code;
-# everything else still answers.
+const partial = `# Customer 27831000002: the Profiles API answers
+# 207 without the plan and KYC parts, and the
+# Subscriptions API without provider 202's list.
+# Those fields are null, each with an error giving
+# its path and code; everything else answers.
 query PartialFailure {
   customer(id: "27831000002") {
     location { country operator }
@@ -44,7 +48,8 @@ query PartialFailure {
   }
 }`;
 
-const list = `# Up to 100 customers at once; each distinct customer costs one profile call.
+const list = `# Up to 100 customers at once; each distinct
+# customer costs one profile call.
 query CustomerList($ids: [ID!]!) {
   customers(ids: $ids) {
     msisdn
@@ -53,9 +58,11 @@ query CustomerList($ids: [ID!]!) {
   }
 }`;
 
-const refill = `# Writes are sent once and never retried. If no answer comes, the error
-# code is OUTCOME_UNKNOWN: check the balance before trying again. A refusal
-# the API states (nothing happened) comes back in userErrors.
+const refill = `# Writes are sent once and never retried. If no
+# answer comes, the error code is OUTCOME_UNKNOWN:
+# check the balance before trying again. A refusal
+# the API states (nothing happened) comes back in
+# userErrors.
 mutation Refill($input: RefillAirtimeInput!) {
   refillAirtime(input: $input) {
     refill { statusMessage amount { amount currency } }
@@ -63,12 +70,17 @@ mutation Refill($input: RefillAirtimeInput!) {
   }
 }`;
 
-const provisioning = `# Some subscriptions are provisioned asynchronously (customer 27831000009).
-# 1. Run StartProvisioning (pick it from the run button's menu).
-# 2. Put the pending id it returns into the variables, then run
-#    FollowProvisioning: it pushes PENDING, then ACTIVE, and completes.
+const provisioning = `# Some subscriptions are provisioned later
+# (customer 27831000009).
+# 1. Run StartProvisioning (the run button's menu).
+#    Its pending id goes into the variables.
+# 2. Run FollowProvisioning: it pushes PENDING,
+#    then ACTIVE, and completes.
 mutation StartProvisioning {
-  subscribe(input: {customerId: "27831000009", subscriptionId: "21", providerId: "202", name: "MTN Play Video"}) {
+  subscribe(input: {
+    customerId: "27831000009", subscriptionId: "21"
+    providerId: "202", name: "MTN Play Video"
+  }) {
     subscription { subscriptionId status }
     pending { id status }
     userErrors { code message }
@@ -81,10 +93,12 @@ subscription FollowProvisioning($id: ID!) {
   }
 }`;
 
-const removeAll = `# Unsubscribe-all answers at once; the API posts each removal's result
-# back to the facade later.
-# 1. Run RemoveAll. 2. Put its requestId into the variables and run Results:
-#    one event per removed subscription, then it completes.
+const removeAll = `# Unsubscribe-all answers at once; the API posts
+# each removal's result back to the facade later.
+# 1. Run RemoveAll: its requestId goes into the
+#    variables.
+# 2. Run Results: one event per removed
+#    subscription, then it completes.
 mutation RemoveAll {
   unsubscribeAll(input: {customerId: "27832000001", providerId: "101"}) {
     status description
@@ -95,7 +109,9 @@ mutation RemoveAll {
 }
 
 subscription Results($requestId: String!) {
-  unsubscribeAllResults(requestId: $requestId) { subscriptionId providerId status description }
+  unsubscribeAllResults(requestId: $requestId) {
+    subscriptionId providerId status description
+  }
 }`;
 
 export const tabs = [
@@ -110,7 +126,7 @@ export const tabs = [
       2,
     ),
   },
-  // The id StartProvisioning returns for this sandbox customer.
-  { query: provisioning, variables: JSON.stringify({ id: 'UGVuZGluZ1Byb3Zpc2lvbmluZzoyNzgzMTAwMDAwOToyMToyMDI6c3QxMDE' }, null, 2) },
-  { query: removeAll, variables: JSON.stringify({ requestId: 'paste the requestId here' }, null, 2) },
+  // The first step's answer fills in the second's variables (carry.js).
+  { query: provisioning, variables: JSON.stringify({ id: 'filled in by StartProvisioning' }, null, 2) },
+  { query: removeAll, variables: JSON.stringify({ requestId: 'filled in by RemoveAll' }, null, 2) },
 ];

@@ -12,6 +12,7 @@ import { createClient } from 'graphql-ws';
 
 import { tabs } from './examples.js';
 import { callsPlugin, traced } from './calls.js';
+import { Carry } from './carry.js';
 
 // The endpoint is relative to the page, so the playground works behind any
 // host or path prefix. Headers start empty: nothing secret is prefilled.
@@ -84,7 +85,7 @@ settings().then((cfg) => {
     // Without introspection there is no schema to fetch: say so instead of
     // failing on every keystroke.
     ...(cfg.introspection ? {} : { schema: null }),
-  });
+  }, h(GraphiQL.Footer, null, h(Carry)));
   const children = cfg.introspection
     ? [graphiql]
     : [
