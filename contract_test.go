@@ -61,3 +61,27 @@ func TestChildAccountholderHasNoID(t *testing.T) {
 		t.Errorf("got %d %s\nwant %s", status, body, want)
 	}
 }
+
+// TestSupportCodesAreExposed: the business status codes and request ids
+// support staff quote to the API's operators reach the client.
+func TestSupportCodesAreExposed(t *testing.T) {
+	t.Parallel()
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	for _, tc := range []struct{ name, query, path, want string }{
+		{"refill", `mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHERLESS, refillProfileId: "P1", amount: "5.00"}) { refill { statusCode } } }`,
+			"refillAirtime.refill.statusCode", "0000"},
+		{"premium", `mutation { requestPremium(input: {customerId: "27831000001", receivingCustomerId: "27831000003", product: "aYo Life", transactionType: "PREMIUM", amount: {amount: "200.00", currency: "ZAR"}}) { quote { statusCode } } }`,
+			"requestPremium.quote.statusCode", "0000"},
+		{"pending provisioning", `mutation { subscribe(input: {customerId: "27831000009", subscriptionId: "63", providerId: "202", name: "MTN Play Video"}) { pending { statusCode } } }`,
+			"subscribe.pending.statusCode", "2020"},
+		{"unsubscribe", `mutation { unsubscribe(input: {customerId: "27831000001", subscriptionId: "4", providerId: "101"}) { result { statusCode } } }`,
+			"unsubscribe.result.statusCode", "2000"},
+		{"transaction summary", `{ customer(id: "27831000001") { transactionSummary { requestId } } }`,
+			"customer.transactionSummary.requestId", "req-27831000001"},
+	} {
+		r := g.query(tc.query, nil)
+		if got := at(r.Data, tc.path); got != tc.want {
+			t.Errorf("%s: %s = %v, want %s (errors %+v)", tc.name, tc.path, got, tc.want, r.Errors)
+		}
+	}
+}

@@ -81,6 +81,7 @@ type Offer struct {
 
 // AirtimeRefill is what an airtime refill credited.
 type AirtimeRefill struct {
+	StatusCode    *string
 	StatusMessage *string
 	Amount        *Money
 }
@@ -88,6 +89,7 @@ type AirtimeRefill struct {
 // Premium is a premium quoted for a product.
 type Premium struct {
 	OriginReferenceID *string
+	StatusCode        *string
 	Message           *string
 	Premium           *Money
 	Loyalty           *Loyalty

@@ -61,6 +61,7 @@ type PendingProvisioning struct {
 	ProviderID     string
 	StatusID       string
 	TransactionID  string
+	StatusCode     *string
 	Status         enum.SubscriptionStatus
 	Description    *string
 }
@@ -76,6 +77,7 @@ type Subscribed struct {
 type UnsubscribeResult struct {
 	SubscriptionID string
 	ProviderID     string
+	StatusCode     *string
 	Status         enum.UnsubscribeStatus
 	Description    *string
 }

@@ -8,6 +8,7 @@ import "customergraph/scalar"
 // TransactionSummary is Mobile Money, GSM and MoMo-loan activity over the
 // last 1, 3 and 6 months.
 type TransactionSummary struct {
+	RequestID     *string
 	DateRange     *string
 	MarketingFlag *bool
 	LendingFlag   *bool

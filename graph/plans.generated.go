@@ -34,6 +34,13 @@ type PremiumResolver interface {
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _AirtimeRefill_statusCode(ctx context.Context, field graphql.CollectedField, obj *customer.AirtimeRefill) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.StatusCode)
+}
+func (ec *executionContext) fieldContext_AirtimeRefill_statusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirtimeRefill", field, false, false, "String")
+}
+
 func (ec *executionContext) _AirtimeRefill_statusMessage(ctx context.Context, field graphql.CollectedField, obj *customer.AirtimeRefill) (ret graphql.Marshaler) {
 	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.StatusMessage)
 }
@@ -762,6 +769,13 @@ func (ec *executionContext) fieldContext_Premium_originReferenceId(_ context.Con
 	return graphql.NewScalarFieldContext("Premium", field, false, false, "String")
 }
 
+func (ec *executionContext) _Premium_statusCode(ctx context.Context, field graphql.CollectedField, obj *customer.Premium) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.StatusCode)
+}
+func (ec *executionContext) fieldContext_Premium_statusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Premium", field, false, false, "String")
+}
+
 func (ec *executionContext) _Premium_message(ctx context.Context, field graphql.CollectedField, obj *customer.Premium) (ret graphql.Marshaler) {
 	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Message)
 }
@@ -1154,6 +1168,11 @@ func (ec *executionContext) _AirtimeRefill(ctx context.Context, sel ast.Selectio
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("AirtimeRefill")
+		case "statusCode":
+			out.Values[i] = ec._AirtimeRefill_statusCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "statusMessage":
 			out.Values[i] = ec._AirtimeRefill_statusMessage(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -1598,6 +1617,11 @@ func (ec *executionContext) _Premium(ctx context.Context, sel ast.SelectionSet, 
 			out.Values[i] = graphql.MarshalString("Premium")
 		case "originReferenceId":
 			out.Values[i] = ec._Premium_originReferenceId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "statusCode":
+			out.Values[i] = ec._Premium_statusCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

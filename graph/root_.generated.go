@@ -78,6 +78,7 @@ type ComplexityRoot struct {
 
 	AirtimeRefill struct {
 		Amount        func(childComplexity int) int
+		StatusCode    func(childComplexity int) int
 		StatusMessage func(childComplexity int) int
 	}
 
@@ -288,6 +289,7 @@ type ComplexityRoot struct {
 		NodeID         func(childComplexity int) int
 		ProviderID     func(childComplexity int) int
 		Status         func(childComplexity int) int
+		StatusCode     func(childComplexity int) int
 		SubscriptionID func(childComplexity int) int
 	}
 
@@ -325,6 +327,7 @@ type ComplexityRoot struct {
 		Message           func(childComplexity int) int
 		OriginReferenceID func(childComplexity int) int
 		Premium           func(childComplexity int) int
+		StatusCode        func(childComplexity int) int
 	}
 
 	ProfileBalance struct {
@@ -390,6 +393,7 @@ type ComplexityRoot struct {
 		MarketingFlag func(childComplexity int) int
 		MomoLoans     func(childComplexity int) int
 		Received      func(childComplexity int) int
+		RequestID     func(childComplexity int) int
 		Send          func(childComplexity int) int
 		Transfers     func(childComplexity int) int
 		Withdrawals   func(childComplexity int) int
@@ -412,6 +416,7 @@ type ComplexityRoot struct {
 		Description    func(childComplexity int) int
 		ProviderID     func(childComplexity int) int
 		Status         func(childComplexity int) int
+		StatusCode     func(childComplexity int) int
 		SubscriptionID func(childComplexity int) int
 	}
 
@@ -639,6 +644,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AirtimeRefill.Amount(childComplexity), true
+	case "AirtimeRefill.statusCode":
+		if e.ComplexityRoot.AirtimeRefill.StatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirtimeRefill.StatusCode(childComplexity), true
 	case "AirtimeRefill.statusMessage":
 		if e.ComplexityRoot.AirtimeRefill.StatusMessage == nil {
 			break
@@ -1512,6 +1523,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PendingProvisioning.Status(childComplexity), true
+	case "PendingProvisioning.statusCode":
+		if e.ComplexityRoot.PendingProvisioning.StatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PendingProvisioning.StatusCode(childComplexity), true
 	case "PendingProvisioning.subscriptionId":
 		if e.ComplexityRoot.PendingProvisioning.SubscriptionID == nil {
 			break
@@ -1649,6 +1666,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Premium.Premium(childComplexity), true
+	case "Premium.statusCode":
+		if e.ComplexityRoot.Premium.StatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Premium.StatusCode(childComplexity), true
 
 	case "ProfileBalance.amount":
 		if e.ComplexityRoot.ProfileBalance.Amount == nil {
@@ -1910,6 +1933,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TransactionSummary.Received(childComplexity), true
+	case "TransactionSummary.requestId":
+		if e.ComplexityRoot.TransactionSummary.RequestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionSummary.RequestID(childComplexity), true
 	case "TransactionSummary.send":
 		if e.ComplexityRoot.TransactionSummary.Send == nil {
 			break
@@ -1991,6 +2020,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnsubscribeResult.Status(childComplexity), true
+	case "UnsubscribeResult.statusCode":
+		if e.ComplexityRoot.UnsubscribeResult.StatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnsubscribeResult.StatusCode(childComplexity), true
 	case "UnsubscribeResult.subscriptionId":
 		if e.ComplexityRoot.UnsubscribeResult.SubscriptionID == nil {
 			break
@@ -2366,6 +2401,8 @@ func (ec *executionContext) childFields_AccountholderValidation(ctx context.Cont
 
 func (ec *executionContext) childFields_AirtimeRefill(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "statusCode":
+		return ec.fieldContext_AirtimeRefill_statusCode(ctx, field)
 	case "statusMessage":
 		return ec.fieldContext_AirtimeRefill_statusMessage(ctx, field)
 	case "amount":
@@ -2770,6 +2807,8 @@ func (ec *executionContext) childFields_PendingProvisioning(ctx context.Context,
 		return ec.fieldContext_PendingProvisioning_providerId(ctx, field)
 	case "status":
 		return ec.fieldContext_PendingProvisioning_status(ctx, field)
+	case "statusCode":
+		return ec.fieldContext_PendingProvisioning_statusCode(ctx, field)
 	case "description":
 		return ec.fieldContext_PendingProvisioning_description(ctx, field)
 	}
@@ -2838,6 +2877,8 @@ func (ec *executionContext) childFields_Premium(ctx context.Context, field graph
 	switch field.Name {
 	case "originReferenceId":
 		return ec.fieldContext_Premium_originReferenceId(ctx, field)
+	case "statusCode":
+		return ec.fieldContext_Premium_statusCode(ctx, field)
 	case "message":
 		return ec.fieldContext_Premium_message(ctx, field)
 	case "premium":
@@ -2918,6 +2959,8 @@ func (ec *executionContext) childFields_SubscriptionProvider(ctx context.Context
 
 func (ec *executionContext) childFields_TransactionSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "requestId":
+		return ec.fieldContext_TransactionSummary_requestId(ctx, field)
 	case "dateRange":
 		return ec.fieldContext_TransactionSummary_dateRange(ctx, field)
 	case "marketingFlag":
@@ -2972,6 +3015,8 @@ func (ec *executionContext) childFields_UnsubscribePayload(ctx context.Context, 
 
 func (ec *executionContext) childFields_UnsubscribeResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "statusCode":
+		return ec.fieldContext_UnsubscribeResult_statusCode(ctx, field)
 	case "subscriptionId":
 		return ec.fieldContext_UnsubscribeResult_subscriptionId(ctx, field)
 	case "providerId":

@@ -80,6 +80,13 @@ func (ec *executionContext) fieldContext_PendingProvisioning_status(_ context.Co
 	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "SubscriptionStatus")
 }
 
+func (ec *executionContext) _PendingProvisioning_statusCode(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.StatusCode)
+}
+func (ec *executionContext) fieldContext_PendingProvisioning_statusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PendingProvisioning", field, false, false, "String")
+}
+
 func (ec *executionContext) _PendingProvisioning_description(ctx context.Context, field graphql.CollectedField, obj *customer.PendingProvisioning) (ret graphql.Marshaler) {
 	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description)
 }
@@ -324,6 +331,13 @@ func (ec *executionContext) fieldContext_UnsubscribeAllPayload_userErrors(_ cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _UnsubscribeResult_statusCode(ctx context.Context, field graphql.CollectedField, obj *customer.UnsubscribeResult) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.StatusCode)
+}
+func (ec *executionContext) fieldContext_UnsubscribeResult_statusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnsubscribeResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _UnsubscribeResult_subscriptionId(ctx context.Context, field graphql.CollectedField, obj *customer.UnsubscribeResult) (ret graphql.Marshaler) {
@@ -792,6 +806,11 @@ func (ec *executionContext) _PendingProvisioning(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "statusCode":
+			out.Values[i] = ec._PendingProvisioning_statusCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "description":
 			out.Values[i] = ec._PendingProvisioning_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -1007,6 +1026,11 @@ func (ec *executionContext) _UnsubscribeResult(ctx context.Context, sel ast.Sele
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("UnsubscribeResult")
+		case "statusCode":
+			out.Values[i] = ec._UnsubscribeResult_statusCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "subscriptionId":
 			out.Values[i] = ec._UnsubscribeResult_subscriptionId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

@@ -566,6 +566,13 @@ func (ec *executionContext) fieldContext_PeriodTotals_count(_ context.Context, f
 	return graphql.NewScalarFieldContext("PeriodTotals", field, false, false, "Int")
 }
 
+func (ec *executionContext) _TransactionSummary_requestId(ctx context.Context, field graphql.CollectedField, obj *customer.TransactionSummary) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.RequestID)
+}
+func (ec *executionContext) fieldContext_TransactionSummary_requestId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransactionSummary", field, false, false, "String")
+}
+
 func (ec *executionContext) _TransactionSummary_dateRange(ctx context.Context, field graphql.CollectedField, obj *customer.TransactionSummary) (ret graphql.Marshaler) {
 	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DateRange)
 }
@@ -1363,6 +1370,11 @@ func (ec *executionContext) _TransactionSummary(ctx context.Context, sel ast.Sel
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("TransactionSummary")
+		case "requestId":
+			out.Values[i] = ec._TransactionSummary_requestId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "dateRange":
 			out.Values[i] = ec._TransactionSummary_dateRange(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {

@@ -190,7 +190,8 @@ type RefillRequest struct {
 // is sent once and never retried; an unknown outcome is KindOutcomeUnknown.
 func (s *PlansService) Refill(ctx context.Context, customerID string, r RefillRequest) (*customer.AirtimeRefill, error) {
 	var w struct {
-		StatusMessage *string `json:"statusMessage"`
+		StatusCode    *scalar.Text `json:"statusCode"`
+		StatusMessage *string      `json:"statusMessage"`
 		Data          *struct {
 			Amount       scalar.Decimal `json:"amount"`
 			CurrencyCode *string        `json:"currencyCode"`
@@ -202,7 +203,7 @@ func (s *PlansService) Refill(ctx context.Context, customerID string, r RefillRe
 		body: r, header: h, auth: authKeyOnly, out: &w, customer: customerID, secrets: []string{r.VoucherActivationCode}}); err != nil {
 		return nil, err
 	}
-	out := &customer.AirtimeRefill{StatusMessage: w.StatusMessage}
+	out := &customer.AirtimeRefill{StatusCode: textPtr(w.StatusCode), StatusMessage: w.StatusMessage}
 	if w.Data != nil {
 		out.Amount = customer.NewMoney(w.Data.Amount, w.Data.CurrencyCode)
 	}
@@ -232,6 +233,7 @@ type AmountInput struct {
 func (s *PlansService) RequestPremium(ctx context.Context, customerID string, r PremiumRequest) (*customer.Premium, error) {
 	var w struct {
 		OriginReferenceID *scalar.Text `json:"originReferenceId"`
+		StatusCode        *scalar.Text `json:"statusCode"`
 		Data              *struct {
 			Message *string      `json:"message"`
 			Premium *amountWire  `json:"premium"`
@@ -243,7 +245,7 @@ func (s *PlansService) RequestPremium(ctx context.Context, customerID string, r 
 	if err != nil {
 		return nil, err
 	}
-	out := &customer.Premium{OriginReferenceID: textPtr(w.OriginReferenceID), Partial: rep.status == http.StatusMultiStatus}
+	out := &customer.Premium{OriginReferenceID: textPtr(w.OriginReferenceID), StatusCode: textPtr(w.StatusCode), Partial: rep.status == http.StatusMultiStatus}
 	if w.Data != nil {
 		out.Message, out.Premium, out.Loyalty = w.Data.Message, moneyFrom(w.Data.Premium), loyaltyFrom(w.Data.Loyalty)
 	}

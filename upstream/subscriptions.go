@@ -166,6 +166,7 @@ type SubscribeRequest struct {
 
 // provisioningWire is a 202 answer to a subscribe, as sent.
 type provisioningWire struct {
+	StatusCode     *scalar.Text            `json:"statusCode"`
 	SubscriptionID scalar.Text             `json:"subscriptionId"`
 	ProviderID     scalar.Text             `json:"subscriptionProviderId"`
 	Status         enum.SubscriptionStatus `json:"status"`

@@ -32,7 +32,7 @@ func subscriptionsFrom(ws []subscriptionWire, providerID string) []customer.VasS
 // Location header say: the API may leave the ids out of the body.
 func pendingFrom(w provisioningWire, customerID string, r SubscribeRequest, statusID string) *customer.PendingProvisioning {
 	p := &customer.PendingProvisioning{CustomerID: customerID, SubscriptionID: string(w.SubscriptionID), ProviderID: string(w.ProviderID),
-		StatusID: statusID, Status: w.Status, Description: w.Description}
+		StatusID: statusID, StatusCode: textPtr(w.StatusCode), Status: w.Status, Description: w.Description}
 	if p.SubscriptionID == "" {
 		p.SubscriptionID = r.SubscriptionID
 	}
@@ -43,5 +43,10 @@ func pendingFrom(w provisioningWire, customerID string, r SubscribeRequest, stat
 }
 
 func unsubscribeFrom(w unsubscribeWire) customer.UnsubscribeResult {
-	return customer.UnsubscribeResult{SubscriptionID: string(w.SubscriptionID), ProviderID: string(w.ProviderID), Status: w.Status, Description: w.Description}
+	var code *string
+	if w.StatusCode != "" {
+		code = (*string)(&w.StatusCode)
+	}
+	return customer.UnsubscribeResult{SubscriptionID: string(w.SubscriptionID), ProviderID: string(w.ProviderID), StatusCode: code,
+		Status: w.Status, Description: w.Description}
 }

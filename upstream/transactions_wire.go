@@ -10,6 +10,7 @@ import (
 // made each value be scanned once per level) and then flattened.
 
 type summaryWire struct {
+	RequestID *scalar.Text `json:"requestId"`
 	DateRange *scalar.Text `json:"dateRange"`
 	Data      *struct {
 		MarketingFlag *bool `json:"marketingFlag"`
@@ -201,7 +202,7 @@ func (w *summaryWire) summary() *customer.TransactionSummary {
 	if w == nil {
 		return nil
 	}
-	t := &customer.TransactionSummary{DateRange: textPtr(w.DateRange)}
+	t := &customer.TransactionSummary{RequestID: textPtr(w.RequestID), DateRange: textPtr(w.DateRange)}
 	d := w.Data
 	if d == nil {
 		return t
