@@ -186,3 +186,17 @@ func TestSubscriptionOverMultipart(t *testing.T) {
 		t.Errorf("plain POST: %d %s", status, body)
 	}
 }
+
+// TestStreamIsAClearValidationError: @stream is not served; a document
+// using it is told so before anything runs.
+func TestStreamIsAClearValidationError(t *testing.T) {
+	t.Parallel()
+	g := newTestGraph(t, sandbox.Options{}, nil)
+	status, body := g.raw(`{ customers(ids: ["27831000001"]) @stream(initialCount: 1) { msisdn } }`)
+	if want := `{"errors":[{"message":"Unknown directive \"@stream\".","locations":[{"line":1,"column":36}],"extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}`; status != 200 || body != want {
+		t.Errorf("got %d %s", status, body)
+	}
+	if n := len(g.sb.Log()); n != 0 {
+		t.Errorf("%d upstream calls", n)
+	}
+}
