@@ -105,7 +105,8 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 	}
 	res := &resolvers.Resolver{Client: client, Log: log, Callbacks: cb, Streams: streams,
 		StreamTimeout: cfg.StreamTimeout, PollInterval: cfg.PollInterval}
-	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res, Complexity: resolvers.Complexity()}))
+	es := graph.NewExecutableSchema(graph.Config{Resolvers: res, Complexity: resolvers.Complexity()})
+	gql := handler.New(es)
 	gql.AddTransport(transport.Websocket{
 		// The browser's Origin must be this host or one of the CORS origins.
 		Implementation:        transportWS{transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{OriginPatterns: originHosts(cfg.CORSOrigins)}}},
@@ -117,7 +118,7 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 		PayloadReadLimit: &cfg.MaxBodyBytes,
 	})
 	gql.AddTransport(transport.SSE{})
-	gql.AddTransport(multipartTransport{Heartbeat: multipartHeartbeat})
+	gql.AddTransport(multipartTransport{Heartbeat: multipartHeartbeat, Schema: es.Schema()})
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(wholeAnswers{transport.GET{}})
 	gql.AddTransport(wholeAnswers{transport.POST{}})

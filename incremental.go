@@ -38,6 +38,8 @@ type multipartTransport struct {
 	// Heartbeat is how often an idle subscription sends "{}", so that
 	// proxies and the client know the stream is alive (Apollo asks 5 s).
 	Heartbeat time.Duration
+	// Schema tells which fields of a first payload are deferred ones.
+	Schema *ast.Schema
 }
 
 var _ graphql.Transport = multipartTransport{}
@@ -88,6 +90,7 @@ func (t multipartTransport) Do(w http.ResponseWriter, r *http.Request, exec grap
 	}
 	w.Header().Set("Content-Type", `multipart/mixed; boundary="`+multipartBoundary+`"; deferSpec=20220824`)
 	w.Header().Set("Cache-Control", "no-store")
+	first.Data = withoutDeferred(rc, t.Schema, first.Data)
 	rc2 := http.NewResponseController(w)
 	openParts(w)
 	writePart(w, first)

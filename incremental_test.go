@@ -96,7 +96,7 @@ func multipartRequest(t *testing.T, method, base, accept, query string, vars map
 func nextPart(t *testing.T, p *parts) string { return p.next() }
 
 // TestDeferOverMultipart: the answer without the slow plans comes first
-// (gqlgen holds the deferred field's place with null),
+// (not even a null in their place),
 // while the Plans API still holds its call; the plans follow in an
 // incremental part; the stream ends with the closing boundary. POST and
 // GET alike.
@@ -113,7 +113,7 @@ func TestDeferOverMultipart(t *testing.T) {
 			if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "deferSpec=20220824") {
 				t.Errorf("%d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 			}
-			if got, want := nextPart(t, parts), `{"data":{"customer":{"msisdn":"27831000001","location":{"country":"ZA"},"plans":null}},"hasNext":true}`; got != want {
+			if got, want := nextPart(t, parts), `{"data":{"customer":{"msisdn":"27831000001","location":{"country":"ZA"}}},"hasNext":true}`; got != want {
 				t.Errorf("first part\n got %s\nwant %s", got, want)
 			}
 			close(hold)
@@ -198,5 +198,35 @@ func TestStreamIsAClearValidationError(t *testing.T) {
 	}
 	if n := len(g.sb.Log()); n != 0 {
 		t.Errorf("%d upstream calls", n)
+	}
+}
+
+// TestDeferredFieldsArePending: in a first part, a deferred field is
+// absent, not null, wherever it sits: in list items, and under an
+// interface whose __typename is selected (as Apollo Client always does).
+func TestDeferredFieldsArePending(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, query, first string }{
+		{"in each item of a list", `{ customers(ids: ["27831000001", "27832000000"]) { msisdn ... @defer { plans { tariffPlan } } } }`,
+			`{"data":{"customers":[{"msisdn":"27831000001"},{"msisdn":"27832000000"}]},"hasNext":true}`},
+		{"under the Node interface", `{ node(id: "Q3VzdG9tZXI6Mjc4MzEwMDAwMDE") { __typename ... on Customer { msisdn ... @defer { plans { tariffPlan } } } } }`,
+			`{"data":{"node":{"__typename":"Customer","msisdn":"27831000001"}},"hasNext":true}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			g := newTestGraph(t, sandbox.Options{}, nil)
+			hold := make(chan struct{})
+			g.sb.Inject("plans.getPlans", sandbox.Fault{Hold: hold}) // the fault: plans answer only when released
+			_, parts := multipartRequest(t, http.MethodPost, g.url, "multipart/mixed;deferSpec=20220824, application/json", tc.query, nil)
+			if got := nextPart(t, parts); got != tc.first {
+				t.Errorf("first part\n got %s\nwant %s", got, tc.first)
+			}
+			close(hold)
+			for p := nextPart(t, parts); p != ""; p = nextPart(t, parts) {
+				if !strings.Contains(p, `"tariffPlan"`) {
+					t.Errorf("a later part without the plans: %s", p)
+				}
+			}
+		})
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -147,5 +149,72 @@ func (o *ordered) merge(d *ordered) {
 			o.keys = append(o.keys, k)
 		}
 		o.obj[k] = d.obj[k]
+	}
+}
+
+// withoutDeferred takes out of a first payload the fields gqlgen answers
+// null in place of a deferred fragment's: the incremental delivery RFC
+// leaves them out, and a client that sees null takes the field for
+// answered (Apollo Client calls such data complete, and a screen shows
+// "no plans" until they come). A payload it cannot read is left as is.
+func withoutDeferred(oc *graphql.OperationContext, schema *ast.Schema, data json.RawMessage) json.RawMessage {
+	root, err := parseOrdered(data)
+	if err != nil || root.obj == nil || oc.Operation == nil {
+		return data
+	}
+	var t *ast.Definition
+	switch oc.Operation.Operation {
+	case ast.Mutation:
+		t = schema.Mutation
+	default:
+		t = schema.Query
+	}
+	stripDeferred(oc, schema, oc.Operation.SelectionSet, t, root)
+	b, err := root.MarshalJSON()
+	if err != nil {
+		return data
+	}
+	return b
+}
+
+func stripDeferred(oc *graphql.OperationContext, schema *ast.Schema, sel ast.SelectionSet, t *ast.Definition, v *ordered) {
+	if v == nil || t == nil {
+		return
+	}
+	if v.arr != nil {
+		for _, e := range v.arr {
+			stripDeferred(oc, schema, sel, t, e)
+		}
+		return
+	}
+	if v.obj == nil {
+		return
+	}
+	if t.Kind == ast.Interface || t.Kind == ast.Union {
+		var name string
+		if tn := v.obj["__typename"]; tn == nil || json.Unmarshal(tn.raw, &name) != nil || schema.Types[name] == nil {
+			return // which fragments apply is unknown without the type
+		}
+		t = schema.Types[name]
+	}
+	satisfies := append([]string{t.Name}, t.Interfaces...)
+	for _, u := range schema.Types {
+		if u.Kind == ast.Union && slices.Contains(u.Types, t.Name) {
+			satisfies = append(satisfies, u.Name)
+		}
+	}
+	for _, f := range graphql.CollectFields(oc, sel, satisfies) {
+		child, ok := v.obj[f.Alias]
+		if !ok {
+			continue
+		}
+		if f.IsDeferred() {
+			delete(v.obj, f.Alias)
+			v.keys = slices.DeleteFunc(v.keys, func(k string) bool { return k == f.Alias })
+			continue
+		}
+		if def := t.Fields.ForName(f.Name); def != nil {
+			stripDeferred(oc, schema, f.Selections, schema.Types[def.Type.Name()], child)
+		}
 	}
 }
