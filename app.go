@@ -118,7 +118,7 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 		PayloadReadLimit: &cfg.MaxBodyBytes,
 	})
 	gql.AddTransport(transport.SSE{})
-	gql.AddTransport(multipartTransport{Heartbeat: multipartHeartbeat, Schema: es.Schema()})
+	gql.AddTransport(multipartTransport{Heartbeat: multipartHeartbeat})
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(wholeAnswers{transport.GET{}})
 	gql.AddTransport(wholeAnswers{transport.POST{}})
@@ -187,8 +187,14 @@ func newApp(ctx context.Context, cfg config, log zerolog.Logger) (*app, error) {
 		respond := admit(ctx, lim, log, func(ctx context.Context) graphql.ResponseHandler {
 			return next(resolvers.WithStreamEnd(loaders.With(ctx, loaders.New(client, m.Batch, tracer))))
 		})
+		first := !answeredWhole(ctx)
 		return func(ctx context.Context) *graphql.Response {
 			resp := respond(ctx)
+			if first && resp != nil && resp.HasNext != nil && *resp.HasNext {
+				// Sent in parts: the deferred fields are pending, not null.
+				resp.Data = withoutDeferred(graphql.GetOperationContext(ctx), es.Schema(), resp.Data)
+			}
+			first = false
 			if calls != nil {
 				a.withCallTrace(ctx, calls, resp)
 			}

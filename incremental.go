@@ -38,8 +38,6 @@ type multipartTransport struct {
 	// Heartbeat is how often an idle subscription sends "{}", so that
 	// proxies and the client know the stream is alive (Apollo asks 5 s).
 	Heartbeat time.Duration
-	// Schema tells which fields of a first payload are deferred ones.
-	Schema *ast.Schema
 }
 
 var _ graphql.Transport = multipartTransport{}
@@ -90,7 +88,6 @@ func (t multipartTransport) Do(w http.ResponseWriter, r *http.Request, exec grap
 	}
 	w.Header().Set("Content-Type", `multipart/mixed; boundary="`+multipartBoundary+`"; deferSpec=20220824`)
 	w.Header().Set("Cache-Control", "no-store")
-	first.Data = withoutDeferred(rc, t.Schema, first.Data)
 	rc2 := http.NewResponseController(w)
 	openParts(w)
 	writePart(w, first)
@@ -254,8 +251,14 @@ func (m mergingExecutor) CreateOperationContext(ctx context.Context, p *graphql.
 	return rc, errs
 }
 
+type wholeAnswerKey struct{}
+
+// answeredWhole reports whether the operation's parts are merged into one
+// answer: then gqlgen's null placeholders keep each deferred field's place.
+func answeredWhole(ctx context.Context) bool { return ctx.Value(wholeAnswerKey{}) != nil }
+
 func (m mergingExecutor) DispatchOperation(ctx context.Context, rc *graphql.OperationContext) (graphql.ResponseHandler, context.Context) {
-	responses, ctx := m.GraphExecutor.DispatchOperation(ctx, rc)
+	responses, ctx := m.GraphExecutor.DispatchOperation(context.WithValue(ctx, wholeAnswerKey{}, true), rc)
 	return func(ctx context.Context) *graphql.Response {
 		first := responses(ctx)
 		if first == nil || first.HasNext == nil || !*first.HasNext {

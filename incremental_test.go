@@ -140,9 +140,14 @@ func TestDeferWithoutMultipart(t *testing.T) {
 			t.Errorf("%s:\n got %s\nwant %s", accept, got, want)
 		}
 	}
+	// The merged fields keep the query's order.
+	_, b := g.send(`{ customer(id: "27831000001") { msisdn ... @defer { plans { tariffPlan } } location { country } } }`, nil)
+	if got, want := strings.TrimSpace(string(b)), `{"data":{"customer":{"msisdn":"27831000001","plans":{"tariffPlan":"MTN Prepaid Flexi"},"location":{"country":"ZA"}}}}`; got != want {
+		t.Errorf("in the middle:\n got %s\nwant %s", got, want)
+	}
 	// A deferred part that fails keeps its error, at its path.
 	g.sb.Inject("plans.getPlans", sandbox.Fault{Status: 500}) // the fault
-	_, b := g.send(deferredPlans, map[string]any{"id": sandbox.HappyCustomer})
+	_, b = g.send(deferredPlans, map[string]any{"id": sandbox.HappyCustomer})
 	var r gqlResponse
 	if err := json.Unmarshal(b, &r); err != nil || at(r.Data, "customer.location.country") != "ZA" || at(r.Data, "customer.plans") != nil {
 		t.Fatalf("%s", b)
@@ -229,4 +234,53 @@ func TestDeferredFieldsArePending(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDeferOverStreams: SSE and WebSocket carry a deferred part as one
+// more event after the first (where the plans are pending, not null), the
+// plans arriving only once released.
+func TestDeferOverStreams(t *testing.T) {
+	t.Parallel()
+	vars := map[string]any{"id": sandbox.HappyCustomer}
+	check := func(t *testing.T, events []string) {
+		t.Helper()
+		if len(events) != 2 || !strings.Contains(events[0], `"hasNext":true`) || strings.Contains(events[0], "plans") ||
+			!strings.Contains(events[1], `"tariffPlan":"MTN Prepaid Flexi"`) {
+			t.Errorf("events: %q", events)
+		}
+	}
+	t.Run("SSE", func(t *testing.T) {
+		t.Parallel()
+		g := newTestGraph(t, sandbox.Options{}, nil)
+		hold := make(chan struct{})
+		g.sb.Inject("plans.getPlans", sandbox.Fault{Hold: hold}) // the fault: plans answer only when released
+		var events []string
+		sseStream(t, g.url, deferredPlans, vars, func(data string) {
+			events = append(events, data)
+			if len(events) == 1 {
+				close(hold)
+			}
+		})
+		check(t, events)
+	})
+	t.Run("WebSocket", func(t *testing.T) {
+		t.Parallel()
+		g := newTestGraph(t, sandbox.Options{}, nil)
+		hold := make(chan struct{})
+		g.sb.Inject("plans.getPlans", sandbox.Fault{Hold: hold}) // the fault: plans answer only when released
+		ws := dialWS(t, g)
+		ws.subscribe("1", deferredPlans, vars)
+		var events []string
+		for {
+			m := ws.read()
+			if m.Type != "next" {
+				break
+			}
+			events = append(events, string(m.Payload))
+			if len(events) == 1 {
+				close(hold)
+			}
+		}
+		check(t, events)
+	})
 }

@@ -306,7 +306,7 @@ func TestPlaygroundSubscriptionWithClientKeys(t *testing.T) {
 			pending = resolvers.ProvisioningID(sandbox.AsyncCustomer, "21", "202", "st101", e.TransactionID)
 		}
 	}
-	step(t, ctx, "show the variables", chromedp.Click(chromedp.CSS(`button[data-name="variables"]`)))
+	read(t, ctx, chromedp.Evaluate[any](`document.querySelector('button[data-name="variables"]').click()`))
 	poll(t, ctx, `[...document.querySelectorAll('section.graphiql-editor-tool .graphiql-editor')].some(e => e.innerText.replace(/\s/g, '').includes('"id":"`+pending+`"'))`)
 	run("Bearer playground-k3y", "FollowProvisioning", "ACTIVE")
 	if n := sockets.Load(); n != 1 {
@@ -357,15 +357,17 @@ func TestPlaygroundAsAnAnalyst(t *testing.T) {
 
 	read(t, ctx, chromedp.Evaluate[any](`document.querySelectorAll('.graphiql-tab .graphiql-tab-button')[0].click()`))
 	poll(t, ctx, `document.querySelector('.graphiql-query-editor')?.innerText.includes('CustomerOverview')`)
+	// Clicked by script: GraphiQL re-renders the button while it wires up
+	// its editors, and a click by node id can meet a node just replaced.
 	for attempt := 0; attempt < 10; attempt++ {
-		step(t, ctx, "run the overview", chromedp.Click(chromedp.CSS(".graphiql-execute-button")))
+		read(t, ctx, chromedp.Evaluate[any](`document.querySelector('.graphiql-execute-button')?.click()`))
 		if _, err := chromedp.Run(ctx, chromedp.Poll[any](`(document.querySelector('.graphiql-response') || {}).innerText?.includes('Flexi')`,
 			chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(3*time.Second))); err == nil {
 			break
 		}
 	}
-	step(t, ctx, "open the calls panel", chromedp.Click(chromedp.CSS(`[aria-label="Show Upstream calls"]`)),
-		chromedp.WaitVisible(chromedp.CSS(".cg-call-details > summary")))
+	read(t, ctx, chromedp.Evaluate[any](`document.querySelector('[aria-label="Show Upstream calls"]').click()`))
+	poll(t, ctx, `document.querySelector('.cg-call-details > summary')?.checkVisibility()`)
 	if read(t, ctx, chromedp.Evaluate[bool](`document.querySelector('.cg-call-facts').checkVisibility()`)) {
 		t.Errorf("a call's details are open before anyone asked")
 	}
