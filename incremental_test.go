@@ -172,6 +172,9 @@ func TestSubscriptionOverMultipart(t *testing.T) {
 	if !strings.Contains(resp.Header.Get("Content-Type"), `subscriptionSpec="1.0"`) {
 		t.Errorf("Content-Type %q", resp.Header.Get("Content-Type"))
 	}
+	if p := nextPart(t, parts); p != "{}" {
+		t.Errorf("the stream does not open with a heartbeat: %s", p)
+	}
 	var got []string
 	for p := nextPart(t, parts); p != ""; p = nextPart(t, parts) {
 		if p != "{}" { // heartbeats
