@@ -207,3 +207,27 @@ func TestNode(t *testing.T) {
 		})
 	}
 }
+
+// TestNodesAreCosted: each id of nodes(ids:) costs what node(id:) costs,
+// so a long list is refused by the cost limit before any call.
+func TestNodesAreCosted(t *testing.T) {
+	t.Parallel()
+	g := newTestGraph(t, sandbox.Options{}, func(c *config) { c.MaxCost = 500 })
+	sel := `... on Customer { plans { tariffPlan } subscriptions { providerId } }`
+	one := g.query(`query($id: ID!) { node(id: $id) { `+sel+` } }`, map[string]any{"id": globalid.Encode(globalid.Customer, sandbox.HappyCustomer)})
+	if len(one.Errors) != 0 {
+		t.Fatalf("one node: %+v", one.Errors)
+	}
+	before := len(g.sb.Log())
+	ids := make([]any, 50)
+	for i := range ids {
+		ids[i] = globalid.Encode(globalid.Customer, sandbox.Ordinary(i))
+	}
+	many := g.query(`query($ids: [ID!]!) { nodes(ids: $ids) { `+sel+` } }`, map[string]any{"ids": ids})
+	if len(many.Errors) != 1 || many.Errors[0].code() != "QUERY_LIMIT_EXCEEDED" || !strings.Contains(many.Errors[0].Message, "cost") {
+		t.Errorf("50 nodes: %+v", many.Errors)
+	}
+	if n := len(g.sb.Log()) - before; n != 0 {
+		t.Errorf("%d upstream calls for a refused operation", n)
+	}
+}

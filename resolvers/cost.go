@@ -25,6 +25,10 @@ func Complexity() graph.ComplexityRoot {
 	profile := func(child int) int { return child + ProfileCost }
 
 	c.Query.Customers = func(child int, ids []string) int { return max(len(ids), 1) * (child + 1) }
+	// A node costs at least the call that finds its object, each of nodes'
+	// ids as much: nodes(ids:) is no way around the limit.
+	c.Query.Node = func(child int, _ string) int { return call(child) }
+	c.Query.Nodes = func(child int, ids []string) int { return max(len(ids), 1) * call(child) }
 	c.Query.Accountholder = func(child int, _ string, _ *bool) int { return call(child) }
 	c.Query.SubscriptionStatus = func(child int, _ string) int { return call(child) }
 
