@@ -32,6 +32,19 @@ echo "== redis-server for the replica tests"
 . scripts/redis.sh
 start_redis "$tmp"
 
+echo "== go generate leaves every file as committed"
+# Sums of every file git would see, before and after: a difference is
+# generated code out of step with its schema or generator.
+sums() { git ls-files -co --exclude-standard -z | xargs -0 sha256sum 2>/dev/null | sort -k2; }
+sums > "$tmp/before.sums"
+go generate ./...
+sums > "$tmp/after.sums"
+if ! diff "$tmp/before.sums" "$tmp/after.sums" > "$tmp/generate.diff"; then
+  grep '^[<>]' "$tmp/generate.diff" | awk '{print $3}' | sort -u | sed 's/^/  changed by go generate: /'
+  echo "run go generate ./... and commit the result"
+  exit 1
+fi
+
 echo "== go vet"
 go vet ./...
 
