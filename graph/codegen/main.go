@@ -30,9 +30,19 @@
 // Lists of Customer, Accountholder and Node (which may be Customers) keep
 // their goroutines: their resolvers wait on loaders, and those waits must
 // overlap.
+//
+// Three of the rewrites edit gqlgen's output by pattern, so a gqlgen
+// upgrade can make them miss. Each counts what it changed, and the command
+// fails when one changed nothing or the lists kept concurrent are not the
+// three above (checkReport); codegen_test.go pins the counts on the real
+// schema. After a gqlgen upgrade: run go generate, and if it fails, compare
+// gqlgen's new output for a plain field, a list marshaller and an object
+// marshaller with the patterns below (testdata/ holds the shapes they
+// were written against).
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -61,16 +71,50 @@ func main() {
 	if err := api.Generate(cfg, api.AddPlugin(p)); err != nil {
 		fail(err)
 	}
-	if err := inlineLists(cfg.Exec.Dir(), p.blocking); err != nil {
+	var r report
+	if r.lists, r.kept, err = inlineLists(cfg.Exec.Dir(), p.blocking); err != nil {
 		fail(err)
 	}
-	if err := rewriteFuncs(cfg.Exec.Dir(), objectMarshaller, noDeferredGroup); err != nil {
+	if r.groups, err = rewriteFuncs(cfg.Exec.Dir(), objectMarshaller, noDeferredGroup); err != nil {
 		fail(err)
 	}
 	leaves := leafTypes(cfg)
-	if err := rewriteFuncs(cfg.Exec.Dir(), fieldResolver, func(body string) string { return plainFields(body, leaves) }); err != nil {
+	if r.plain, err = rewriteFuncs(cfg.Exec.Dir(), fieldResolver, func(body string) string { return plainFields(body, leaves) }); err != nil {
 		fail(err)
 	}
+	if err := checkReport(r); err != nil {
+		fail(err)
+	}
+}
+
+// report counts what each rewrite changed.
+type report struct {
+	lists, groups, plain int      // list marshallers inlined, deferred groups dropped, plain fields
+	kept                 []string // element types whose lists stay concurrent
+}
+
+// keptConcurrent are the list element types that must keep their
+// goroutines (see the package comment).
+var keptConcurrent = []string{"Accountholder", "Customer", "Node"}
+
+// checkReport fails a generation in which a rewrite changed nothing (its
+// pattern no longer matches gqlgen's output) or another set of lists stays
+// concurrent (a new blocking type is fine, but should be a decision).
+func checkReport(r report) error {
+	var problems []string
+	for name, n := range map[string]int{"inline lists": r.lists, "drop deferred groups": r.groups, "plain fields": r.plain} {
+		if n == 0 {
+			problems = append(problems, fmt.Sprintf("the rewrite %q changed nothing: gqlgen's output no longer matches its pattern", name))
+		}
+	}
+	if kept := slices.Compact(slices.Sorted(slices.Values(r.kept))); !slices.Equal(kept, keptConcurrent) {
+		problems = append(problems, fmt.Sprintf("lists marshalled concurrently: %v, expected %v", kept, keptConcurrent))
+	}
+	if len(problems) > 0 {
+		slices.Sort(problems)
+		return errors.New(strings.Join(problems, "; "))
+	}
+	return nil
 }
 
 func fail(err error) {
@@ -131,54 +175,56 @@ var (
 )
 
 // inlineLists rewrites, in the generated files, the list marshallers of
-// element types that never block.
-func inlineLists(dir string, blocking map[string]bool) error {
+// element types that never block; it returns how many it rewrote and the
+// element types of those it kept.
+func inlineLists(dir string, blocking map[string]bool) (inlined int, kept []string, err error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.generated.go"))
 	if err != nil {
-		return err
+		return 0, nil, err
 	}
 	sort.Strings(files)
-	var kept []string
 	for _, file := range files {
 		b, err := os.ReadFile(file)
 		if err != nil {
-			return err
+			return 0, nil, err
 		}
 		src := string(b)
-		starts := listMarshaller.FindAllStringSubmatchIndex(src, -1)
-		out := []byte{}
-		last := 0
-		for i, m := range starts {
-			end := len(src)
-			if i+1 < len(starts) {
-				end = starts[i+1][0]
-			}
-			name := src[m[2]:m[3]]
-			body := src[m[0]:end]
-			if !concurrently.MatchString(body) {
-				continue
-			}
-			if blocking[name] {
-				kept = append(kept, name)
-				continue
-			}
-			out = append(out, src[last:m[0]]...)
-			out = append(out, concurrently.ReplaceAllString(body, "marshalSliceInline(ctx, len(v), ")...)
-			last = end
-		}
-		out = append(out, src[last:]...)
+		out, n, k := inlineListsIn(src, blocking, kept)
+		kept = k
+		inlined += n
 		if string(out) != src {
 			if err := os.WriteFile(file, out, 0o644); err != nil {
-				return err
+				return 0, nil, err
 			}
 		}
 	}
-	slices.Sort(kept)
-	if want := []string{"Accountholder", "Customer", "Node"}; !slices.Equal(slices.Compact(kept), want) {
-		// A new blocking list type is fine, but should be a decision: say so.
-		fmt.Fprintf(os.Stderr, "codegen: lists marshalled concurrently: %v (expected %v)\n", slices.Compact(kept), want)
+	return inlined, kept, nil
+}
+
+// inlineListsIn is inlineLists on one file's source.
+func inlineListsIn(src string, blocking map[string]bool, kept []string) (out []byte, inlined int, _ []string) {
+	starts := listMarshaller.FindAllStringSubmatchIndex(src, -1)
+	last := 0
+	for i, m := range starts {
+		end := len(src)
+		if i+1 < len(starts) {
+			end = starts[i+1][0]
+		}
+		name := src[m[2]:m[3]]
+		body := src[m[0]:end]
+		if !concurrently.MatchString(body) {
+			continue
+		}
+		if blocking[name] {
+			kept = append(kept, name)
+			continue
+		}
+		out = append(out, src[last:m[0]]...)
+		out = append(out, concurrently.ReplaceAllString(body, "marshalSliceInline(ctx, len(v), ")...)
+		last = end
+		inlined++
 	}
-	return nil
+	return append(out, src[last:]...), inlined, kept
 }
 
 var (
@@ -196,44 +242,56 @@ func noDeferredGroup(body string) string {
 }
 
 // rewriteFuncs applies rewrite to every function of the generated files
-// whose signature start matches.
-func rewriteFuncs(dir string, start *regexp.Regexp, rewrite func(string) string) error {
+// whose signature start matches, and returns how many it changed.
+func rewriteFuncs(dir string, start *regexp.Regexp, rewrite func(string) string) (changed int, err error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.generated.go"))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	for _, file := range files {
 		b, err := os.ReadFile(file)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		src := string(b)
-		var out strings.Builder
-		last := 0
-		for _, m := range start.FindAllStringIndex(src, -1) {
-			end := strings.Index(src[m[1]:], "\nfunc ")
-			if end < 0 {
-				end = len(src)
-			} else {
-				end += m[1] + 1
-			}
-			out.WriteString(src[last:m[0]])
-			out.WriteString(rewrite(src[m[0]:end]))
-			last = end
-		}
-		out.WriteString(src[last:])
-		if out.String() != src {
+		out, n := rewriteFuncsIn(src, start, rewrite)
+		changed += n
+		if out != src {
 			// A rewritten body may no longer use an import the file has.
-			clean, err := imports.Process(file, []byte(out.String()), nil)
+			clean, err := imports.Process(file, []byte(out), nil)
 			if err != nil {
-				return fmt.Errorf("%s: %w", file, err)
+				return 0, fmt.Errorf("%s: %w", file, err)
 			}
 			if err := os.WriteFile(file, clean, 0o644); err != nil {
-				return err
+				return 0, err
 			}
 		}
 	}
-	return nil
+	return changed, nil
+}
+
+// rewriteFuncsIn is rewriteFuncs on one file's source.
+func rewriteFuncsIn(src string, start *regexp.Regexp, rewrite func(string) string) (string, int) {
+	var out strings.Builder
+	last, changed := 0, 0
+	for _, m := range start.FindAllStringIndex(src, -1) {
+		end := strings.Index(src[m[1]:], "\nfunc ")
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += m[1] + 1
+		}
+		body := src[m[0]:end]
+		rewritten := rewrite(body)
+		if rewritten != body {
+			changed++
+		}
+		out.WriteString(src[last:m[0]])
+		out.WriteString(rewritten)
+		last = end
+	}
+	out.WriteString(src[last:])
+	return out.String(), changed
 }
 
 var (
