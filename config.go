@@ -7,10 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/caarlos0/env/v11"
-
 	"go.opentelemetry.io/otel/trace"
 
+	"customergraph/envconfig"
 	"customergraph/sandbox"
 	"customergraph/upstream"
 )
@@ -125,28 +124,13 @@ type clientKey struct {
 	traceparent bool // its W3C trace context is continued (serverSpans)
 }
 
-var graphEnv = []string{"GRAPH_REQUEST_TIMEOUT", "GRAPH_SHUTDOWN_TIMEOUT", "GRAPH_PUBLIC_URL", "GRAPH_MAX_BODY_BYTES", "GRAPH_MAX_TOKENS",
-	"GRAPH_MAX_DEPTH", "GRAPH_MAX_ALIASES", "GRAPH_MAX_FIELDS", "GRAPH_MAX_COST", "GRAPH_MAX_MUTATIONS", "GRAPH_QUERY_CACHE", "GRAPH_QUERY_CACHE_MIB",
-	"GRAPH_INTROSPECTION", "GRAPH_FIELD_SUGGESTIONS", "GRAPH_PLAYGROUND", "GRAPH_ALLOW_ANONYMOUS", "GRAPH_CLIENT_KEYS",
-	"GRAPH_CORS_ORIGINS", "GRAPH_CORS_CREDENTIALS", "GRAPH_TRUST_TRACEPARENT", "GRAPH_PPROF", "GRAPH_OPS_ADDR", "GRAPH_CALLBACK_SECRET", "GRAPH_STREAM_TIMEOUT",
-	"GRAPH_POLL_INTERVAL", "GRAPH_MAX_STREAMS", "GRAPH_MAX_STREAMS_PER_CLIENT",
-	"GRAPH_MAX_CONNECTIONS", "GRAPH_MAX_CONNECTIONS_PER_CLIENT", "GRAPH_MAX_PENDING_CONNECTIONS", "GRAPH_MAX_INFLIGHT", "GRAPH_MAX_INFLIGHT_COST",
-	"GRAPH_MIN_INFLIGHT", "GRAPH_ADMISSION_WAIT", "GRAPH_ADMISSION_DELAY", "GRAPH_MEMORY_LIMIT_MIB", "GRAPH_GOGC",
-	"GRAPH_APQ_CACHE", "GRAPH_APQ_REGISTRATIONS_PER_MINUTE", "GRAPH_APQ_MAX_DOCUMENT_BYTES", "GRAPH_PERSISTED_OPERATIONS", "GRAPH_PERSISTED_ONLY", "REDIS_URL"}
-
 func loadConfig(getenv func(string) string) (config, error) {
 	up, err := upstream.ConfigFromEnv(getenv)
 	if err != nil {
 		return config{}, err
 	}
-	environ := map[string]string{}
-	for _, k := range graphEnv {
-		if v := getenv(k); v != "" {
-			environ[k] = v
-		}
-	}
 	var c config
-	if err := env.ParseWithOptions(&c, env.Options{Environment: environ}); err != nil {
+	if err := envconfig.Parse(&c, getenv); err != nil {
 		return config{}, fmt.Errorf("config: %w", err)
 	}
 	c.Upstream = up

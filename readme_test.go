@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"customergraph/envconfig"
 	"customergraph/sandbox"
 	"customergraph/upstream"
 )
@@ -114,6 +115,10 @@ func normalize(r *gqlResponse) string {
 // reads has a row in the README's configuration table.
 func TestREADMEDocumentsEveryVariable(t *testing.T) {
 	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	graphEnv, err := envconfig.Names(&config{})
 	if err != nil {
 		t.Fatal(err)
 	}

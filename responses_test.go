@@ -140,3 +140,19 @@ func TestClientAwareness(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigFromTheEnvironment: every variable the config struct's tags
+// name is read (GRAPH_CACHE_CONTROL was once missing from a hand-kept
+// list), and a bad value is reported by the variable's name.
+func TestConfigFromTheEnvironment(t *testing.T) {
+	cfg, err := loadConfig(func(k string) string {
+		return map[string]string{"GRAPH_CACHE_CONTROL": "private, max-age=60", "MTN_MAX_WRITE_CONCURRENCY": "7"}[k]
+	})
+	if err != nil || cfg.CacheControl != "private, max-age=60" || cfg.Upstream.MaxWriteConcurrency != 7 {
+		t.Errorf("%q %d %v", cfg.CacheControl, cfg.Upstream.MaxWriteConcurrency, err)
+	}
+	_, err = loadConfig(func(k string) string { return map[string]string{"GRAPH_MAX_DEPTH": "deep"}[k] })
+	if err == nil || err.Error() != `config: GRAPH_MAX_DEPTH="deep" is not a valid int` {
+		t.Errorf("error %v", err)
+	}
+}

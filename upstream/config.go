@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/caarlos0/env/v11"
+	"customergraph/envconfig"
 )
 
 // Config is the upstream configuration, read from the environment. The
@@ -53,24 +53,10 @@ type Config struct {
 // ConfigFromEnv reads Config with getenv (os.Getenv in production).
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	var cfg Config
-	environ := map[string]string{}
-	for _, name := range envNames {
-		if v := getenv(name); v != "" {
-			environ[name] = v
-		}
-	}
-	if err := env.ParseWithOptions(&cfg, env.Options{Environment: environ}); err != nil {
+	if err := envconfig.Parse(&cfg, getenv); err != nil {
 		return cfg, fmt.Errorf("upstream config: %w", err)
 	}
 	return cfg, nil
-}
-
-var envNames = []string{
-	"MTN_PROFILES_URL", "MTN_PLANS_URL", "MTN_SUBSCRIPTIONS_URL", "MTN_ACCOUNTHOLDERS_URL",
-	"MTN_API_KEY", "MTN_CLIENT_ID", "MTN_CLIENT_SECRET", "MTN_TOKEN_URL", "MTN_PREFER_OAUTH", "MTN_SOURCE_SYSTEM_ID",
-	"MTN_TIMEOUT", "MTN_MAX_RETRIES", "MTN_RETRY_BACKOFF", "MTN_MAX_RETRY_AFTER", "MTN_MAX_BODY_BYTES",
-	"MTN_MAX_CONCURRENCY", "MTN_MAX_CONCURRENCY_PER_CUSTOMER", "MTN_MAX_CONCURRENCY_PER_CLIENT", "MTN_MAX_WRITE_CONCURRENCY", "MTN_QUEUE_WAIT", "MTN_BREAKER_WINDOW", "MTN_BREAKER_MIN_CALLS", "MTN_BREAKER_FAILURE_RATIO", "MTN_BREAKER_MIN_CUSTOMERS",
-	"MTN_BREAKER_OPEN_FOR", "MTN_BREAKER_TRIALS", "MTN_MAX_IDLE_CONNS_PER_HOST",
 }
 
 // Configured reports whether any API URL is set; with none, the server runs
@@ -108,4 +94,7 @@ func (c Config) Validate() error {
 }
 
 // EnvNames lists the variables Config reads (the README documents each).
-func EnvNames() []string { return append([]string(nil), envNames...) }
+func EnvNames() []string {
+	names, _ := envconfig.Names(&Config{})
+	return names
+}
