@@ -27,6 +27,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"customergraph/edge"
 	"customergraph/sandbox"
 )
 
@@ -57,7 +58,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(getenv)
+	cfg, err := edge.LoadConfig(getenv)
 	if err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return err
 		}
 		defer stopSandbox()
-		cfg.useSandbox(url)
+		cfg.UseSandbox(url)
 		log.Info().Str("sandbox", url).Msg("no MTN_*_URL is set: serving the embedded sandbox of the four APIs")
 	}
 	if getenv("GOGC") == "" && cfg.GCPercent > 0 {
@@ -84,12 +85,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		debug.SetMemoryLimit(cfg.MemoryLimitMiB << 20)
 		log.Info().Int64("memoryLimitMiB", cfg.MemoryLimitMiB).Msg("Go memory limit set from GRAPH_MEMORY_LIMIT_MIB")
 	}
-	tp, err := tracing(ctx, getenv, stdout)
+	tp, err := edge.Tracing(ctx, getenv, stdout)
 	if err != nil {
 		return err
 	}
 	if tp != nil {
-		cfg.tracerProvider = tp
+		cfg.TracerProvider = tp
 		defer func() {
 			// Spans still in the batch go out before the process ends.
 			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -98,7 +99,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}()
 		log.Info().Msg("OpenTelemetry tracing on (OTEL_* variables)")
 	}
-	app, err := newApp(ctx, cfg, log)
+	app, err := edge.New(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -106,23 +107,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	if cfg.sandbox && cfg.PublicURL == "" {
-		// The sandbox calls back on loopback: the facade's own address will do.
-		_, port, _ := net.SplitHostPort(ln.Addr().String())
-		app.callbacks.SetBaseURL("http://127.0.0.1:" + port)
-	}
+	app.Listening(ln.Addr())
 	if cfg.OpsAddr != "" {
 		opsLn, err := net.Listen("tcp", cfg.OpsAddr)
 		if err != nil {
 			return err
 		}
 		go func() {
-			if err := serve(ctx, opsLn, app.opsHandler(), cfg.ShutdownTimeout, log, "operations endpoints"); err != nil {
+			if err := edge.Serve(ctx, opsLn, app.OpsHandler(), cfg.ShutdownTimeout, log, "operations endpoints"); err != nil {
 				log.Error().Err(err).Msg("operations endpoints stopped")
 			}
 		}()
 	}
-	return serve(ctx, ln, app.handler(), cfg.ShutdownTimeout, log, "customer graph")
+	return edge.Serve(ctx, ln, app.Handler(), cfg.ShutdownTimeout, log, "customer graph")
 }
 
 // logLevel reads LOG_LEVEL: debug adds a line per upstream read; info (the
@@ -142,38 +139,6 @@ func logLevel(v string) (zerolog.Level, error) {
 	return zerolog.NoLevel, fmt.Errorf("LOG_LEVEL=%q: use debug, info, warn or error", v)
 }
 
-// maxHeaderBytes bounds a request's line and headers: a GET's document is
-// refused past GRAPH_MAX_BODY_BYTES by the handler, and this stops what is
-// far past it before it is read into memory.
-const maxHeaderBytes = 1 << 20
-
-// serve answers on ln until ctx ends, then shuts down gracefully.
-func serve(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration, log zerolog.Logger, what string) error {
-	srv := &http.Server{
-		Handler:           h,
-		MaxHeaderBytes:    maxHeaderBytes,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      90 * time.Second,
-		IdleTimeout:       120 * time.Second,
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(jsonListener{ln}) }()
-	log.Info().Str("url", "http://"+ln.Addr().String()).Msg(what + " listening")
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info().Msg("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), grace)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	return nil
-}
-
 func runSandbox(ctx context.Context, args []string, stdout io.Writer, log zerolog.Logger) error {
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
 	fs.SetOutput(stdout)
@@ -185,7 +150,7 @@ func runSandbox(ctx context.Context, args []string, stdout io.Writer, log zerolo
 	if err != nil {
 		return err
 	}
-	return serve(ctx, ln, sandbox.New(sandbox.Options{}), 5*time.Second, log, "sandbox")
+	return edge.Serve(ctx, ln, sandbox.New(sandbox.Options{}), 5*time.Second, log, "sandbox")
 }
 
 // startSandbox serves the sandbox on a loopback port in-process.

@@ -9,7 +9,7 @@ import (
 var playgroundTab = regexp.MustCompile("(?s)const (\\w+) = `(.*?)`;")
 
 // Shipped are the documents the repository ships to its clients, by name:
-// the playground's tabs (web/src/examples.js) and testdata/queries. They
+// the playground's tabs (web/src/examples.js) and edge/testdata/queries. They
 // are what scripts/manifest writes into a manifest of trusted documents.
 func Shipped(root string) (map[string]string, error) {
 	docs := map[string]string{}
@@ -20,7 +20,7 @@ func Shipped(root string) (map[string]string, error) {
 	for _, m := range playgroundTab.FindAllStringSubmatch(string(js), -1) {
 		docs["playground tab "+m[1]] = m[2]
 	}
-	files, err := filepath.Glob(filepath.Join(root, "testdata", "queries", "*.graphql"))
+	files, err := filepath.Glob(filepath.Join(root, "edge", "testdata", "queries", "*.graphql"))
 	if err != nil {
 		return nil, err
 	}

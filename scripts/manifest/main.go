@@ -1,6 +1,6 @@
 // Command manifest writes the manifest of trusted documents for
 // GRAPH_PERSISTED_OPERATIONS: every document the repository ships (the
-// playground's tabs and testdata/queries), in Apollo's persisted query
+// playground's tabs and edge/testdata/queries), in Apollo's persisted query
 // manifest format, which the facade and Apollo's and The Guild's client
 // tooling read.
 //
