@@ -111,7 +111,7 @@ func send(t target) error {
 	if err != nil {
 		return err
 	}
-	if resp.StatusCode == http.StatusServiceUnavailable && bytes.Contains(b, []byte(`"OVERLOADED"`)) {
+	if resp.StatusCode == http.StatusServiceUnavailable && bytes.Contains(b, overloadedCode) {
 		return errShed
 	}
 	if resp.StatusCode != http.StatusOK {

@@ -14,6 +14,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"customergraph/codes"
 	"customergraph/sandbox"
 )
 
@@ -31,7 +32,7 @@ type outcome struct {
 
 func (o outcome) goodput() float64 { return float64(o.served) / o.seconds }
 
-var overloadedCode = []byte(`"OVERLOADED"`)
+var overloadedCode = []byte(`"` + codes.Overloaded + `"`)
 
 // attack runs t at rate for d and sorts every answer.
 func attack(t target, rate int, d time.Duration, timeout time.Duration) (outcome, []vegeta.Result) {

@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"customergraph/admission"
+	"customergraph/codes"
 	"customergraph/limits"
 	"customergraph/resolvers"
 )
@@ -81,10 +82,10 @@ func (o *overloaded) isSet() bool {
 func shedEarly(lim *admission.Limiter, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !isStream(r) && lim.RefuseEarly() {
-			w.Header().Set("Retry-After", strconv.Itoa(resolvers.RetryAfterSeconds))
+			w.Header().Set("Retry-After", strconv.Itoa(codes.RetryAfterSeconds))
 			writeErrorWith(w, http.StatusServiceUnavailable,
-				"the facade is at capacity and refused this request before doing any of it; retry after "+strconv.Itoa(resolvers.RetryAfterSeconds)+" s",
-				map[string]any{"code": resolvers.CodeOverloaded, "retryAfter": resolvers.RetryAfterSeconds})
+				"the facade is at capacity and refused this request before doing any of it; retry after "+strconv.Itoa(codes.RetryAfterSeconds)+" s",
+				map[string]any{"code": codes.Overloaded, "retryAfter": codes.RetryAfterSeconds})
 			return
 		}
 		next.ServeHTTP(w, r)

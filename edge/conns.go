@@ -2,11 +2,10 @@ package edge
 
 import (
 	"context"
+	"customergraph/codes"
 	"net/http"
 	"strconv"
 	"sync"
-
-	"customergraph/resolvers"
 )
 
 // connLimits bounds the long-lived connections (WebSockets, and SSE
@@ -136,10 +135,10 @@ func capConnections(l *connLimits, authRequired bool, next http.Handler) http.Ha
 			}
 		}
 		if refused != nil {
-			code := resolvers.CodeRateLimited
+			code := codes.RateLimited
 			if refused.status == http.StatusServiceUnavailable {
-				code = resolvers.CodeOverloaded
-				w.Header().Set("Retry-After", strconv.Itoa(resolvers.RetryAfterSeconds))
+				code = codes.Overloaded
+				w.Header().Set("Retry-After", strconv.Itoa(codes.RetryAfterSeconds))
 			}
 			writeError(w, refused.status, code, refused.msg)
 			return

@@ -16,6 +16,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
+	"customergraph/codes"
 	"customergraph/resolvers"
 )
 
@@ -46,11 +47,11 @@ func guardBody(max int64, next http.Handler) http.Handler {
 			// A GET carries its document in the URL: the same bound as a
 			// POST body, answered before anything parses it.
 			if int64(len(r.URL.RawQuery)) > max {
-				writeError(w, http.StatusRequestURITooLong, "REQUEST_TOO_LARGE", "the query string exceeds the limit of "+itoa(max)+" bytes (GRAPH_MAX_BODY_BYTES); send a long document by POST")
+				writeError(w, http.StatusRequestURITooLong, codes.RequestTooLarge, "the query string exceeds the limit of "+itoa(max)+" bytes (GRAPH_MAX_BODY_BYTES); send a long document by POST")
 				return
 			}
 			if msg := checkQueryString(r.URL.RawQuery); msg != "" {
-				writeError(w, http.StatusBadRequest, "BAD_REQUEST", msg)
+				writeError(w, http.StatusBadRequest, codes.BadRequest, msg)
 				return
 			}
 		}
@@ -60,26 +61,26 @@ func guardBody(max int64, next http.Handler) http.Handler {
 		}
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || mt != "application/json" {
-			writeError(w, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", "POST a JSON body with Content-Type: application/json")
+			writeError(w, http.StatusUnsupportedMediaType, codes.UnsupportedMediaType, "POST a JSON body with Content-Type: application/json")
 			return
 		}
 		if r.ContentLength > max {
-			writeError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "the request body exceeds the limit of "+itoa(max)+" bytes")
+			writeError(w, http.StatusRequestEntityTooLarge, codes.RequestTooLarge, "the request body exceeds the limit of "+itoa(max)+" bytes")
 			return
 		}
 		buf := bodyBuffers.Get().(*bytes.Buffer)
 		defer putBodyBuffer(buf)
 		if _, err := buf.ReadFrom(io.LimitReader(r.Body, max+1)); err != nil {
-			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body could not be read")
+			writeError(w, http.StatusBadRequest, codes.BadRequest, "the request body could not be read")
 			return
 		}
 		body := buf.Bytes()
 		if int64(len(body)) > max {
-			writeError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "the request body exceeds the limit of "+itoa(max)+" bytes")
+			writeError(w, http.StatusRequestEntityTooLarge, codes.RequestTooLarge, "the request body exceeds the limit of "+itoa(max)+" bytes")
 			return
 		}
 		if msg := checkEnvelope(body); msg != "" {
-			writeError(w, http.StatusBadRequest, "BAD_REQUEST", msg)
+			writeError(w, http.StatusBadRequest, codes.BadRequest, msg)
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -186,7 +187,7 @@ func authenticate(keys []clientKey, next http.Handler) http.Handler {
 		}
 		if name == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="customer-graph"`)
-			writeError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "send a client key as Authorization: Bearer <key>")
+			writeError(w, http.StatusUnauthorized, codes.Unauthenticated, "send a client key as Authorization: Bearer <key>")
 			return
 		}
 		setClient(r.Context(), name)

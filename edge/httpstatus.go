@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"customergraph/codes"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -11,8 +12,6 @@ import (
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
-
-	"customergraph/resolvers"
 )
 
 // httpStatuses aligns gqlgen's answers with the GraphQL-over-HTTP spec and
@@ -34,12 +33,12 @@ func httpStatuses(next http.Handler) http.Handler {
 			// graphql-sse's single connection mode reserves its stream
 			// with a PUT; the facade serves the distinct connections mode.
 			w.Header().Set("Allow", "GET, POST")
-			writeError(w, http.StatusMethodNotAllowed, codeMethodNotAllowed,
+			writeError(w, http.StatusMethodNotAllowed, codes.MethodNotAllowed,
 				"graphql-sse's single connection mode is not supported: use its distinct connections mode (singleConnection: false, the default), or WebSocket")
 			return
 		default:
 			w.Header().Set("Allow", "GET, POST")
-			writeError(w, http.StatusMethodNotAllowed, codeMethodNotAllowed, "send GraphQL requests with POST (or GET, for queries)")
+			writeError(w, http.StatusMethodNotAllowed, codes.MethodNotAllowed, "send GraphQL requests with POST (or GET, for queries)")
 			return
 		}
 		o := &overloaded{}
@@ -49,8 +48,6 @@ func httpStatuses(next http.Handler) http.Handler {
 		fix.finish()
 	})
 }
-
-const codeMethodNotAllowed = "METHOD_NOT_ALLOWED"
 
 type statusFix struct {
 	http.ResponseWriter
@@ -95,7 +92,7 @@ func (s *statusFix) WriteHeader(code int) {
 	}
 	switch {
 	case s.overloaded.isSet() && code < 300:
-		s.Header().Set("Retry-After", strconv.Itoa(resolvers.RetryAfterSeconds))
+		s.Header().Set("Retry-After", strconv.Itoa(codes.RetryAfterSeconds))
 		code = http.StatusServiceUnavailable
 	case code == http.StatusNotAcceptable && s.get:
 		s.Header().Set("Allow", "POST")
@@ -122,7 +119,7 @@ func (s *statusFix) finish() {
 		return
 	}
 	if s.status == http.StatusMethodNotAllowed && s.get {
-		writeError(s.ResponseWriter, s.status, codeMethodNotAllowed, "a mutation must be sent with POST; GET carries queries only")
+		writeError(s.ResponseWriter, s.status, codes.MethodNotAllowed, "a mutation must be sent with POST; GET carries queries only")
 		return
 	}
 	var body struct {
@@ -152,11 +149,11 @@ func (s *statusFix) finish() {
 func codeForStatus(status int) string {
 	switch status {
 	case http.StatusMethodNotAllowed:
-		return codeMethodNotAllowed
+		return codes.MethodNotAllowed
 	case http.StatusServiceUnavailable:
-		return resolvers.CodeOverloaded
+		return codes.Overloaded
 	case http.StatusBadRequest, http.StatusOK:
-		return "BAD_REQUEST"
+		return codes.BadRequest
 	}
-	return resolvers.CodeInternal
+	return codes.Internal
 }

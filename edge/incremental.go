@@ -2,6 +2,7 @@ package edge
 
 import (
 	"context"
+	"customergraph/codes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,8 +16,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-
-	"customergraph/persisted"
 )
 
 // Incremental delivery over HTTP. A client that asks for multipart/mixed
@@ -57,7 +56,7 @@ func (t multipartTransport) Do(w http.ResponseWriter, r *http.Request, exec grap
 	ctx := r.Context()
 	params, err := readParams(r)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, persisted.CodeBadRequest, err.Error())
+		writeError(w, http.StatusBadRequest, codes.BadRequest, err.Error())
 		return
 	}
 	rc, errs := exec.CreateOperationContext(ctx, params)
@@ -235,10 +234,6 @@ func (t wholeAnswers) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 	t.Transport.Do(w, r, mergingExecutor{exec})
 }
 
-const codeStreamRequired = "STREAM_REQUIRED"
-
-func init() { errcode.RegisterErrorType(codeStreamRequired, errcode.KindProtocol) }
-
 type mergingExecutor struct{ graphql.GraphExecutor }
 
 func (m mergingExecutor) CreateOperationContext(ctx context.Context, p *graphql.RawParams) (*graphql.OperationContext, gqlerror.List) {
@@ -246,7 +241,7 @@ func (m mergingExecutor) CreateOperationContext(ctx context.Context, p *graphql.
 	if errs == nil && rc.Operation.Operation == ast.Subscription {
 		return rc, gqlerror.List{{Message: "a subscription is a stream and this request asks for one answer: use WebSocket (graphql-transport-ws), " +
 			"Server-Sent Events (Accept: text/event-stream) or multipart (Accept: multipart/mixed;subscriptionSpec=\"1.0\")",
-			Extensions: map[string]any{"code": codeStreamRequired}}}
+			Extensions: map[string]any{"code": codes.StreamRequired}}}
 	}
 	return rc, errs
 }
@@ -282,7 +277,7 @@ func (m mergingExecutor) DispatchOperation(ctx context.Context, rc *graphql.Oper
 		if err != nil {
 			// Unreachable with gqlgen's own output; said rather than hidden.
 			first.Errors = append(first.Errors, &gqlerror.Error{Message: "a deferred part could not be merged into the answer",
-				Extensions: map[string]any{"code": "INTERNAL_SERVER_ERROR"}})
+				Extensions: map[string]any{"code": codes.Internal}})
 			return first
 		}
 		first.Data, _ = json.Marshal(whole)

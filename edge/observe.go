@@ -13,8 +13,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"customergraph/calltrace"
+	"customergraph/codes"
 	"customergraph/metrics"
-	"customergraph/resolvers"
 	"customergraph/upstream"
 )
 
@@ -158,7 +158,7 @@ func accessLog(log zerolog.Logger, m *metrics.Metrics, next http.Handler) http.H
 		switch {
 		case s.refused:
 			outcome = "refused"
-		case slices.Contains(s.codes, resolvers.CodeOutcomeUnknown):
+		case slices.Contains(s.codes, codes.OutcomeUnknown):
 			// Money may have moved: never logged as a mere partial answer.
 			outcome = "unknown"
 		case len(s.codes) > 0 && s.hasData:

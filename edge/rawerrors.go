@@ -2,6 +2,7 @@ package edge
 
 import (
 	"bytes"
+	"customergraph/codes"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -65,12 +66,12 @@ func rewriteNetHTTPError(b []byte) ([]byte, bool) {
 	if err != nil || status < 400 {
 		return nil, false
 	}
-	code, msg := "BAD_REQUEST", "the request could not be parsed as HTTP/1.1"
+	code, msg := codes.BadRequest, "the request could not be parsed as HTTP/1.1"
 	switch status {
 	case 431:
-		code, msg = "REQUEST_TOO_LARGE", "the request line and headers exceed the server's limit; send a long document by POST, within GRAPH_MAX_BODY_BYTES"
+		code, msg = codes.RequestTooLarge, "the request line and headers exceed the server's limit; send a long document by POST, within GRAPH_MAX_BODY_BYTES"
 	case 501:
-		code, msg = "BAD_REQUEST", "unsupported transfer encoding"
+		code, msg = codes.BadRequest, "unsupported transfer encoding"
 	}
 	body, _ := json.Marshal(map[string]any{"errors": []any{map[string]any{"message": msg, "extensions": map[string]any{"code": code}}}})
 	var out bytes.Buffer

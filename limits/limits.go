@@ -11,18 +11,15 @@ package limits
 import (
 	"context"
 	"crypto/sha256"
+	"customergraph/codes"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 )
-
-// Code is the extensions.code of every limit error.
-const Code = "QUERY_LIMIT_EXCEEDED"
 
 // Limits are the bounds of one document. Zero disables a bound.
 type Limits struct {
@@ -45,12 +42,6 @@ var (
 	_ graphql.OperationParameterMutator = &Extension{}
 )
 
-func init() {
-	// A document over a limit is a request error, like a validation failure:
-	// 400 for application/graphql-response+json, 422 for application/json.
-	errcode.RegisterErrorType(Code, errcode.KindProtocol)
-}
-
 // New returns the extension.
 func New(l Limits) *Extension {
 	return &Extension{Limits: l, approved: lru.New[struct{}](1000)}
@@ -65,7 +56,7 @@ func (e *Extension) Validate(graphql.ExecutableSchema) error { return nil }
 // Error builds a limit error.
 func Error(limit string, max, actual int) *gqlerror.Error {
 	err := gqlerror.Errorf("the query exceeds the %s limit: %d, at most %d", limit, actual, max)
-	err.Extensions = map[string]any{"code": Code, "limit": limit, "max": max, "actual": actual}
+	err.Extensions = map[string]any{"code": codes.QueryLimitExceeded, "limit": limit, "max": max, "actual": actual}
 	return err
 }
 

@@ -8,6 +8,7 @@ package persisted
 import (
 	"context"
 	"crypto/sha256"
+	"customergraph/codes"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -15,25 +16,8 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
-
-// The extensions.code values this package answers.
-const (
-	CodeNotFound   = "PERSISTED_QUERY_NOT_FOUND"   // send the document with its hash
-	CodeNotAllowed = "PERSISTED_QUERY_NOT_ALLOWED" // persisted-only: not in the manifest
-	CodeBadRequest = "BAD_REQUEST"                 // a malformed persistedQuery extension
-)
-
-// The refusals are request errors, like a parse failure: nothing was run,
-// so the answer carries no "data" (and, for
-// application/graphql-response+json, a 4xx status).
-func init() {
-	for _, code := range []string{CodeNotFound, CodeNotAllowed, CodeBadRequest} {
-		errcode.RegisterErrorType(code, errcode.KindProtocol)
-	}
-}
 
 // Hash is a document's SHA-256 in lower-case hex, as clients compute it.
 func Hash(doc string) string {
@@ -118,7 +102,7 @@ func (e Extension) MutateOperationParameters(ctx context.Context, p *graphql.Raw
 	if p.Query != "" {
 		sent := Hash(p.Query)
 		if hash != "" && hash != sent {
-			return coded(CodeBadRequest, "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent")
+			return coded(codes.BadRequest, "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent")
 		}
 		if e.Only {
 			if _, ok := e.Manifest[sent]; !ok {
@@ -155,7 +139,7 @@ func (e Extension) MutateOperationParameters(ctx context.Context, p *graphql.Raw
 			}
 		}
 	}
-	return coded(CodeNotFound, "PersistedQueryNotFound")
+	return coded(codes.PersistedNotFound, "PersistedQueryNotFound")
 }
 
 // mayRegister reports whether doc may be kept: within the size bound and
@@ -182,26 +166,26 @@ func requested(ext map[string]any) (string, *gqlerror.Error) {
 	}
 	pq, ok := raw.(map[string]any)
 	if !ok {
-		return "", coded(CodeBadRequest, "extensions.persistedQuery must be an object {version: 1, sha256Hash}")
+		return "", coded(codes.BadRequest, "extensions.persistedQuery must be an object {version: 1, sha256Hash}")
 	}
 	if v, _ := pq["version"].(json.Number); v != "1" {
 		if f, ok := pq["version"].(float64); !ok || f != 1 {
-			return "", coded(CodeBadRequest, "extensions.persistedQuery.version must be 1")
+			return "", coded(codes.BadRequest, "extensions.persistedQuery.version must be 1")
 		}
 	}
 	hash, _ := pq["sha256Hash"].(string)
 	hash = strings.ToLower(hash)
 	if len(hash) != 64 {
-		return "", coded(CodeBadRequest, "extensions.persistedQuery.sha256Hash must be a SHA-256 in hex (64 characters)")
+		return "", coded(codes.BadRequest, "extensions.persistedQuery.sha256Hash must be a SHA-256 in hex (64 characters)")
 	}
 	if _, err := hex.DecodeString(hash); err != nil {
-		return "", coded(CodeBadRequest, "extensions.persistedQuery.sha256Hash must be a SHA-256 in hex (64 characters)")
+		return "", coded(codes.BadRequest, "extensions.persistedQuery.sha256Hash must be a SHA-256 in hex (64 characters)")
 	}
 	return hash, nil
 }
 
 func notAllowed() *gqlerror.Error {
-	return coded(CodeNotAllowed, "this server runs only its persisted operations (GRAPH_PERSISTED_ONLY): send a registered operation's sha256Hash in extensions.persistedQuery")
+	return coded(codes.PersistedNotAllowed, "this server runs only its persisted operations (GRAPH_PERSISTED_ONLY): send a registered operation's sha256Hash in extensions.persistedQuery")
 }
 
 func coded(code, msg string) *gqlerror.Error {

@@ -12,30 +12,9 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"customergraph/admission"
+	"customergraph/codes"
 	"customergraph/scalar"
 	"customergraph/upstream"
-)
-
-// The extensions.code values a client can branch on. This file is the one
-// place where errors become codes.
-const (
-	CodeNotFound              = "NOT_FOUND"
-	CodeBadUserInput          = "BAD_USER_INPUT"
-	CodeUpstreamUnauthorized  = "UPSTREAM_UNAUTHORIZED"
-	CodeUpstreamRateLimited   = "UPSTREAM_RATE_LIMITED"
-	CodeUpstreamUnavailable   = "UPSTREAM_UNAVAILABLE"
-	CodeUpstreamError         = "UPSTREAM_ERROR"
-	CodeUpstreamPartial       = "UPSTREAM_PARTIAL"
-	CodeOutcomeUnknown        = "OUTCOME_UNKNOWN"
-	CodeInternal              = "INTERNAL_SERVER_ERROR"
-	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"
-	// CodeOverloaded: the facade refused the work to stay responsive;
-	// nothing was sent upstream, so retrying after Retry-After is safe.
-	CodeOverloaded = "OVERLOADED"
-	// CodeRateLimited: this client has used its own share (live
-	// subscriptions, open connections); nothing was done. Another client
-	// would have been served.
-	CodeRateLimited = "RATE_LIMITED"
 )
 
 // LimitError is a refusal because a share is used up: the client's own
@@ -46,9 +25,6 @@ type LimitError struct {
 }
 
 func (e *LimitError) Error() string { return e.Message }
-
-// RetryAfterSeconds is what an OVERLOADED answer tells the client to wait.
-const RetryAfterSeconds = 1
 
 // InputError is a client mistake found before any upstream call.
 type InputError struct {
@@ -84,14 +60,14 @@ func partial(ctx context.Context, api, op, part string) error {
 }
 
 var kindCodes = map[upstream.Kind]string{
-	upstream.KindNotFound:       CodeNotFound,
-	upstream.KindInvalid:        CodeBadUserInput,
-	upstream.KindUnauthorized:   CodeUpstreamUnauthorized,
-	upstream.KindRateLimited:    CodeUpstreamRateLimited,
-	upstream.KindUnavailable:    CodeUpstreamUnavailable,
-	upstream.KindBadResponse:    CodeUpstreamError,
-	upstream.KindOutcomeUnknown: CodeOutcomeUnknown,
-	upstream.KindOverloaded:     CodeOverloaded,
+	upstream.KindNotFound:       codes.NotFound,
+	upstream.KindInvalid:        codes.BadUserInput,
+	upstream.KindUnauthorized:   codes.UpstreamUnauthorized,
+	upstream.KindRateLimited:    codes.UpstreamRateLimited,
+	upstream.KindUnavailable:    codes.UpstreamUnavailable,
+	upstream.KindBadResponse:    codes.UpstreamError,
+	upstream.KindOutcomeUnknown: codes.OutcomeUnknown,
+	upstream.KindOverloaded:     codes.Overloaded,
 }
 
 // upstreamMessage is what a client reads: written here, never the
@@ -135,19 +111,19 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 		var le *LimitError
 		switch {
 		case errors.Is(err, admission.ErrOverloaded):
-			out.Message = "the facade is at capacity and refused this operation before doing any of it; retry after " + itoa(RetryAfterSeconds) + " s"
-			out.Extensions = map[string]any{"code": CodeOverloaded, "retryAfter": RetryAfterSeconds}
+			out.Message = "the facade is at capacity and refused this operation before doing any of it; retry after " + itoa(codes.RetryAfterSeconds) + " s"
+			out.Extensions = map[string]any{"code": codes.Overloaded, "retryAfter": codes.RetryAfterSeconds}
 		case errors.As(err, &le):
 			out.Message = le.Message
-			out.Extensions = map[string]any{"code": CodeRateLimited}
+			out.Extensions = map[string]any{"code": codes.RateLimited}
 			if le.Shared {
-				out.Extensions = map[string]any{"code": CodeOverloaded, "retryAfter": RetryAfterSeconds}
+				out.Extensions = map[string]any{"code": codes.Overloaded, "retryAfter": codes.RetryAfterSeconds}
 			}
 		case errors.As(err, &ue) && ue.Local():
 			out.Message = ue.Message
 			out.Extensions = map[string]any{"code": kindCodes[ue.Kind]}
 			if ue.Kind == upstream.KindOverloaded {
-				out.Extensions["retryAfter"] = RetryAfterSeconds
+				out.Extensions["retryAfter"] = codes.RetryAfterSeconds
 			}
 		case errors.As(err, &ue):
 			up := map[string]any{"api": ue.API, "op": ue.Op, "httpStatus": ue.HTTPStatus, "transactionId": ue.TransactionID}
@@ -158,34 +134,34 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 			out.Extensions = map[string]any{"code": kindCodes[ue.Kind], "upstream": up}
 		case errors.As(err, &pe):
 			out.Message = pe.Error()
-			out.Extensions = map[string]any{"code": CodeUpstreamPartial,
+			out.Extensions = map[string]any{"code": codes.UpstreamPartial,
 				"upstream": map[string]any{"api": pe.API, "op": pe.Op, "httpStatus": 207, "transactionId": pe.TransactionID}}
 		case errors.As(err, &nf):
 			out.Message = nf.Message
-			out.Extensions = map[string]any{"code": CodeNotFound}
+			out.Extensions = map[string]any{"code": codes.NotFound}
 		case errors.As(err, &ie):
 			out.Message = ie.Message
-			out.Extensions = map[string]any{"code": CodeBadUserInput}
+			out.Extensions = map[string]any{"code": codes.BadUserInput}
 		case errors.As(err, &se):
 			out.Message = se.Error()
-			out.Extensions = map[string]any{"code": CodeBadUserInput}
+			out.Extensions = map[string]any{"code": codes.BadUserInput}
 		case errors.As(err, &ve):
 			// A value the API sent outside its field's scalar (a DateTime
 			// without a zone): the field is null, the value quoted, nothing guessed.
 			txn := upstream.CallerFrom(ctx).TransactionID
 			log.Warn().Ctx(ctx).Str("scalar", ve.Scalar).Str("reason", ve.Reason).Str("path", out.Path.String()).Str("transactionId", txn).Msg("upstream value outside its scalar")
 			out.Message = ve.Error()
-			out.Extensions = map[string]any{"code": CodeUpstreamError, "transactionId": txn}
+			out.Extensions = map[string]any{"code": codes.UpstreamError, "transactionId": txn}
 		case isIntrospectionDisabled(err):
 			out.Message = "introspection is disabled on this server (GRAPH_INTROSPECTION=false); the schema is documented in the repository's graph/*.graphqls"
-			out.Extensions = map[string]any{"code": CodeIntrospectionDisabled}
+			out.Extensions = map[string]any{"code": codes.IntrospectionOff}
 		case out.Extensions["code"] != nil:
 			// gqlgen's own parse/validation errors already carry a code.
 		default:
 			txn := upstream.CallerFrom(ctx).TransactionID
 			log.Error().Ctx(ctx).Str("error", withoutBody(err.Error())).Str("transactionId", txn).Str("path", out.Path.String()).Msg("internal error")
 			out.Message = "internal error; quote transactionId " + txn + " to support"
-			out.Extensions = map[string]any{"code": CodeInternal, "transactionId": txn}
+			out.Extensions = map[string]any{"code": codes.Internal, "transactionId": txn}
 		}
 		return out
 	}
