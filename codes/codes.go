@@ -130,3 +130,8 @@ func All() []Code {
 	}
 	return out
 }
+
+// FoundByGraphQL reports whether c is a request error the GraphQL layer
+// finds (parse, validation, limits, persisted queries): a client asking
+// for application/json gets those with 200.
+func FoundByGraphQL(c Code) bool { return table[c].graphql }

@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"customergraph/request"
 	"fmt"
 	"net/http"
 
@@ -23,7 +24,7 @@ func compressed(next http.Handler) http.Handler {
 	}
 	c := compress(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isStream(r) {
+		if request.From(r.Context()).Stream() {
 			next.ServeHTTP(w, r)
 			return
 		}

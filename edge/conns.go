@@ -1,8 +1,9 @@
 package edge
 
 import (
-	"context"
 	"customergraph/codes"
+	"customergraph/request"
+	"errors"
 	"net/http"
 	"strconv"
 	"sync"
@@ -31,7 +32,7 @@ func newConnLimits(total, perClient, pending int) *connLimits {
 
 // connRefusal says why a connection was refused.
 type connRefusal struct {
-	status int // 429: this client's share is used; 503: the facade's
+	status int // 429 (RATE_LIMITED): this client's share is used; 503 (OVERLOADED): the facade's
 	msg    string
 }
 
@@ -79,57 +80,46 @@ func (l *connLimits) wait(ip string) (release func(), refused *connRefusal) {
 	}), nil
 }
 
-// pendingSocket is a WebSocket counted as waiting to authenticate, until
-// its connection_init names a client (wsInit calls authenticated).
-type pendingSocket struct {
-	limits *connLimits
-	mu     sync.Mutex
-	stop   func() // the count it holds now
-}
-
-type pendingKey struct{}
-
-// authenticated moves the socket's count from the waiting to client's.
-func (p *pendingSocket) authenticated(client string) *connRefusal {
-	release, refused := p.limits.take(client)
-	if refused != nil {
-		return refused
-	}
-	p.mu.Lock()
-	p.stop()
-	p.stop = release
-	p.mu.Unlock()
-	return nil
-}
-
-func (p *pendingSocket) release() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.stop()
-}
-
 // capConnections applies the limits to WebSocket and SSE requests; plain
 // requests pass. authRequired says whether client keys are configured: then
-// a WebSocket that came without one is waiting to authenticate.
-func capConnections(l *connLimits, authRequired bool, next http.Handler) http.Handler {
+// a WebSocket that came without one is waiting to authenticate, and its
+// connection_init moves its count to its client's (or is refused).
+func capConnections(l *connLimits, authRequired bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler { return capped(l, authRequired, next) }
+}
+
+func capped(l *connLimits, authRequired bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !isStream(r) {
+		if !request.From(r.Context()).Stream() {
 			next.ServeHTTP(w, r)
 			return
 		}
+		st := request.From(r.Context())
+		var release func()
 		var refused *connRefusal
-		s := statsFrom(r.Context())
-		if authRequired && (s == nil || !s.authenticated()) {
-			var stop func()
-			stop, refused = l.wait(remoteHost(r))
+		if authRequired && st.Client() == "" {
+			release, refused = l.wait(st.RemoteIP)
 			if refused == nil {
-				p := &pendingSocket{limits: l, stop: stop}
-				defer p.release()
-				r = r.WithContext(context.WithValue(r.Context(), pendingKey{}, p))
+				var mu sync.Mutex
+				st.OnAuthenticate(func(identity string) error {
+					taken, refused := l.take(identity)
+					if refused != nil {
+						return errors.New(refused.msg)
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					release()
+					release = taken
+					return nil
+				})
+				defer func() {
+					mu.Lock()
+					defer mu.Unlock()
+					release()
+				}()
 			}
 		} else {
-			var release func()
-			release, refused = l.take(clientIdentity(r))
+			release, refused = l.take(st.Identity())
 			if refused == nil {
 				defer release()
 			}
@@ -138,9 +128,8 @@ func capConnections(l *connLimits, authRequired bool, next http.Handler) http.Ha
 			code := codes.RateLimited
 			if refused.status == http.StatusServiceUnavailable {
 				code = codes.Overloaded
-				w.Header().Set("Retry-After", strconv.Itoa(codes.RetryAfterSeconds))
 			}
-			writeError(w, refused.status, code, refused.msg)
+			writeError(w, code, refused.msg)
 			return
 		}
 		next.ServeHTTP(w, r)

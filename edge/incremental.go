@@ -13,9 +13,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // Incremental delivery over HTTP. A client that asks for multipart/mixed
@@ -56,20 +54,19 @@ func (t multipartTransport) Do(w http.ResponseWriter, r *http.Request, exec grap
 	ctx := r.Context()
 	params, err := readParams(r)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, codes.BadRequest, err.Error())
+		writeError(w, codes.BadRequest, err.Error())
 		return
 	}
 	rc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(requestErrorStatus(errs))
-		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs))
+		resp := exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs)
+		writeAnswer(w, mediaJSON, refusedStatus(resp, mediaJSON), resp)
 		return
 	}
 	op := rc.Operation.Operation
 	if r.Method == http.MethodGet && op != ast.Query {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusNotAcceptable) // 405 with Allow: POST, by httpStatuses
+		w.Header().Set("Allow", http.MethodPost)
+		writeError(w, codes.MethodNotAllowed, "a mutation must be sent with POST; GET carries queries only")
 		return
 	}
 	responses, ctx := exec.DispatchOperation(graphql.WithOperationContext(ctx, rc), rc)
@@ -81,8 +78,7 @@ func (t multipartTransport) Do(w http.ResponseWriter, r *http.Request, exec grap
 	if first == nil || first.HasNext == nil || !*first.HasNext {
 		// Nothing deferred: the one answer, as POST would give it, so a
 		// refusal keeps its status (503, 429) and a client its plain JSON.
-		w.Header().Set("Content-Type", "application/json")
-		writeResponse(w, first)
+		writeAnswer(w, mediaJSON, refusedStatus(first, mediaJSON), first)
 		return
 	}
 	w.Header().Set("Content-Type", `multipart/mixed; boundary="`+multipartBoundary+`"; deferSpec=20220824`)
@@ -171,25 +167,9 @@ func closeParts(w io.Writer) { fmt.Fprint(w, "--\r\n") }
 func writePart(w io.Writer, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		b = []byte(`{"errors":[{"message":"the answer could not be encoded","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)
+		b = []byte(`{"errors":[{"message":"the answer could not be encoded","extensions":{"code":"` + codes.Internal + `"}}]}`)
 	}
 	fmt.Fprintf(w, "\r\nContent-Type: application/json; charset=utf-8\r\n\r\n%s\r\n--%s", b, multipartBoundary)
-}
-
-func writeResponse(w io.Writer, resp *graphql.Response) {
-	if resp == nil {
-		return
-	}
-	_ = json.NewEncoder(w).Encode(resp)
-}
-
-// requestErrorStatus is gqlgen's: 422 for a request error (httpStatuses
-// makes it 200 for application/json), 200 otherwise.
-func requestErrorStatus(errs gqlerror.List) int {
-	if errcode.GetErrorKind(errs) == errcode.KindProtocol {
-		return http.StatusUnprocessableEntity
-	}
-	return http.StatusOK
 }
 
 // readParams reads a GraphQL request from a POST's JSON body or a GET's
@@ -222,65 +202,4 @@ func readParams(r *http.Request) (*graphql.RawParams, error) {
 		}
 	}
 	return p, nil
-}
-
-// wholeAnswers wraps a transport that sends one answer per request (POST,
-// GET): a deferred operation's parts are merged into that one answer, and
-// a subscription, which has no one answer, is refused with the ways to
-// follow it.
-type wholeAnswers struct{ graphql.Transport }
-
-func (t wholeAnswers) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	t.Transport.Do(w, r, mergingExecutor{exec})
-}
-
-type mergingExecutor struct{ graphql.GraphExecutor }
-
-func (m mergingExecutor) CreateOperationContext(ctx context.Context, p *graphql.RawParams) (*graphql.OperationContext, gqlerror.List) {
-	rc, errs := m.GraphExecutor.CreateOperationContext(ctx, p)
-	if errs == nil && rc.Operation.Operation == ast.Subscription {
-		return rc, gqlerror.List{{Message: "a subscription is a stream and this request asks for one answer: use WebSocket (graphql-transport-ws), " +
-			"Server-Sent Events (Accept: text/event-stream) or multipart (Accept: multipart/mixed;subscriptionSpec=\"1.0\")",
-			Extensions: map[string]any{"code": codes.StreamRequired}}}
-	}
-	return rc, errs
-}
-
-type wholeAnswerKey struct{}
-
-// answeredWhole reports whether the operation's parts are merged into one
-// answer: then gqlgen's null placeholders keep each deferred field's place.
-func answeredWhole(ctx context.Context) bool { return ctx.Value(wholeAnswerKey{}) != nil }
-
-func (m mergingExecutor) DispatchOperation(ctx context.Context, rc *graphql.OperationContext) (graphql.ResponseHandler, context.Context) {
-	responses, ctx := m.GraphExecutor.DispatchOperation(context.WithValue(ctx, wholeAnswerKey{}, true), rc)
-	return func(ctx context.Context) *graphql.Response {
-		first := responses(ctx)
-		if first == nil || first.HasNext == nil || !*first.HasNext {
-			return first
-		}
-		whole, err := parseOrdered(first.Data)
-		for err == nil {
-			next := responses(ctx)
-			if next == nil {
-				break
-			}
-			first.Errors = append(first.Errors, next.Errors...)
-			if len(next.Data) > 0 && string(next.Data) != "null" {
-				err = whole.mergeAt(next.Path, next.Data)
-			}
-			if next.HasNext == nil || !*next.HasNext {
-				break
-			}
-		}
-		first.HasNext = nil
-		if err != nil {
-			// Unreachable with gqlgen's own output; said rather than hidden.
-			first.Errors = append(first.Errors, &gqlerror.Error{Message: "a deferred part could not be merged into the answer",
-				Extensions: map[string]any{"code": codes.Internal}})
-			return first
-		}
-		first.Data, _ = json.Marshal(whole)
-		return first
-	}, ctx
 }

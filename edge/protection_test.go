@@ -171,7 +171,7 @@ func TestConnectionCaps(t *testing.T) {
 			waiting = append(waiting, conn)
 		}
 		_, status, body := dialRaw(t, g, nil)
-		want := `{"errors":[{"message":"too many WebSockets are waiting to authenticate (GRAPH_MAX_PENDING_CONNECTIONS); retry later","extensions":{"code":"OVERLOADED"}}]}`
+		want := `{"errors":[{"message":"too many WebSockets are waiting to authenticate (GRAPH_MAX_PENDING_CONNECTIONS); retry later","extensions":{"code":"OVERLOADED","retryAfter":1}}]}`
 		if status != 503 || body != want {
 			t.Errorf("a third unauthenticated socket: %d %s", status, body)
 		}

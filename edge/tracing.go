@@ -17,7 +17,7 @@ import (
 
 	"customergraph/calltrace"
 	"customergraph/limits"
-	"customergraph/resolvers"
+	"customergraph/request"
 )
 
 // TraceHeader asks for the call trace, as the request extension
@@ -33,11 +33,11 @@ const TraceHeader = "X-Graph-Trace"
 // the caller's span: otherwise a client would choose the trace id sent to
 // every API and written in the facade's logs, and its tracestate would
 // reach the operator's systems verbatim. Baggage is never read.
-func serverSpans(tp trace.TracerProvider, trusted func(*http.Request) bool, next http.Handler) http.Handler {
+func serverSpans(tp trace.TracerProvider, trusted func(*http.Request) bool) func(http.Handler) http.Handler {
 	if tp == nil {
-		return next
+		return func(next http.Handler) http.Handler { return next }
 	}
-	return otelhttp.NewHandler(next, "graphql",
+	return otelhttp.NewMiddleware("graphql",
 		otelhttp.WithTracerProvider(tp),
 		otelhttp.WithPropagators(propagation.TraceContext{}),
 		otelhttp.WithPublicEndpointFn(func(r *http.Request) bool { return !trusted(r) }),
@@ -82,7 +82,7 @@ func traceOperation(ctx context.Context, tracer trace.Tracer) (context.Context, 
 			attribute.String("graphql.client.version", cleanClientName(oc.Headers.Get(clientVersionHeader))))
 	}
 	var span trace.Span
-	own := resolvers.IsStream(ctx)
+	own := request.From(ctx).Stream()
 	if own {
 		ctx, span = tracer.Start(ctx, spanName, trace.WithAttributes(attrs...))
 	} else {
@@ -127,8 +127,8 @@ func (a *App) callTrace(ctx context.Context) *calltrace.Trace {
 		return nil
 	}
 	start := time.Now()
-	if s := statsFrom(ctx); s != nil && !resolvers.IsStream(ctx) {
-		start = s.start
+	if st := request.From(ctx); !st.Stream() {
+		start = st.Arrived
 	}
 	return calltrace.New(start)
 }
@@ -151,13 +151,7 @@ func (a *App) mayTrace(ctx context.Context) bool {
 	if a.cfg.sandbox {
 		return true
 	}
-	s := statsFrom(ctx)
-	if s == nil {
-		return false
-	}
-	s.mu.Lock()
-	name := s.client
-	s.mu.Unlock()
+	name := request.From(ctx).Client()
 	for _, k := range a.cfg.clients {
 		if k.name == name && k.trace {
 			return true

@@ -2,11 +2,10 @@ package redisstore
 
 import (
 	"context"
+	"customergraph/limits"
 	"time"
 
 	"github.com/redis/go-redis/v9"
-
-	"customergraph/resolvers"
 )
 
 // Streams counts each client's live streams across replicas in a Redis
@@ -18,7 +17,7 @@ type Streams struct {
 	TTL    time.Duration
 }
 
-var _ resolvers.SharedCounter = Streams{}
+var _ limits.SharedCounter = Streams{}
 
 const streamsPrefix = "cg:streams:"
 
@@ -40,7 +39,7 @@ if n > 0 then
 end
 return 1`)
 
-// Acquire implements resolvers.SharedCounter.
+// Acquire implements limits.SharedCounter.
 func (s Streams) Acquire(client string, limit int) (func(), bool, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()

@@ -13,18 +13,10 @@ import (
 
 	"customergraph/admission"
 	"customergraph/codes"
+	"customergraph/limits"
 	"customergraph/scalar"
 	"customergraph/upstream"
 )
-
-// LimitError is a refusal because a share is used up: the client's own
-// (RATE_LIMITED) or the facade's (OVERLOADED, with Retry-After).
-type LimitError struct {
-	Message string
-	Shared  bool // the facade's total, not the client's own share
-}
-
-func (e *LimitError) Error() string { return e.Message }
 
 // InputError is a client mistake found before any upstream call.
 type InputError struct {
@@ -56,7 +48,7 @@ func (e *PartialError) Error() string {
 }
 
 func partial(ctx context.Context, api, op, part string) error {
-	return &PartialError{API: api, Op: op, Part: part, TransactionID: upstream.CallerFrom(ctx).TransactionID}
+	return &PartialError{API: api, Op: op, Part: part, TransactionID: upstream.TransactionID(ctx)}
 }
 
 var kindCodes = map[upstream.Kind]string{
@@ -108,7 +100,7 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 		var se *scalar.InputError
 		var nf *NotFoundError
 		var ve *scalar.ValueError
-		var le *LimitError
+		var le *limits.ShareError
 		switch {
 		case errors.Is(err, admission.ErrOverloaded):
 			out.Message = "the facade is at capacity and refused this operation before doing any of it; retry after " + itoa(codes.RetryAfterSeconds) + " s"
@@ -148,7 +140,7 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 		case errors.As(err, &ve):
 			// A value the API sent outside its field's scalar (a DateTime
 			// without a zone): the field is null, the value quoted, nothing guessed.
-			txn := upstream.CallerFrom(ctx).TransactionID
+			txn := upstream.TransactionID(ctx)
 			log.Warn().Ctx(ctx).Str("scalar", ve.Scalar).Str("reason", ve.Reason).Str("path", out.Path.String()).Str("transactionId", txn).Msg("upstream value outside its scalar")
 			out.Message = ve.Error()
 			out.Extensions = map[string]any{"code": codes.UpstreamError, "transactionId": txn}
@@ -158,7 +150,7 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 		case out.Extensions["code"] != nil:
 			// gqlgen's own parse/validation errors already carry a code.
 		default:
-			txn := upstream.CallerFrom(ctx).TransactionID
+			txn := upstream.TransactionID(ctx)
 			log.Error().Ctx(ctx).Str("error", withoutBody(err.Error())).Str("transactionId", txn).Str("path", out.Path.String()).Msg("internal error")
 			out.Message = "internal error; quote transactionId " + txn + " to support"
 			out.Extensions = map[string]any{"code": codes.Internal, "transactionId": txn}
@@ -179,7 +171,7 @@ func withoutBody(msg string) string {
 // Recover turns a panic in a resolver into INTERNAL_SERVER_ERROR, logged.
 func Recover(log zerolog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, v any) error {
-		log.Error().Ctx(ctx).Interface("panic", v).Str("transactionId", upstream.CallerFrom(ctx).TransactionID).Msg("resolver panic")
+		log.Error().Ctx(ctx).Interface("panic", v).Str("transactionId", upstream.TransactionID(ctx)).Msg("resolver panic")
 		return errors.New("resolver panic")
 	}
 }

@@ -157,7 +157,7 @@ func fieldPath(at ast.Path, name string) ast.Path {
 // error unless it was NOT_FOUND, which answers no customer): its profile
 // fields read what came, or report why nothing did.
 func answered(ctx context.Context, id string, p *upstream.Profile, err error) *model.Customer {
-	txn := upstream.CallerFrom(ctx).TransactionID
+	txn := upstream.TransactionID(ctx)
 	return &model.Customer{ID: id, Profile: func(part string) (*upstream.Profile, error) {
 		switch {
 		case err != nil:

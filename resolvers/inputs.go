@@ -96,7 +96,7 @@ func premiumRequest(ctx context.Context, in model.RequestPremiumInput) (string, 
 	req = upstream.PremiumRequest{
 		// The spec's Amount carries money as type CURRENCY with the currency as its unit.
 		Amount:              upstream.AmountInput{Type: "CURRENCY", Value: in.Amount.Amount.String(), Unit: strings.TrimSpace(in.Amount.Currency)},
-		TransactionID:       upstream.CallerFrom(ctx).TransactionID,
+		TransactionID:       upstream.TransactionID(ctx),
 		AccountHolderID:     deref(in.AccountHolderID),
 		QuoteID:             deref(in.QuoteID),
 		ReceivingCustomerID: to,

@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"customergraph/callbacks"
+	"customergraph/limits"
 	"customergraph/upstream"
 )
 
@@ -23,7 +24,7 @@ type Resolver struct {
 	// Callbacks matches unsubscribe-all results to their requests.
 	Callbacks *callbacks.Registry
 	// Streams bounds live subscriptions.
-	Streams *StreamLimiter
+	Streams *limits.Streams
 	// StreamTimeout ends a subscription that has not completed on its own.
 	StreamTimeout time.Duration
 	// PollInterval is the first wait between provisioning polls; it grows

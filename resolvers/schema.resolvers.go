@@ -12,6 +12,7 @@ import (
 	"customergraph/graph"
 	"customergraph/graph/model"
 	"customergraph/loaders"
+	"customergraph/request"
 	"customergraph/upstream"
 )
 
@@ -100,7 +101,7 @@ func (r *mutationResolver) UnsubscribeAll(ctx context.Context, input model.Unsub
 	var requestID *string
 	callbackURL := ""
 	if r.Callbacks != nil && r.Callbacks.Enabled() {
-		reqID, u, err := r.Callbacks.Register(clientID(ctx), providerID, expected)
+		reqID, u, err := r.Callbacks.Register(request.From(ctx).Identity(), providerID, expected)
 		if err != nil {
 			return nil, err
 		}
@@ -235,7 +236,7 @@ func (r *subscriptionResolver) SubscriptionProvisioning(ctx context.Context, id 
 	if err != nil {
 		return nil, err
 	}
-	release, err := r.Streams.Acquire(clientID(ctx))
+	release, err := r.Streams.Acquire(request.From(ctx).Identity())
 	if err != nil {
 		return nil, err
 	}
@@ -268,11 +269,11 @@ func (r *subscriptionResolver) UnsubscribeAllResults(ctx context.Context, reques
 	if r.Callbacks == nil {
 		return nil, inputErrorf("unsubscribe-all callbacks are not enabled on this server")
 	}
-	release, err := r.Streams.Acquire(clientID(ctx))
+	release, err := r.Streams.Acquire(request.From(ctx).Identity())
 	if err != nil {
 		return nil, err
 	}
-	results, err := r.Callbacks.Watch(ctx, requestID, clientID(ctx), r.StreamTimeout)
+	results, err := r.Callbacks.Watch(ctx, requestID, request.From(ctx).Identity(), r.StreamTimeout)
 	if err != nil {
 		release()
 		return nil, &NotFoundError{Message: err.Error()}

@@ -2,9 +2,10 @@ package upstream
 
 import (
 	"context"
-	json "github.com/goccy/go-json"
 	"net/http"
 	"net/url"
+
+	json "github.com/goccy/go-json"
 
 	"customergraph/customer"
 	"customergraph/enum"
@@ -104,7 +105,7 @@ func (s *AccountholdersService) Get(ctx context.Context, id string, includeOffne
 	}
 	if w.Data == nil {
 		return nil, &Error{API: APIAccountholders, Op: "accountholders.get", Kind: KindBadResponse, HTTPStatus: rep.status,
-			Message: "the answer carries no accountholder data", TransactionID: CallerFrom(ctx).TransactionID}
+			Message: "the answer carries no accountholder data", TransactionID: TransactionID(ctx)}
 	}
 	// CustomerID is the id looked up: validation is keyed by it.
 	a := accountholderFrom(*w.Data, id)
@@ -144,7 +145,7 @@ func (s *AccountholdersService) status(ctx context.Context, c call) (*customer.A
 	v, err := validationFrom(rep.body)
 	if err != nil {
 		return nil, &Error{API: APIAccountholders, Op: c.op, Kind: KindBadResponse, HTTPStatus: rep.status,
-			Message: "the status answer is not the JSON the spec describes", Err: err, TransactionID: CallerFrom(ctx).TransactionID}
+			Message: "the status answer is not the JSON the spec describes", Err: err, TransactionID: TransactionID(ctx)}
 	}
 	return v, nil
 }

@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	json "github.com/goccy/go-json"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -19,6 +18,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	json "github.com/goccy/go-json"
 
 	"github.com/rs/zerolog"
 	"github.com/sony/gobreaker/v2"
@@ -173,7 +174,7 @@ type reply struct {
 // so a client that hangs up does not cut off an answer that says whether
 // money moved; and anything but a 2xx or a 4xx is KindOutcomeUnknown.
 func (a *api) do(ctx context.Context, c call) (*reply, error) {
-	caller := CallerFrom(ctx)
+	caller := callerFrom(ctx)
 	start := time.Now()
 	write := c.method != http.MethodGet
 	if err := checkPath(c.path); err != nil {
@@ -208,7 +209,7 @@ func (a *api) do(ctx context.Context, c call) (*reply, error) {
 }
 
 // attempts sends c, retrying a read as the configuration allows.
-func (a *api) attempts(ctx context.Context, c call, caller Caller, write bool, attempts *int) (*reply, error) {
+func (a *api) attempts(ctx context.Context, c call, caller caller, write bool, attempts *int) (*reply, error) {
 	refreshed := false
 	var rep *reply
 	var err error
@@ -262,7 +263,7 @@ func (a *api) attempts(ctx context.Context, c call, caller Caller, write bool, a
 }
 
 // finish records and logs a finished operation.
-func (a *api) finish(ctx context.Context, c call, caller Caller, start time.Time, attempts int, rep *reply, err error) (*reply, error) {
+func (a *api) finish(ctx context.Context, c call, caller caller, start time.Time, attempts int, rep *reply, err error) (*reply, error) {
 	status := 0
 	if rep != nil {
 		status = rep.status
@@ -359,7 +360,7 @@ var errBreakerOpen = errors.New("circuit breaker open")
 
 // attempt sends c once through the concurrency bound. It returns the
 // bearer token it used, if any.
-func (a *api) attempt(ctx context.Context, c call, caller Caller, n int) (*reply, string, error) {
+func (a *api) attempt(ctx context.Context, c call, caller caller, n int) (*reply, string, error) {
 	release, err := a.slots.take(ctx, c.method != http.MethodGet, customerOf(c.path), caller.Client)
 	if err != nil {
 		return nil, "", err
@@ -368,7 +369,7 @@ func (a *api) attempt(ctx context.Context, c call, caller Caller, n int) (*reply
 	return a.send(ctx, c, caller, n)
 }
 
-func (a *api) send(ctx context.Context, c call, caller Caller, attempt int) (*reply, string, error) {
+func (a *api) send(ctx context.Context, c call, caller caller, attempt int) (*reply, string, error) {
 	actx, cancel := context.WithTimeout(ctx, a.cfg.Timeout)
 	defer cancel()
 	var body io.Reader

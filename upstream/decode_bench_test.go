@@ -1,10 +1,11 @@
 package upstream
 
 import (
-	json "github.com/goccy/go-json"
 	"io"
 	"net/http/httptest"
 	"testing"
+
+	json "github.com/goccy/go-json"
 
 	"customergraph/sandbox"
 )

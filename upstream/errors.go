@@ -3,10 +3,11 @@ package upstream
 import (
 	"errors"
 	"fmt"
-	json "github.com/goccy/go-json"
 	"net/http"
 	"strings"
 	"time"
+
+	json "github.com/goccy/go-json"
 )
 
 // Kind is the closed set of upstream failure kinds callers branch on.

@@ -2,6 +2,7 @@ package upstream
 
 import (
 	"bytes"
+
 	json "github.com/goccy/go-json"
 )
 

@@ -2,10 +2,11 @@ package upstream
 
 import (
 	"context"
-	json "github.com/goccy/go-json"
 	"net/http"
 	"net/url"
 	"strconv"
+
+	json "github.com/goccy/go-json"
 
 	"customergraph/customer"
 	"customergraph/enum"
@@ -132,7 +133,7 @@ func (s *PlansService) decodePlans(ctx context.Context, op string, rep *reply, w
 		missing = rep.status == http.StatusMultiStatus
 	} else if err := json.Unmarshal(w.Data.Balance, &balances); err != nil {
 		return nil, &Error{API: APIPlans, Op: op, Kind: KindBadResponse, HTTPStatus: rep.status, Message: "the balance list is not the JSON the spec describes",
-			Err: err, TransactionID: CallerFrom(ctx).TransactionID}
+			Err: err, TransactionID: TransactionID(ctx)}
 	}
 	return plansFrom(w, balances, missing), nil
 }

@@ -3,6 +3,7 @@ package upstream
 import (
 	"context"
 	"crypto/rand"
+	"customergraph/request"
 	"encoding/base64"
 )
 
@@ -30,23 +31,17 @@ func NewTransactionID() string {
 	return base64.RawStdEncoding.EncodeToString(b)[:16] // A-Z a-z 0-9 + /: all allowed
 }
 
-type callerKey struct{}
-
-// Caller is what an incoming request tells the upstream calls it causes.
-type Caller struct {
+// caller is what the request behind a call tells the call.
+type caller struct {
 	TransactionID string // sent as transactionId on every call
-	// Authorization is the end user's X-Authorization (encrypted ECW
-	// credentials), forwarded to the operations that take it. Never logged.
+	// Authorization is the end user's X-Authorization, forwarded to the
+	// operations that take it. Never logged.
 	Authorization string
-	// Client names who is asking ("key:<name>", or "ip:<address>"), for its
-	// share of the API's slots.
+	// Client names who is asking, for its share of the API's slots.
 	Client string
 }
 
-// WithCaller attaches the caller to ctx.
-func WithCaller(ctx context.Context, c Caller) context.Context {
-	return context.WithValue(ctx, callerKey{}, c)
-}
+type transactionIDKey struct{}
 
 // WithTransactionID makes the calls under ctx send id as their
 // transactionId (a status poll sends its subscribe's); "" changes nothing.
@@ -54,15 +49,20 @@ func WithTransactionID(ctx context.Context, id string) context.Context {
 	if id == "" {
 		return ctx
 	}
-	c := CallerFrom(ctx)
-	c.TransactionID = id
-	return WithCaller(ctx, c)
+	return context.WithValue(ctx, transactionIDKey{}, id)
 }
 
-// CallerFrom returns the caller attached to ctx; a missing or invalid
-// transaction id is replaced by a generated one.
-func CallerFrom(ctx context.Context) Caller {
-	c, _ := ctx.Value(callerKey{}).(Caller)
+// TransactionID is the transactionId the calls under ctx send: the
+// request's (request.State), unless WithTransactionID says otherwise; a
+// missing or invalid one is replaced by a generated one.
+func TransactionID(ctx context.Context) string { return callerFrom(ctx).TransactionID }
+
+func callerFrom(ctx context.Context) caller {
+	st := request.From(ctx)
+	c := caller{TransactionID: st.TransactionID, Authorization: st.Authorization, Client: st.Identity()}
+	if id, ok := ctx.Value(transactionIDKey{}).(string); ok {
+		c.TransactionID = id
+	}
 	if !ValidTransactionID(c.TransactionID) {
 		c.TransactionID = NewTransactionID()
 	}

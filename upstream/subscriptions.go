@@ -3,11 +3,12 @@ package upstream
 import (
 	"context"
 	"errors"
-	json "github.com/goccy/go-json"
 	"net/http"
 	"net/url"
 	"sort"
 	"strings"
+
+	json "github.com/goccy/go-json"
 
 	"customergraph/customer"
 	"customergraph/enum"
@@ -86,7 +87,7 @@ func (s *SubscriptionsService) list(ctx context.Context, customerID string, c ca
 	providers, err := decodeServices(w.Services, rep.status == http.StatusMultiStatus)
 	if err != nil {
 		return nil, &Error{API: APISubscriptions, Op: c.op, Kind: KindBadResponse, HTTPStatus: rep.status,
-			Message: "the services map is not the JSON the spec describes", Err: err, TransactionID: CallerFrom(ctx).TransactionID}
+			Message: "the services map is not the JSON the spec describes", Err: err, TransactionID: TransactionID(ctx)}
 	}
 	// Each subscription belongs to the customer asked about, whatever
 	// customerId the body names: its global id says whose it is.
@@ -142,7 +143,7 @@ func pick(l *customer.SubscriptionList, id, op string, ctx context.Context) (*cu
 		}
 	}
 	return nil, &Error{API: APISubscriptions, Op: op, Kind: KindNotFound, HTTPStatus: http.StatusOK,
-		Message: "the answer does not contain the subscription", TransactionID: CallerFrom(ctx).TransactionID}
+		Message: "the answer does not contain the subscription", TransactionID: TransactionID(ctx)}
 }
 
 // SubscribeRequest is the `subscription` body of a subscribe.
@@ -177,8 +178,7 @@ type provisioningWire struct {
 func (s *SubscriptionsService) Subscribe(ctx context.Context, customerID string, r SubscribeRequest) (*customer.Subscribed, error) {
 	// The transaction id is fixed before the call: the pending answer
 	// carries it, for the status polls to send again.
-	caller := CallerFrom(ctx)
-	ctx = WithCaller(ctx, caller)
+	ctx = WithTransactionID(ctx, TransactionID(ctx))
 	rep, err := s.api.do(ctx, call{op: "subscriptions.subscribe", method: http.MethodPost, path: path("customers", customerID, "subscriptions"),
 		body: r, auth: authKeyOrToken, customer: customerID})
 	if err != nil {
@@ -188,7 +188,7 @@ func (s *SubscriptionsService) Subscribe(ctx context.Context, customerID string,
 	bad := func(err error) error {
 		// The API said yes in a body we cannot read: the subscription may exist.
 		return &Error{API: APISubscriptions, Op: "subscriptions.subscribe", Kind: KindOutcomeUnknown, HTTPStatus: rep.status,
-			Message: "the subscribe answer is not the JSON the spec describes; it may or may not have taken effect", Err: err, TransactionID: CallerFrom(ctx).TransactionID}
+			Message: "the subscribe answer is not the JSON the spec describes; it may or may not have taken effect", Err: err, TransactionID: TransactionID(ctx)}
 	}
 	if rep.status == http.StatusAccepted {
 		var w provisioningWire
@@ -196,7 +196,7 @@ func (s *SubscriptionsService) Subscribe(ctx context.Context, customerID string,
 			return nil, bad(err)
 		}
 		out.Pending = pendingFrom(w, customerID, r, statusIDFrom(rep.header.Get("Location")))
-		out.Pending.TransactionID = caller.TransactionID
+		out.Pending.TransactionID = TransactionID(ctx)
 		return out, nil
 	}
 	var w subscriptionWire
@@ -304,7 +304,7 @@ func (s *SubscriptionsService) Providers(ctx context.Context, customerID string)
 		var p providerWire
 		if err := json.Unmarshal(v, &p); err != nil {
 			return nil, &Error{API: APISubscriptions, Op: "subscriptions.providers", Kind: KindBadResponse, HTTPStatus: rep.status,
-				Message: "a provider entry is not the JSON the spec describes", Err: err, TransactionID: CallerFrom(ctx).TransactionID}
+				Message: "a provider entry is not the JSON the spec describes", Err: err, TransactionID: TransactionID(ctx)}
 		}
 		out = append(out, customer.SubscriptionProvider{CustomerID: customerID, ID: id, Name: p.Name, Description: p.Description})
 	}

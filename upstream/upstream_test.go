@@ -14,6 +14,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"customergraph/request"
 	"customergraph/sandbox"
 	"customergraph/upstream"
 )
@@ -62,7 +63,7 @@ func newFixture(t *testing.T, opts sandbox.Options, tweak func(*upstream.Config)
 }
 
 func ctxWith(txn string) context.Context {
-	return upstream.WithCaller(context.Background(), upstream.Caller{TransactionID: txn, Authorization: "ecw-user-credential"})
+	return request.With(context.Background(), &request.State{TransactionID: txn, Authorization: "ecw-user-credential"})
 }
 
 func kindOf(t *testing.T, err error) upstream.Kind {
@@ -506,7 +507,7 @@ func TestTransactionIDs(t *testing.T) {
 			t.Errorf("%q valid = %v", id, !want)
 		}
 	}
-	got := upstream.CallerFrom(upstream.WithCaller(context.Background(), upstream.Caller{TransactionID: "bad id"})).TransactionID
+	got := upstream.TransactionID(request.With(context.Background(), &request.State{TransactionID: "bad id"}))
 	if !upstream.ValidTransactionID(got) || got == "bad id" {
 		t.Errorf("generated id %q", got)
 	}

@@ -15,8 +15,15 @@ import (
 	"customergraph/admission"
 	"customergraph/codes"
 	"customergraph/limits"
+	"customergraph/request"
 	"customergraph/resolvers"
 )
+
+// Admission has two moments, both in this file and both the one limiter's
+// decision (admission/): shedEarly refuses a request before its body is
+// read when no operation of any weight could start now, and admit weighs
+// the operation by its computed cost once it is parsed. Both refusals are
+// 503 OVERLOADED with Retry-After, with nothing sent upstream.
 
 // admit runs a query or mutation only if the limiter takes it, weighed by
 // its computed cost; a refused one is answered at once, with nothing sent
@@ -30,7 +37,6 @@ func admit(ctx context.Context, lim *admission.Limiter, log zerolog.Logger, run 
 	weight := limits.Cost(oc)
 	release, err := lim.Acquire(ctx, weight)
 	if err != nil {
-		markOverloaded(ctx)
 		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{resolvers.ErrorPresenter(log)(ctx, err)}})
 	}
 	// The operation is done when its last response is out, or when its
@@ -53,39 +59,17 @@ func admit(ctx context.Context, lim *admission.Limiter, log zerolog.Logger, run 
 	}
 }
 
-// overloaded is set on a request whose operation was refused, so that its
-// HTTP answer is a 503 with Retry-After rather than gqlgen's 200.
-type overloaded struct {
-	mu  sync.Mutex
-	set bool
-}
-
-type overloadedKey struct{}
-
-func markOverloaded(ctx context.Context) {
-	if o, ok := ctx.Value(overloadedKey{}).(*overloaded); ok {
-		o.mu.Lock()
-		o.set = true
-		o.mu.Unlock()
-	}
-}
-
-func (o *overloaded) isSet() bool {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.set
-}
-
 // shedEarly refuses a request before its body is read when the limiter is
 // saturated: under overload, even parsing the request is work the facade
 // cannot afford, and the refusal should come back at once.
-func shedEarly(lim *admission.Limiter, next http.Handler) http.Handler {
+func shedEarly(lim *admission.Limiter) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler { return shedding(lim, next) }
+}
+
+func shedding(lim *admission.Limiter, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !isStream(r) && lim.RefuseEarly() {
-			w.Header().Set("Retry-After", strconv.Itoa(codes.RetryAfterSeconds))
-			writeErrorWith(w, http.StatusServiceUnavailable,
-				"the facade is at capacity and refused this request before doing any of it; retry after "+strconv.Itoa(codes.RetryAfterSeconds)+" s",
-				map[string]any{"code": codes.Overloaded, "retryAfter": codes.RetryAfterSeconds})
+		if !request.From(r.Context()).Stream() && lim.RefuseEarly() {
+			writeError(w, codes.Overloaded, "the facade is at capacity and refused this request before doing any of it; retry after "+strconv.Itoa(codes.RetryAfterSeconds)+" s")
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -1,0 +1,90 @@
+package edge
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"go.opentelemetry.io/otel/trace"
+
+	"customergraph/calltrace"
+	"customergraph/loaders"
+	"customergraph/request"
+	"customergraph/resolvers"
+)
+
+// operations is the pipeline every operation runs through, on every
+// transport, in this order:
+//  1. its span (traceOperation), when tracing is on;
+//  2. its deadline: a query or mutation gets GRAPH_REQUEST_TIMEOUT from
+//     here, and nowhere else (a subscription bounds itself with
+//     GRAPH_STREAM_TIMEOUT); on a stream, a query answered over SSE or
+//     multipart also holds a stream slot while it runs, so those are no
+//     way around the stream limits;
+//  3. its call trace, when asked for and allowed;
+//  4. admission (admission.go);
+//  5. its own dataloaders: a WebSocket carries many operations, and none
+//     may see another's cached answers.
+//
+// Its first response leaves out the deferred fields when the answer is
+// sent in parts, and carries the call trace.
+func (a *App) operations(tracer trace.Tracer, schema *ast.Schema) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		ended := func(*graphql.Response) {}
+		if tracer != nil {
+			ctx, ended = traceOperation(ctx, tracer)
+		}
+		ctx, refused := a.bound(ctx)
+		if refused != nil {
+			ended(refused)
+			return graphql.OneShot(refused)
+		}
+		calls := a.callTrace(ctx)
+		if calls != nil {
+			ctx = calltrace.With(ctx, calls)
+		}
+		respond := admit(ctx, a.admission, a.log, func(ctx context.Context) graphql.ResponseHandler {
+			return next(resolvers.WithStreamEnd(loaders.With(ctx, loaders.New(a.client, a.metrics.Batch, tracer))))
+		})
+		// A plain request's parts are merged into one answer (oneAnswer),
+		// where gqlgen's null placeholders keep each deferred field's place.
+		first := request.From(ctx).Transport != request.Plain
+		return func(ctx context.Context) *graphql.Response {
+			resp := respond(ctx)
+			if first && resp != nil && resp.HasNext != nil && *resp.HasNext {
+				// Sent in parts: the deferred fields are pending, not null.
+				resp.Data = withoutDeferred(graphql.GetOperationContext(ctx), schema, resp.Data)
+			}
+			first = false
+			if calls != nil {
+				a.withCallTrace(ctx, calls, resp)
+			}
+			ended(resp)
+			return resp
+		}
+	}
+}
+
+// bound gives a query or mutation its deadline, and one carried by SSE or
+// multipart a stream slot; a refused slot is the operation's answer.
+func (a *App) bound(ctx context.Context) (context.Context, *graphql.Response) {
+	op := graphql.GetOperationContext(ctx).Operation
+	if op == nil || op.Operation == ast.Subscription {
+		return ctx, nil
+	}
+	parent := ctx
+	ctx, cancel := context.WithTimeout(parent, a.cfg.RequestTimeout)
+	// The operation's context ends with its request (HTTP) or with the
+	// operation itself (WebSocket); the timer goes with it.
+	context.AfterFunc(parent, cancel)
+	if st := request.From(parent); st.Transport == request.EventStream {
+		release, err := a.streams.Acquire(st.Identity())
+		if err != nil {
+			cancel()
+			return parent, &graphql.Response{Errors: gqlerror.List{resolvers.ErrorPresenter(a.log)(parent, err)}}
+		}
+		context.AfterFunc(ctx, release)
+	}
+	return ctx, nil
+}
