@@ -136,8 +136,11 @@ func TestProductionDefaults(t *testing.T) {
 }
 
 func TestRequestDeadlineReachesUpstream(t *testing.T) {
-	g := newTestGraph(t, sandbox.Options{SlowDelay: 5 * time.Second}, func(c *Config) { c.RequestTimeout = 300 * time.Millisecond })
-	r := g.query(`{ customer(id: "27831000006") { location { country } subscriptions { providerId } } }`, nil)
+	g := newTestGraph(t, sandbox.Options{}, func(c *Config) { c.RequestTimeout = 2 * time.Second })
+	never := make(chan struct{}) // the list is held until the deadline cuts it
+	t.Cleanup(func() { close(never) })
+	g.sb.Inject("subscriptions.list", sandbox.Fault{Hold: never})
+	r := g.query(`{ customer(id: "27831000001") { location { country } subscriptions { providerId } } }`, nil)
 	if e := r.errorAt("customer.subscriptions"); e == nil || e.code() != "UPSTREAM_UNAVAILABLE" {
 		t.Errorf("%+v", r.Errors)
 	}
@@ -151,7 +154,8 @@ func TestRequestDeadlineReachesUpstream(t *testing.T) {
 
 func TestHealthAndMetrics(t *testing.T) {
 	g := newTestGraph(t, sandbox.Options{}, nil)
-	g.query(fixture(t, "customer_full.graphql"), map[string]any{"id": sandbox.PlansDownCustomer})
+	g.sb.Inject("plans.getPlans", sandbox.Fault{Status: 500})
+	g.query(fixture(t, "customer_full.graphql"), map[string]any{"id": sandbox.HappyCustomer})
 	g.query(`query Overview { customer(id: "27831000004") { location { country } } }`, nil)
 	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200} {
 		resp, err := http.Get(g.url + path)
@@ -202,8 +206,11 @@ func TestNoSecretInLogsOrMetrics(t *testing.T) {
 	secrets := []string{sandbox.APIKey, sandbox.ClientSecret, "client-key-s3cr3t", "end-user-ecw-s3cr3t"}
 	auth := []string{"Authorization", "Bearer client-key-s3cr3t", "X-Authorization", "end-user-ecw-s3cr3t"}
 	g.query(fixture(t, "customer_full.graphql"), map[string]any{"id": sandbox.HappyCustomer}, auth...)
-	g.query(fixture(t, "customer_full.graphql"), map[string]any{"id": sandbox.TruncatedCustomer}, auth...)
-	g.query(`{ customer(id: "27831000005") { plans { tariffPlan } } }`, nil, auth...)
+	g.sb.Inject("profiles.getCustomer", sandbox.Fault{Body: `{"data":{"msisdn":"2783`, Times: 1}) // cut in the middle
+	g.query(fixture(t, "customer_full.graphql"), map[string]any{"id": sandbox.HappyCustomer}, auth...)
+	g.sb.Inject("plans.getPlans", sandbox.Fault{Status: 500})
+	g.query(`{ customer(id: "27831000001") { plans { tariffPlan } } }`, nil, auth...)
+	g.sb.Clear("plans.getPlans")
 	g.query(`mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHER, voucherActivationCode: "1"}) { refill { amount { amount } } } }`, nil, auth...)
 	g.query(`{ __typename }`, nil, "Authorization", "Bearer wrong-"+sandbox.APIKey)
 	g.sb.RevokeTokens()

@@ -53,14 +53,16 @@ func TestMutationInputsAreCheckedFirst(t *testing.T) {
 // TestRefillOutcomeUnknown: a refill whose answer never comes is reported
 // as OUTCOME_UNKNOWN, sent once, and its effect is visible afterwards.
 func TestRefillOutcomeUnknown(t *testing.T) {
-	// The slow refill never answers: only the client's timeout ends it.
-	g := newTestGraph(t, sandbox.Options{SlowDelay: time.Hour}, func(c *Config) { c.Upstream.Timeout = 200 * time.Millisecond })
+	g := newTestGraph(t, sandbox.Options{}, func(c *Config) { c.Upstream.Timeout = 200 * time.Millisecond })
 	airtime := func() any {
-		r := g.query(`{ customer(id: "27831000010") { plans { balances { detail { active { ... on Money { amount } } } } } } }`, nil)
+		r := g.query(`{ customer(id: "27831000001") { plans { balances { detail { active { ... on Money { amount } } } } } } }`, nil)
 		return at(r.Data, "customer.plans.balances.0.detail.active.amount")
 	}
 	before, _ := airtime().(string)
-	r := g.query(`mutation { refillAirtime(input: {customerId: "27831000010", type: VOUCHER, voucherActivationCode: "1234"}) { refill { amount { amount } } } }`, nil)
+	// The refill takes effect, then its answer never comes: only the
+	// client's timeout ends it.
+	g.sb.Inject("plans.refill", sandbox.Fault{AfterCommit: true, Hang: true})
+	r := g.query(`mutation { refillAirtime(input: {customerId: "27831000001", type: VOUCHER, voucherActivationCode: "1234"}) { refill { amount { amount } } } }`, nil)
 	e := r.errorAt("refillAirtime")
 	if e == nil || e.code() != "OUTCOME_UNKNOWN" || !strings.Contains(e.Message, "may or may not have taken effect") {
 		t.Fatalf("%+v", r.Errors)

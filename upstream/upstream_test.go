@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -310,7 +311,10 @@ func TestWritesAreSentExactlyOnce(t *testing.T) {
 		handler http.HandlerFunc
 		want    upstream.Kind
 	}{
-		{"timeout", func(w http.ResponseWriter, r *http.Request) { time.Sleep(300 * time.Millisecond) }, upstream.KindOutcomeUnknown},
+		{"timeout", func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body) // then net/http notices the client hang up
+			<-r.Context().Done()               // never answers
+		}, upstream.KindOutcomeUnknown},
 		{"500", func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(500)
 			_, _ = w.Write([]byte(`{"statusCode":"5000","statusMessage":"boom"}`))
