@@ -14,8 +14,8 @@ import (
 	"customergraph/upstream"
 )
 
-// Config is everything the facade reads from the environment. The README's
-// configuration table lists each variable with its default.
+// Config is everything the facade reads from the environment;
+// docs/configuration.md lists each variable with its default.
 type Config struct {
 	Upstream upstream.Config `env:"-"`
 

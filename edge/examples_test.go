@@ -2,6 +2,7 @@ package edge
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,7 +13,7 @@ import (
 )
 
 // TestExamplesFitTheSchema: every GraphQL document a user is shown — the
-// playground's tabs, the README.s examples and edge/testdata/queries — parses
+// playground's tabs, the examples of README.md and docs/ and edge/testdata/queries — parses
 // and validates against the schema, so a schema change cannot leave one
 // behind.
 func TestExamplesFitTheSchema(t *testing.T) {
@@ -21,12 +22,15 @@ func TestExamplesFitTheSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, block := range strings.Split(string(readme), "```graphql\n")[1:] {
-		docs["README block "+itoa(int64(i+1))] = block[:strings.Index(block, "```")]
+	pages, _ := filepath.Glob("../docs/*.md")
+	for _, page := range append(pages, "../README.md") {
+		text, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, block := range strings.Split(string(text), "```graphql\n")[1:] {
+			docs[page+" block "+itoa(int64(i+1))] = block[:strings.Index(block, "```")]
+		}
 	}
 	if len(docs) < 15 {
 		t.Fatalf("only %d documents found: the sources moved", len(docs))

@@ -9,7 +9,7 @@ import (
 // "0027-83-100-0001", "(27) 831000001") into E.164 digits without the '+'.
 func NormalizeMSISDN(in string) (string, error) {
 	// Only spaces are trimmed: a tab, newline or other control character
-	// anywhere is refused below, as the README promises.
+	// anywhere is refused below, as docs/errors.md promises.
 	s := strings.Trim(in, " ")
 	if len(s) > 32 {
 		return "", &InputError{Message: "a customer id is an MSISDN of at most 15 digits"}

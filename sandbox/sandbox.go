@@ -15,7 +15,7 @@ import (
 )
 
 // Default credentials accepted by the sandbox. They are documented in the
-// README; they protect nothing.
+// sandbox page (docs/sandbox.md); they protect nothing.
 const (
 	APIKey       = "sandbox-key"
 	ClientID     = "sandbox-client"

@@ -6,7 +6,7 @@ import (
 )
 
 // Scenario customers. Each one misbehaves in exactly one documented way;
-// TestREADMEListsScenarios keeps the README's table in step with Scenarios.
+// TestDocsListScenarios keeps docs/sandbox.md's table in step with Scenarios.
 const (
 	HappyCustomer          = "27831000001"
 	PartialProfileCustomer = "27831000002"
@@ -42,14 +42,14 @@ func Ordinary(n int) string {
 	return ordinaryPrefix + s
 }
 
-// Scenario is one row of the README's scenario table.
+// Scenario is one row of docs/sandbox.md's scenario table.
 type Scenario struct {
 	ID      string `json:"id"`
 	Name    string `json:"name"`
 	Behaves string `json:"behaves"`
 }
 
-// Scenarios lists the scenario customers in README order.
+// Scenarios lists the scenario customers in the order docs/sandbox.md lists them.
 var Scenarios = []Scenario{
 	{HappyCustomer, "happy", "Every section filled: location, billing plan with balances, loans with eligibility, 2 accounts, 3 KYC entries, 2 devices, transaction summaries, plans with wallets/MoMo/offers, subscriptions from 2 providers, ACTIVE accountholder."},
 	{PartialProfileCustomer, "partial profile", "Profiles answers 207: `plans.data` and `kyc` are null. Subscriptions list answers 207 with provider `202` null."},

@@ -9,7 +9,7 @@ import (
 )
 
 // Config is the upstream configuration, read from the environment. The
-// variable names are fixed so deployments, tests and the README agree.
+// variable names are fixed so deployments, tests and docs/configuration.md agree.
 type Config struct {
 	ProfilesURL       string `env:"MTN_PROFILES_URL"`       // e.g. https://host/profiles/v1
 	PlansURL          string `env:"MTN_PLANS_URL"`          // e.g. https://host/plans/v2
@@ -93,7 +93,7 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// EnvNames lists the variables Config reads (the README documents each).
+// EnvNames lists the variables Config reads (docs/configuration.md documents each).
 func EnvNames() []string {
 	names, _ := envconfig.Names(&Config{})
 	return names

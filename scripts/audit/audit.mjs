@@ -1,6 +1,6 @@
 // Runs graphql-http's auditServer against a running customer graph and
 // fails on any MUST failure or SHOULD warning. MAY warnings are printed;
-// the README lists each with the reason it stands.
+// docs/operations.md lists each with the reason it stands.
 import { auditServer } from 'graphql-http';
 
 const url = process.argv[2];

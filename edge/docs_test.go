@@ -4,44 +4,47 @@ import (
 	"encoding/json"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"customergraph/codes"
 	"customergraph/envconfig"
 	"customergraph/sandbox"
 	"customergraph/upstream"
 )
 
-// TestREADMEListsScenarios keeps the README's scenario table honest.
-func TestREADMEListsScenarios(t *testing.T) {
-	b, err := os.ReadFile("../README.md")
+// The reference in docs/ is checked against the code it describes.
+
+// TestDocsListScenarios keeps the sandbox page's scenario table honest.
+func TestDocsListScenarios(t *testing.T) {
+	b, err := os.ReadFile("../docs/sandbox.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range sandbox.Scenarios {
 		row := "| `" + s.ID + "` | " + s.Name + " | " + s.Behaves + " |"
 		if !strings.Contains(string(b), row) {
-			t.Errorf("README lacks the row for %s (%s)", s.ID, s.Name)
+			t.Errorf("docs/sandbox.md lacks the row for %s (%s)", s.ID, s.Name)
 		}
 	}
 }
 
-// TestREADMEExamples runs every example of the README's "Example queries"
-// and checks the server answers what the README shows (transaction ids,
-// which are generated, and the order of errors aside).
-func TestREADMEExamples(t *testing.T) {
-	b, err := os.ReadFile("../README.md")
+// TestDocsExamples runs every example of docs/queries.md and checks the
+// server answers what the page shows (transaction ids, which are
+// generated, and the order of errors aside).
+func TestDocsExamples(t *testing.T) {
+	b, err := os.ReadFile("../docs/queries.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	text := string(b)
-	start := strings.Index(text, "## Example queries")
-	end := strings.Index(text, "### Live updates")
-	if start < 0 || end < start {
-		t.Fatal("README sections moved")
+	end := strings.Index(text, "\n## Live updates")
+	if end < 0 {
+		t.Fatal("docs/queries.md's sections moved")
 	}
-	sections := strings.Split(text[start:end], "\n### ")[1:]
+	sections := strings.Split(text[:end], "\n## ")[1:]
 	if len(sections) < 5 {
 		t.Fatalf("%d example sections", len(sections))
 	}
@@ -72,20 +75,20 @@ func TestREADMEExamples(t *testing.T) {
 			got := g.query(query, vars, "transactionId", "readme-example")
 			var want gqlResponse
 			if err := json.Unmarshal([]byte(jsons[len(jsons)-1]), &want); err != nil {
-				t.Fatalf("README response: %v", err)
+				t.Fatalf("response shown: %v", err)
 			}
 			if a, b := normalize(got), normalize(&want); a != b {
-				t.Errorf("the server answers\n%s\nthe README shows\n%s", a, b)
+				t.Errorf("the server answers\n%s\nthe page shows\n%s", a, b)
 			}
 			// "This costs five upstream calls", "two profile calls": the
-			// README's stated costs hold too.
+			// stated costs hold too.
 			for _, m := range statedCalls.FindAllStringSubmatch(sec, -1) {
 				n, op := numbers[m[1]], "total"
 				if m[2] == "profile" {
 					op = "profiles.getCustomer"
 				}
 				if got := g.calls()[op]; got != n {
-					t.Errorf("the README says %q; the query made %d", m[0], got)
+					t.Errorf("the page says %q; the query made %d", m[0], got)
 				}
 			}
 		})
@@ -111,10 +114,10 @@ func normalize(r *gqlResponse) string {
 	return string(out)
 }
 
-// TestREADMEDocumentsEveryVariable: each environment variable the facade
-// reads has a row in the README's configuration table.
-func TestREADMEDocumentsEveryVariable(t *testing.T) {
-	b, err := os.ReadFile("../README.md")
+// TestDocsDocumentEveryVariable: each environment variable the facade
+// reads has a row in docs/configuration.md.
+func TestDocsDocumentEveryVariable(t *testing.T) {
+	b, err := os.ReadFile("../docs/configuration.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +127,27 @@ func TestREADMEDocumentsEveryVariable(t *testing.T) {
 	}
 	for _, name := range append(upstream.EnvNames(), graphEnv...) {
 		if !strings.Contains(string(b), "| `"+name+"`") && !strings.Contains(string(b), "`"+name+"`, `") && !strings.Contains(string(b), ", `"+name+"` |") {
-			t.Errorf("README's configuration table has no row for %s", name)
+			t.Errorf("docs/configuration.md has no row for %s", name)
+		}
+	}
+}
+
+// TestDocsListEveryCode: docs/errors.md has a row for every code of
+// codes/codes.go, and names no code that is not there.
+func TestDocsListEveryCode(t *testing.T) {
+	b, err := os.ReadFile("../docs/errors.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := codes.All()
+	for _, c := range all {
+		if !strings.Contains(string(b), "`"+c+"`") {
+			t.Errorf("docs/errors.md has no row for %s", c)
+		}
+	}
+	for _, m := range regexp.MustCompile("(?m)^\\| `([A-Z_]+)`").FindAllStringSubmatch(string(b), -1) {
+		if !slices.Contains(all, m[1]) {
+			t.Errorf("docs/errors.md lists %s, which codes/codes.go does not define", m[1])
 		}
 	}
 }
