@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"math"
 	"net"
 	"net/http"
@@ -33,6 +34,22 @@ func startRun(t *testing.T, args []string, env map[string]string) (string, <-cha
 
 // startRunLogs is startRun that also keeps every line run writes.
 func startRunLogs(t *testing.T, args []string, env map[string]string) (string, <-chan error, *syncBuffer) {
+	t.Helper()
+	return startRunGC(t, args, withGCSettings(env))
+}
+
+// withGCSettings adds GOGC and GOMEMLIMIT to env unless it has them, so
+// that run leaves the test binary's collector as it is: only
+// TestMemoryLimitFromConfig lets run set them.
+func withGCSettings(env map[string]string) map[string]string {
+	out := map[string]string{"GOGC": "100", "GOMEMLIMIT": "off"}
+	maps.Copy(out, env)
+	return out
+}
+
+// startRunGC is startRunLogs with env as given: run may set the process's
+// GC settings.
+func startRunGC(t *testing.T, args []string, env map[string]string) (string, <-chan error, *syncBuffer) {
 	t.Helper()
 	logs := newSyncBuffer()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -201,7 +218,7 @@ func TestMemoryLimitFromConfig(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			debug.SetMemoryLimit(math.MaxInt64)
 			debug.SetGCPercent(100) // what the runtime reads from GOGC happens at start, not in run
-			base, _ := startRun(t, []string{"-addr", "127.0.0.1:0"}, c.env)
+			base, _, _ := startRunGC(t, []string{"-addr", "127.0.0.1:0"}, c.env)
 			if got := debug.SetMemoryLimit(-1); got != c.want {
 				t.Errorf("memory limit %d, want %d", got, c.want)
 			}
