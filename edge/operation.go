@@ -35,7 +35,7 @@ func (a *App) operations(tracer trace.Tracer, schema *ast.Schema) graphql.Operat
 		if tracer != nil {
 			ctx, ended = traceOperation(ctx, tracer)
 		}
-		ctx, refused := a.bound(ctx)
+		ctx, finished, refused := a.bound(ctx)
 		if refused != nil {
 			ended(refused)
 			return graphql.OneShot(refused)
@@ -61,6 +61,9 @@ func (a *App) operations(tracer trace.Tracer, schema *ast.Schema) graphql.Operat
 				a.withCallTrace(ctx, calls, resp)
 			}
 			ended(resp)
+			if resp == nil || resp.HasNext == nil || !*resp.HasNext {
+				finished()
+			}
 			return resp
 		}
 	}
@@ -68,23 +71,24 @@ func (a *App) operations(tracer trace.Tracer, schema *ast.Schema) graphql.Operat
 
 // bound gives a query or mutation its deadline, and one carried by SSE or
 // multipart a stream slot; a refused slot is the operation's answer.
-func (a *App) bound(ctx context.Context) (context.Context, *graphql.Response) {
+// finished ends both once the operation's last response is out.
+func (a *App) bound(ctx context.Context) (_ context.Context, finished func(), refused *graphql.Response) {
 	op := graphql.GetOperationContext(ctx).Operation
 	if op == nil || op.Operation == ast.Subscription {
-		return ctx, nil
+		return ctx, func() {}, nil
 	}
 	parent := ctx
 	ctx, cancel := context.WithTimeout(parent, a.cfg.RequestTimeout)
-	// The operation's context ends with its request (HTTP) or with the
-	// operation itself (WebSocket); the timer goes with it.
+	// An operation its client abandons ends with its request (HTTP) or
+	// the operation (WebSocket), before its last response.
 	context.AfterFunc(parent, cancel)
 	if st := request.From(parent); st.Transport == request.EventStream {
 		release, err := a.streams.Acquire(st.Identity())
 		if err != nil {
 			cancel()
-			return parent, &graphql.Response{Errors: gqlerror.List{resolvers.ErrorPresenter(a.log)(parent, err)}}
+			return parent, nil, &graphql.Response{Errors: gqlerror.List{resolvers.ErrorPresenter(a.log)(parent, err)}}
 		}
 		context.AfterFunc(ctx, release)
 	}
-	return ctx, nil
+	return ctx, cancel, nil
 }
