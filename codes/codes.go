@@ -24,14 +24,19 @@ const (
 	UnsupportedMediaType Code = "UNSUPPORTED_MEDIA_TYPE" // a POST body that is not application/json
 	RequestTooLarge      Code = "REQUEST_TOO_LARGE"      // body, query string or headers past their bound
 	MethodNotAllowed     Code = "METHOD_NOT_ALLOWED"     // a method other than GET and POST, or a mutation by GET
-	Unauthenticated      Code = "UNAUTHENTICATED"        // no client key, or one that is not configured
-	ParseFailed          Code = "GRAPHQL_PARSE_FAILED"   // the document is not GraphQL
-	ValidationFailed     Code = "GRAPHQL_VALIDATION_FAILED"
-	QueryLimitExceeded   Code = "QUERY_LIMIT_EXCEEDED"        // size, tokens, depth, aliases, fields, mutations or cost past GRAPH_MAX_*
-	PersistedNotFound    Code = "PERSISTED_QUERY_NOT_FOUND"   // an unknown hash: send the document with it
-	PersistedNotAllowed  Code = "PERSISTED_QUERY_NOT_ALLOWED" // GRAPH_PERSISTED_ONLY and the document is not in the manifest
-	StreamRequired       Code = "STREAM_REQUIRED"             // a subscription asked for as one answer
-	IntrospectionOff     Code = "INTROSPECTION_DISABLED"      // GRAPH_INTROSPECTION=false
+	Unauthenticated      Code = "UNAUTHENTICATED"        // no client key or token, or one that is not valid
+	// Forbidden: the client lacks the scopes a field requires
+	// (@requiresScopes). With GRAPH_AUTHZ_MODE=filter that field is null
+	// and the rest is served (200); with reject the whole operation is
+	// refused before anything ran (403).
+	Forbidden           Code = "FORBIDDEN"
+	ParseFailed         Code = "GRAPHQL_PARSE_FAILED" // the document is not GraphQL
+	ValidationFailed    Code = "GRAPHQL_VALIDATION_FAILED"
+	QueryLimitExceeded  Code = "QUERY_LIMIT_EXCEEDED"        // size, tokens, depth, aliases, fields, mutations or cost past GRAPH_MAX_*
+	PersistedNotFound   Code = "PERSISTED_QUERY_NOT_FOUND"   // an unknown hash: send the document with it
+	PersistedNotAllowed Code = "PERSISTED_QUERY_NOT_ALLOWED" // GRAPH_PERSISTED_ONLY and the document is not in the manifest
+	StreamRequired      Code = "STREAM_REQUIRED"             // a subscription asked for as one answer
+	IntrospectionOff    Code = "INTROSPECTION_DISABLED"      // GRAPH_INTROSPECTION=false
 	// Overloaded: the facade refused the work to stay responsive; nothing
 	// was sent upstream, so retrying after Retry-After is safe.
 	Overloaded Code = "OVERLOADED"
@@ -79,6 +84,7 @@ var table = map[Code]entry{
 	RequestTooLarge:      {status: http.StatusRequestEntityTooLarge, request: true}, // 414 for a query string, 431 for headers
 	MethodNotAllowed:     {status: http.StatusMethodNotAllowed, request: true},
 	Unauthenticated:      {status: http.StatusUnauthorized, request: true},
+	Forbidden:            {status: http.StatusForbidden, request: true},
 	ParseFailed:          {status: http.StatusBadRequest, request: true, graphql: true},
 	ValidationFailed:     {status: http.StatusBadRequest, request: true, graphql: true},
 	QueryLimitExceeded:   {status: http.StatusBadRequest, request: true, graphql: true},

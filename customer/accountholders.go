@@ -63,3 +63,8 @@ func (a Accountholder) LookedUpBy() *string {
 	}
 	return &a.CustomerID
 }
+
+// AuditSubject is the customer the audit record of a personal read names
+// (access.Subject); a child has none, and is recorded under the
+// accountholder it was read through.
+func (a Accountholder) AuditSubject() string { return a.CustomerID }

@@ -19,6 +19,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"go.opentelemetry.io/otel/trace"
 
+	"customergraph/access"
 	"customergraph/admission"
 	"customergraph/callbacks"
 	"customergraph/graph"
@@ -38,6 +39,8 @@ type App struct {
 	log       zerolog.Logger
 	client    *upstream.Client
 	gql       *handler.Server
+	auth      *credentials
+	masker    *access.Masker // MSISDNs in logs and audit records
 	metrics   *metrics.Metrics
 	callbacks *callbacks.Registry
 	streams   *limits.Streams
@@ -66,7 +69,8 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 		tracer = cfg.TracerProvider.Tracer("customergraph")
 	}
 	m := metrics.New()
-	client, err := upstream.New(cfg.Upstream, upstream.Options{Logger: log, OnCall: onUpstreamCall(m), OnBreaker: m.Breaker,
+	masker := access.NewMasker(cfg.LogHashKey)
+	client, err := upstream.New(cfg.Upstream, upstream.Options{Logger: log, OnCall: onUpstreamCall(m), OnBreaker: m.Breaker, Mask: masker.Mask,
 		HTTPClient: cfg.upstreamHTTP, TracerProvider: cfg.TracerProvider})
 	if err != nil {
 		return nil, err
@@ -96,7 +100,14 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 	}
 	res := &resolvers.Resolver{Client: client, Log: log, Callbacks: cb, Streams: streams,
 		StreamTimeout: cfg.StreamTimeout, PollInterval: cfg.PollInterval}
-	es := graph.NewExecutableSchema(graph.Config{Resolvers: res, Complexity: resolvers.Complexity()})
+	auth := &credentials{keys: cfg.clients}
+	if cfg.JWKSURL != "" {
+		if auth.tokens, err = newTokens(ctx, cfg, log); err != nil {
+			return nil, err
+		}
+	}
+	es := graph.NewExecutableSchema(graph.Config{Resolvers: res, Complexity: resolvers.Complexity(),
+		Directives: graph.DirectiveRoot{RequiresScopes: access.RequiresScopes}})
 	gql := handler.New(es)
 	gql.AddTransport(transport.Websocket{
 		// The browser's Origin must be this host or one of the CORS origins.
@@ -105,7 +116,7 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 		// A socket that has not said who it is is held briefly: it counts
 		// against GRAPH_MAX_PENDING_CONNECTIONS until then.
 		InitTimeout:      cmp.Or(cfg.wsInitTimeout, 5*time.Second),
-		InitFunc:         wsInit(cfg.clients),
+		InitFunc:         wsInit(auth),
 		PayloadReadLimit: &cfg.MaxBodyBytes,
 	})
 	gql.AddTransport(transport.SSE{})
@@ -156,7 +167,7 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 	}
 	go lim.Run(ctx, cfg.admissionTicks, admissionWindow, admission.NewSchedulingDelay(admissionQuantile).Sample)
 	m.Admission(lim.Stats)
-	a := &App{cfg: cfg, log: log, client: client, gql: gql, metrics: m, callbacks: cb, streams: streams, admission: lim, redis: rdb,
+	a := &App{cfg: cfg, log: log, auth: auth, masker: masker, client: client, gql: gql, metrics: m, callbacks: cb, streams: streams, admission: lim, redis: rdb,
 		docs: docs, conns: newConnLimits(cfg.MaxConnections, cfg.MaxConnectionsPerClient, cfg.MaxPendingConnections)}
 	gql.AroundOperations(a.operations(tracer, es.Schema()))
 	present := resolvers.ErrorPresenter(log)

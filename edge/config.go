@@ -4,11 +4,14 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"go.opentelemetry.io/otel/trace"
 
+	"customergraph/access"
 	"customergraph/envconfig"
 	"customergraph/sandbox"
 	"customergraph/upstream"
@@ -61,7 +64,26 @@ type Config struct {
 
 	// ClientKeys are "name=sha256-hex" pairs; clients send the key itself as
 	// "Authorization: Bearer <key>".
-	ClientKeys      []string `env:"GRAPH_CLIENT_KEYS" envSeparator:","`
+	ClientKeys []string `env:"GRAPH_CLIENT_KEYS" envSeparator:","`
+	// JWKSURL turns on JWT client authentication: tokens signed by a key
+	// of this JWKS, for JWTIssuer and JWTAudience (both then required),
+	// with JWTClockSkew allowed on exp, nbf and iat (edge/jwt.go).
+	JWKSURL      string        `env:"GRAPH_JWKS_URL"`
+	JWTIssuer    string        `env:"GRAPH_JWT_ISSUER"`
+	JWTAudience  string        `env:"GRAPH_JWT_AUDIENCE"`
+	JWTClockSkew time.Duration `env:"GRAPH_JWT_CLOCK_SKEW" envDefault:"30s"`
+	// AuthzMode is what a field the client lacks the scopes for does:
+	// "filter" (it is null with FORBIDDEN, the rest is served) or "reject"
+	// (the whole operation is refused).
+	AuthzMode string `env:"GRAPH_AUTHZ_MODE" envDefault:"filter"`
+	// AnonymousScopes are granted to requests that authenticate with
+	// nothing ("none" for no scope). Unset: pii:read with the sandbox,
+	// whose customers are made up, and none with real APIs.
+	AnonymousScopes []string `env:"GRAPH_ANONYMOUS_SCOPES" envSeparator:" "`
+	// LogHashKey keys the hash that stands for a customer's MSISDN in
+	// logs and audit records; replicas that share it log the same hash.
+	// Unset, each process draws its own.
+	LogHashKey      string   `env:"GRAPH_LOG_HASH_KEY"`
 	CORSOrigins     []string `env:"GRAPH_CORS_ORIGINS" envSeparator:","`
 	CORSCredentials bool     `env:"GRAPH_CORS_CREDENTIALS" envDefault:"false"`
 	// TrustTraceparent continues every caller's W3C trace context: for a
@@ -120,8 +142,9 @@ type Config struct {
 type clientKey struct {
 	name        string
 	hash        []byte
-	trace       bool // may ask for extensions.upstreamCalls with real APIs
-	traceparent bool // its W3C trace context is continued (serverSpans)
+	scopes      []string // granted to the client (access.Known)
+	trace       bool     // may ask for extensions.upstreamCalls with real APIs
+	traceparent bool     // its W3C trace context is continued (serverSpans)
 }
 
 func LoadConfig(getenv func(string) string) (Config, error) {
@@ -139,7 +162,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		h, perms, _ := strings.Cut(h, ":")
 		hash, err := hex.DecodeString(h)
 		if !ok || name == "" || err != nil || len(hash) != 32 {
-			return Config{}, fmt.Errorf("GRAPH_CLIENT_KEYS: each entry must be name=<sha256 of the key, in hex>, optionally followed by :trace, :traceparent or :trace+traceparent")
+			return Config{}, fmt.Errorf("GRAPH_CLIENT_KEYS: each entry must be name=<sha256 of the key, in hex>, optionally followed by :<permissions> joined by + (trace, traceparent, or a scope: %s)", strings.Join(access.Known, ", "))
 		}
 		k := clientKey{name: name, hash: hash}
 		for _, p := range strings.Split(perms, "+") {
@@ -150,7 +173,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			case "traceparent":
 				k.traceparent = true
 			default:
-				return Config{}, fmt.Errorf("GRAPH_CLIENT_KEYS: %s has an unknown permission %q (there are: trace, traceparent)", name, p)
+				if !slices.Contains(access.Known, p) {
+					return Config{}, fmt.Errorf("GRAPH_CLIENT_KEYS: %s has an unknown permission %q (there are: trace, traceparent and the scopes %s)", name, p, strings.Join(access.Known, ", "))
+				}
+				k.scopes = append(k.scopes, p)
 			}
 		}
 		c.clients = append(c.clients, k)
@@ -172,6 +198,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.APQRegistrationsPerMinute <= 0 || c.APQMaxDocumentBytes <= 0 {
 		return Config{}, fmt.Errorf("GRAPH_APQ_REGISTRATIONS_PER_MINUTE and GRAPH_APQ_MAX_DOCUMENT_BYTES must be positive")
+	}
+	if err := c.checkAuth(); err != nil {
+		return Config{}, err
 	}
 	if c.PersistedOnly && c.PersistedOperations == "" {
 		return Config{}, fmt.Errorf("GRAPH_PERSISTED_ONLY needs GRAPH_PERSISTED_OPERATIONS, the manifest of the operations to allow")
@@ -199,8 +228,47 @@ func (c *Config) on(v *bool) bool {
 // check refuses an unsafe production setup: real APIs with no client keys
 // must be opened explicitly.
 func (c *Config) check() error {
-	if !c.sandbox && len(c.clients) == 0 && !c.on(c.AllowAnonymous) {
-		return fmt.Errorf("real upstream APIs are configured but no GRAPH_CLIENT_KEYS: set client keys, or GRAPH_ALLOW_ANONYMOUS=true to serve without client authentication")
+	if !c.sandbox && len(c.clients) == 0 && c.JWKSURL == "" && !c.on(c.AllowAnonymous) {
+		return fmt.Errorf("real upstream APIs are configured but neither GRAPH_CLIENT_KEYS nor GRAPH_JWKS_URL: set client keys or a JWKS, or GRAPH_ALLOW_ANONYMOUS=true to serve without client authentication")
+	}
+	return nil
+}
+
+// checkAuth refuses a JWT set-up that would accept tokens minted for
+// another API, and values of the authorization settings it cannot read.
+func (c *Config) checkAuth() error {
+	if c.JWKSURL != "" {
+		u, err := url.Parse(c.JWKSURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("GRAPH_JWKS_URL must be an absolute http(s) URL")
+		}
+		if c.JWTIssuer == "" || c.JWTAudience == "" {
+			return fmt.Errorf("GRAPH_JWKS_URL needs GRAPH_JWT_ISSUER and GRAPH_JWT_AUDIENCE: without them a token issued for any other API would be accepted")
+		}
+	}
+	if c.JWTClockSkew < 0 || c.JWTClockSkew > 5*time.Minute {
+		return fmt.Errorf("GRAPH_JWT_CLOCK_SKEW must be between 0s and 5m")
+	}
+	if c.AuthzMode != "filter" && c.AuthzMode != "reject" {
+		return fmt.Errorf("GRAPH_AUTHZ_MODE must be filter or reject")
+	}
+	for _, s := range c.AnonymousScopes {
+		if s != "none" && !slices.Contains(access.Known, s) {
+			return fmt.Errorf("GRAPH_ANONYMOUS_SCOPES: unknown scope %q (there are: %s, or none)", s, strings.Join(access.Known, ", "))
+		}
+	}
+	return nil
+}
+
+// anonymousScopes are the scopes of a request without credentials.
+func (c *Config) anonymousScopes() []string {
+	switch {
+	case slices.Contains(c.AnonymousScopes, "none"):
+		return nil
+	case len(c.AnonymousScopes) > 0:
+		return c.AnonymousScopes
+	case c.sandbox:
+		return []string{access.PIIRead}
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"go.opentelemetry.io/otel/trace"
 
+	"customergraph/access"
 	"customergraph/calltrace"
 	"customergraph/loaders"
 	"customergraph/request"
@@ -16,7 +17,9 @@ import (
 
 // operations is the pipeline every operation runs through, on every
 // transport, in this order:
-//  1. its span (traceOperation), when tracing is on;
+//  1. its span (traceOperation), when tracing is on; with
+//     GRAPH_AUTHZ_MODE=reject, its refusal when it selects a field the
+//     client lacks the scopes for (access.DeniedIn);
 //  2. its deadline: a query or mutation gets GRAPH_REQUEST_TIMEOUT from
 //     here, and nowhere else (a subscription bounds itself with
 //     GRAPH_STREAM_TIMEOUT); on a stream, a query answered over SSE or
@@ -25,7 +28,8 @@ import (
 //  3. its call trace, when asked for and allowed;
 //  4. admission (admission.go);
 //  5. its own dataloaders: a WebSocket carries many operations, and none
-//     may see another's cached answers.
+//     may see another's cached answers; and its audit record of the
+//     personal fields it read, written with its last response.
 //
 // Its first response leaves out the deferred fields when the answer is
 // sent in parts, and carries the call trace.
@@ -35,11 +39,20 @@ func (a *App) operations(tracer trace.Tracer, schema *ast.Schema) graphql.Operat
 		if tracer != nil {
 			ctx, ended = traceOperation(ctx, tracer)
 		}
+		if a.cfg.AuthzMode == "reject" {
+			if fields, needs := access.DeniedIn(graphql.GetOperationContext(ctx).Operation, request.From(ctx).Scopes()); len(fields) > 0 {
+				refused := &graphql.Response{Errors: gqlerror.List{access.Rejected(fields, needs)}}
+				ended(refused)
+				return graphql.OneShot(refused)
+			}
+		}
 		ctx, finished, refused := a.bound(ctx)
 		if refused != nil {
 			ended(refused)
 			return graphql.OneShot(refused)
 		}
+		audit := &access.Audit{}
+		ctx = access.WithAudit(ctx, audit)
 		calls := a.callTrace(ctx)
 		if calls != nil {
 			ctx = calltrace.With(ctx, calls)
@@ -50,6 +63,8 @@ func (a *App) operations(tracer trace.Tracer, schema *ast.Schema) graphql.Operat
 		// A plain request's parts are merged into one answer (oneAnswer),
 		// where gqlgen's null placeholders keep each deferred field's place.
 		first := request.From(ctx).Transport != request.Plain
+		op := graphql.GetOperationContext(ctx).Operation
+		subscription := op != nil && op.Operation == ast.Subscription
 		return func(ctx context.Context) *graphql.Response {
 			resp := respond(ctx)
 			if first && resp != nil && resp.HasNext != nil && *resp.HasNext {
@@ -61,7 +76,13 @@ func (a *App) operations(tracer trace.Tracer, schema *ast.Schema) graphql.Operat
 				a.withCallTrace(ctx, calls, resp)
 			}
 			ended(resp)
-			if resp == nil || resp.HasNext == nil || !*resp.HasNext {
+			last := resp == nil || resp.HasNext == nil || !*resp.HasNext
+			if last || subscription {
+				// Once per operation; a subscription's events, each
+				// reading afresh, once per event.
+				audit.Write(ctx, a.log, a.masker, graphql.GetOperationContext(ctx).OperationName)
+			}
+			if last {
 				finished()
 			}
 			return resp

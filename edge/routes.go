@@ -28,7 +28,7 @@ func (a *App) Handler() http.Handler {
 		// On the public port, what tells an attacker about the process
 		// (metrics, profiles) needs a client key when keys are configured;
 		// the probes stay open for load balancers.
-		a.mountOps(mux, a.cfg.clients)
+		a.mountOps(mux, a.auth)
 	}
 	if a.cfg.on(a.cfg.Playground) {
 		mux.HandleFunc("GET /playground.json", playgroundSettings(a.cfg.on(a.cfg.Introspection)))
@@ -56,11 +56,11 @@ func (a *App) Handler() http.Handler {
 func (a *App) graphqlHandler() http.Handler {
 	return chain(a.gql,
 		serverSpans(a.cfg.TracerProvider, a.trustsTraceContext), // its OpenTelemetry span (tracing.go)
-		withState(a.cfg.CacheControl),                           // its request.State: transaction id, transport, who sent it (state.go)
+		withState(a.cfg.CacheControl, a.cfg.anonymousScopes()),  // its request.State: transaction id, transport, who sent it (state.go)
 		accessLog(a.log, a.metrics),                             // one line and the metrics when it is answered (accesslog.go)
 		compressed,                                              // zstd, brotli or gzip, as the client accepts (compress.go)
-		authenticate(a.cfg.clients),                             // a client key when keys are configured (auth.go)
-		capConnections(a.conns, len(a.cfg.clients) > 0),         // WebSocket and SSE connection caps (conns.go)
+		authenticate(a.auth),                                    // a client key or JWT when either is configured (auth.go)
+		capConnections(a.conns, a.auth.required()),              // WebSocket and SSE connection caps (conns.go)
 		shedEarly(a.admission),                                  // 503 before the body is read when at capacity (admission.go)
 		guardBody(a.cfg.MaxBodyBytes),                           // bounds and checks the body or query string (guard.go)
 		allowMethods,                                            // GET and POST only (below)
@@ -123,7 +123,7 @@ func healthz(w http.ResponseWriter, _ *http.Request) {
 // mountOps adds /healthz, /readyz, /metrics and, with GRAPH_PPROF, pprof.
 // With keys, /metrics and pprof need one of them; on GRAPH_OPS_ADDR, an
 // internal address, nothing does.
-func (a *App) mountOps(mux *http.ServeMux, keys []clientKey) {
+func (a *App) mountOps(mux *http.ServeMux, keys *credentials) {
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", authenticate(keys)(a.metrics.Handler()))

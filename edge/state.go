@@ -15,18 +15,19 @@ import (
 // X-Request-ID when valid, else a fresh one, echoed as X-Request-ID), the
 // end user's X-Authorization for upstream, how it is answered, and who
 // sent it. It also sets what every GraphQL answer carries.
-func withState(cacheControl string) func(http.Handler) http.Handler {
+func withState(cacheControl string, anonymousScopes []string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			appName, appVersion := clientApp(r)
 			st := &request.State{
-				Arrived:       time.Now(),
-				TransactionID: transactionID(r),
-				Authorization: r.Header.Get("X-Authorization"),
-				Transport:     transportOf(r),
-				RemoteIP:      remoteHost(r),
-				AppName:       appName,
-				AppVersion:    appVersion,
+				Arrived:         time.Now(),
+				TransactionID:   transactionID(r),
+				Authorization:   r.Header.Get("X-Authorization"),
+				Transport:       transportOf(r),
+				RemoteIP:        remoteHost(r),
+				AppName:         appName,
+				AppVersion:      appVersion,
+				AnonymousScopes: anonymousScopes,
 			}
 			w.Header().Set("X-Request-ID", st.TransactionID)
 			// Answers hold personal data: no shared cache keeps them unless

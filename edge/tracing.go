@@ -3,6 +3,7 @@ package edge
 import (
 	"context"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -138,22 +139,22 @@ func (a *App) trustsTraceContext(r *http.Request) bool {
 	if a.cfg.TrustTraceparent {
 		return true
 	}
-	name := clientName(a.cfg.clients, r.Header.Get("Authorization"))
-	for _, k := range a.cfg.clients {
-		if name != "" && k.name == name && k.traceparent {
-			return true
-		}
+	cred, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return false
 	}
-	return false
+	k, ok := a.auth.key(strings.TrimSpace(cred))
+	return ok && k.traceparent
 }
 
 func (a *App) mayTrace(ctx context.Context) bool {
 	if a.cfg.sandbox {
 		return true
 	}
-	name := request.From(ctx).Client()
+	// A permission of client keys: a token's client is never one.
+	p := request.From(ctx).Principal()
 	for _, k := range a.cfg.clients {
-		if k.name == name && k.trace {
+		if !p.Token && k.name == p.Client && k.trace {
 			return true
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"customergraph/customer"
 	"customergraph/enum"
 	"customergraph/graph/model"
+	"errors"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -84,7 +85,25 @@ func (ec *executionContext) _Accountholder_identities(ctx context.Context, field
 		func(ctx context.Context) (any, error) {
 			return obj.Identities, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal []customer.Identity
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal []customer.Identity
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []customer.Identity) graphql.Marshaler {
 			return ec.marshalOIdentity2ᚕcustomergraphᚋcustomerᚐIdentityᚄ(ctx, selections, v)
 		},
@@ -113,28 +132,164 @@ func (ec *executionContext) fieldContext_Accountholder_offnet(_ context.Context,
 }
 
 func (ec *executionContext) _Accountholder_firstName(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.FirstName)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Accountholder_firstName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Accountholder_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Accountholder_lastName(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.LastName)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Accountholder_lastName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Accountholder_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Accountholder_profileName(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ProfileName)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Accountholder_profileName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProfileName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Accountholder_profileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Accountholder_employeeId(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.EmployeeID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Accountholder_employeeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmployeeID, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Accountholder_employeeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
@@ -173,7 +328,41 @@ func (ec *executionContext) fieldContext_Accountholder_fris(_ context.Context, f
 }
 
 func (ec *executionContext) _Accountholder_loyaltyPointsAccountFri(ctx context.Context, field graphql.CollectedField, obj *customer.Accountholder) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.LoyaltyPointsAccountFri)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Accountholder_loyaltyPointsAccountFri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoyaltyPointsAccountFri, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Accountholder_loyaltyPointsAccountFri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Accountholder", field, false, false, "String")
@@ -346,7 +535,41 @@ func (ec *executionContext) fieldContext_Identity_type(_ context.Context, field 
 }
 
 func (ec *executionContext) _Identity_value(ctx context.Context, field graphql.CollectedField, obj *customer.Identity) (ret graphql.Marshaler) {
-	return ec.marshalOString2string(ctx, field.Selections, obj.Value)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Identity_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Identity", field, false, false, "String")

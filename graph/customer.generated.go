@@ -7,6 +7,8 @@ import (
 	"customergraph/customer"
 	"customergraph/enum"
 	"customergraph/graph/model"
+	"customergraph/scalar"
+	"errors"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -424,7 +426,25 @@ func (ec *executionContext) _Customer_kyc(ctx context.Context, field graphql.Col
 		func(ctx context.Context) (any, error) {
 			return obj.Kyc()
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal []customer.KycRecord
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal []customer.KycRecord
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []customer.KycRecord) graphql.Marshaler {
 			return ec.marshalOKycRecord2ᚕcustomergraphᚋcustomerᚐKycRecordᚄ(ctx, selections, v)
 		},
@@ -822,35 +842,205 @@ func (ec *executionContext) fieldContext_DeviceUsage_imeiCount(_ context.Context
 }
 
 func (ec *executionContext) _DeviceUsage_primaryUcid(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.PrimaryUcid)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceUsage_primaryUcid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PrimaryUcid, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_primaryUcid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeviceUsage_primaryUsid(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.PrimaryUsid)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceUsage_primaryUsid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PrimaryUsid, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_primaryUsid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeviceUsage_secondaryUcid(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.SecondaryUcid)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceUsage_secondaryUcid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SecondaryUcid, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_secondaryUcid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeviceUsage_secondaryUsid(ctx context.Context, field graphql.CollectedField, obj *customer.DeviceUsage) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.SecondaryUsid)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeviceUsage_secondaryUsid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SecondaryUsid, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_DeviceUsage_secondaryUsid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeviceUsage", field, false, false, "String")
 }
 
 func (ec *executionContext) _Handset_deviceId(ctx context.Context, field graphql.CollectedField, obj *customer.Handset) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DeviceID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Handset_deviceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeviceID, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Handset_deviceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Handset", field, false, false, "String")
@@ -864,56 +1054,328 @@ func (ec *executionContext) fieldContext_Handset_deviceMake(_ context.Context, f
 }
 
 func (ec *executionContext) _Handset_imsi(ctx context.Context, field graphql.CollectedField, obj *customer.Handset) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Imsi)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Handset_imsi(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Imsi, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Handset_imsi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Handset", field, false, false, "String")
 }
 
 func (ec *executionContext) _Handset_imei(ctx context.Context, field graphql.CollectedField, obj *customer.Handset) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Imei)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Handset_imei(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Imei, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Handset_imei(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Handset", field, false, false, "String")
 }
 
 func (ec *executionContext) _KycRecord_idType(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.IDType)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KycRecord_idType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDType, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_KycRecord_idType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _KycRecord_idNumber(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.IDNumber)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KycRecord_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_KycRecord_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _KycRecord_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
-	return plainField(ctx, field, ec.fieldContext_KycRecord_dateOfBirth, obj.DateOfBirth, ec.marshalODate2customergraphᚋscalarᚐDate)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KycRecord_dateOfBirth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DateOfBirth, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal scalar.Date
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal scalar.Date
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2customergraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_KycRecord_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "Date")
 }
 
 func (ec *executionContext) _KycRecord_gender(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
-	return ec.marshalOGender2customergraphᚋenumᚐGender(ctx, field.Selections, obj.Gender)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KycRecord_gender(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gender, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal enum.Gender
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal enum.Gender
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v enum.Gender) graphql.Marshaler {
+			return ec.marshalOGender2customergraphᚋenumᚐGender(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_KycRecord_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "Gender")
 }
 
 func (ec *executionContext) _KycRecord_firstName(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.FirstName)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KycRecord_firstName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_KycRecord_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "String")
 }
 
 func (ec *executionContext) _KycRecord_lastName(ctx context.Context, field graphql.CollectedField, obj *customer.KycRecord) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.LastName)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KycRecord_lastName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastName, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_KycRecord_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KycRecord", field, false, false, "String")

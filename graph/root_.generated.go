@@ -34,6 +34,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	RequiresScopes func(ctx context.Context, obj any, next graphql.Resolver, scopes [][]string) (res any, err error)
 }
 
 type ComplexityRoot struct {

@@ -7,6 +7,7 @@ import (
 	"customergraph/customer"
 	"customergraph/enum"
 	"customergraph/graph/model"
+	"errors"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -476,7 +477,41 @@ func (ec *executionContext) fieldContext_VasSubscription_sendSmsNotification(_ c
 }
 
 func (ec *executionContext) _VasSubscription_beneficiaryId(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.BeneficiaryID)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VasSubscription_beneficiaryId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BeneficiaryID, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_VasSubscription_beneficiaryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")
@@ -490,7 +525,41 @@ func (ec *executionContext) fieldContext_VasSubscription_autoRenew(_ context.Con
 }
 
 func (ec *executionContext) _VasSubscription_email(ctx context.Context, field graphql.CollectedField, obj *customer.VasSubscription) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Email)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VasSubscription_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scopes, err := ec.unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx, []any{[]any{"pii:read"}})
+				if err != nil {
+					var zeroVal *string
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScopes == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive requiresScopes is not implemented")
+				}
+				return ec.Directives.RequiresScopes(ctx, obj, directive0, scopes)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_VasSubscription_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VasSubscription", field, false, false, "String")

@@ -41,13 +41,32 @@ type State struct {
 	// AppName and AppVersion are what the app calls itself
 	// (apollographql-client-name and -version), cleaned for logs.
 	AppName, AppVersion string
+	// AnonymousScopes are the scopes of a request that authenticated with
+	// nothing (GRAPH_ANONYMOUS_SCOPES).
+	AnonymousScopes []string
 
-	mu     sync.Mutex
-	client string // the client key's name; "" while anonymous
+	mu        sync.Mutex
+	principal Principal // zero while anonymous
 	// onAuthenticate, when set, may refuse an authentication (a WebSocket
 	// over its client's share of connections).
 	onAuthenticate func(identity string) error
 	report         Report
+}
+
+// Principal is the client a request proved to be: a client key, or a
+// JWT verified against the configured JWKS.
+type Principal struct {
+	// Client names the client: the key's name, or the token's azp,
+	// client_id or (lacking both) sub claim.
+	Client string
+	// Subject is the token's sub claim: the user or service the client
+	// acts for; "" for a client key.
+	Subject string
+	// Scopes are the key's granted scopes, or the token's scope or scp
+	// claim.
+	Scopes []string
+	// Token: authenticated by a JWT rather than a client key.
+	Token bool
 }
 
 // Report is what a request did, for its access line and metrics: the
@@ -65,25 +84,46 @@ type Report struct {
 // or multipart): it is then bound per operation, not per request.
 func (s *State) Stream() bool { return s.Transport != Plain }
 
-// Client is the name of the client key the request authenticated with, or
-// "" for an anonymous request.
-func (s *State) Client() string {
+// Client is the name of the client the request authenticated as, or "" for
+// an anonymous request.
+func (s *State) Client() string { return s.Principal().Client }
+
+// Principal is who the request authenticated as; zero while anonymous.
+func (s *State) Principal() Principal {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.client
+	return s.principal
+}
+
+// Scopes are what the request's client was granted: its key's or token's,
+// or AnonymousScopes.
+func (s *State) Scopes() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.principal.Client == "" {
+		return s.AnonymousScopes
+	}
+	return s.principal.Scopes
 }
 
 // Identity names whose share the request uses (upstream slots, streams,
 // connections, persisted-query registrations): "key:<name>" for a client
-// key, "ip:<address>" for an anonymous client, "" for work of no request.
+// key, "jwt:<client>" for a token, "ip:<address>" for an anonymous client,
+// "" for work of no request.
 func (s *State) Identity() string {
-	if c := s.Client(); c != "" {
-		return "key:" + c
-	}
-	if s.RemoteIP == "" {
+	return s.Principal().identity(s.RemoteIP)
+}
+
+func (p Principal) identity(remoteIP string) string {
+	switch {
+	case p.Client != "" && p.Token:
+		return "jwt:" + p.Client
+	case p.Client != "":
+		return "key:" + p.Client
+	case remoteIP == "":
 		return ""
 	}
-	return "ip:" + s.RemoteIP
+	return "ip:" + remoteIP
 }
 
 // OnAuthenticate sets what must agree before the request is counted as
@@ -94,20 +134,20 @@ func (s *State) OnAuthenticate(f func(identity string) error) {
 	s.onAuthenticate = f
 }
 
-// Authenticate records the client key the request proved it holds, unless
-// the OnAuthenticate hook refuses.
-func (s *State) Authenticate(client string) error {
+// Authenticate records the client the request proved to be, unless the
+// OnAuthenticate hook refuses.
+func (s *State) Authenticate(p Principal) error {
 	s.mu.Lock()
 	hook := s.onAuthenticate
 	s.mu.Unlock()
 	if hook != nil {
-		if err := hook("key:" + client); err != nil {
+		if err := hook(p.identity(s.RemoteIP)); err != nil {
 			return err
 		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.client = client
+	s.principal = p
 	return nil
 }
 

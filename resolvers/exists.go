@@ -7,6 +7,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"customergraph/access"
 	"customergraph/calltrace"
 	"customergraph/graph/model"
 	"customergraph/loaders"
@@ -41,6 +42,9 @@ func startLoads(ctx context.Context, id string, at ast.Path, fields []graphql.Co
 	full = l.FullProfiles(func() map[string]bool { return fullProfileIDs(ctx) })[id]
 	outer := ctx
 	for _, f := range fields {
+		if access.Denied(ctx, f.Definition) {
+			continue // answered FORBIDDEN by its directive: nothing to load
+		}
 		full = full || fullProfileFields[f.Name]
 		ctx := outer
 		if traced {
@@ -119,7 +123,7 @@ func fullProfileIDs(ctx context.Context) map[string]bool {
 		}
 		needs := false
 		for _, f := range graphql.CollectFields(oc, root.Selections, []string{"Customer"}) {
-			needs = needs || fullProfileFields[f.Name]
+			needs = needs || (fullProfileFields[f.Name] && !access.Denied(ctx, f.Definition))
 		}
 		if !needs {
 			continue

@@ -63,6 +63,9 @@ type Options struct {
 	// TracerProvider, when set, traces every HTTP attempt (otelhttp) and
 	// sends its W3C traceparent to the API.
 	TracerProvider trace.TracerProvider
+	// Mask, when set, stands in for a customer's id on log lines (a keyed
+	// hash): no full MSISDN is logged.
+	Mask func(id string) string
 }
 
 // Client bundles the four services.
@@ -94,7 +97,7 @@ func New(cfg Config, opts Options) (*Client, error) {
 	tok := newTokens(cfg, hc)
 	mk := func(name, base string) *api {
 		a := &api{name: name, base: strings.TrimRight(base, "/"), cfg: cfg, http: hc, tokens: tok, traced: opts.TracerProvider != nil,
-			slots: newSlots(name, cfg), log: opts.Logger, onCall: opts.OnCall}
+			slots: newSlots(name, cfg), log: opts.Logger, onCall: opts.OnCall, mask: opts.Mask}
 		a.failing = &failingCustomers{window: cfg.BreakerWindow}
 		a.breaker = gobreaker.NewCircuitBreaker[*reply](breakerSettings(name, cfg, a.failing, func(name string, to gobreaker.State) {
 			opts.Logger.Warn().Str("api", name).Str("breaker", to.String()).Msg("upstream circuit breaker changed state")
@@ -140,6 +143,7 @@ type api struct {
 	slots   *slots
 	log     zerolog.Logger
 	onCall  func(context.Context, Call)
+	mask    func(string) string // nil: ids are logged as the last two characters only
 	traced  bool
 }
 
@@ -321,7 +325,11 @@ func (a *api) logCall(ctx context.Context, c Call, err error) {
 		ev = a.log.Info()
 	}
 	if err != nil {
-		ev = a.log.Warn().Str("kind", c.Kind.String()).Str("error", err.Error())
+		msg := err.Error()
+		if c.Customer != "" {
+			msg = strings.ReplaceAll(msg, c.Customer, a.maskID(c.Customer))
+		}
+		ev = a.log.Warn().Str("kind", c.Kind.String()).Str("error", msg)
 	}
 	ev = ev.Ctx(ctx).Str("api", c.API).Str("op", c.Op).Str("method", c.Method).Int("status", c.Status).
 		Dur("duration", c.Duration).Int("attempts", c.Attempts).Str("transactionId", c.TransactionID)
@@ -333,10 +341,22 @@ func (a *api) logCall(ctx context.Context, c Call, err error) {
 				outcome = "unknown"
 			}
 		}
-		ev.Str("customer", c.Customer).Str("outcome", outcome).Msg("upstream write")
+		ev.Str("customer", a.maskID(c.Customer)).Str("outcome", outcome).Msg("upstream write")
 		return
 	}
 	ev.Msg("upstream call")
+}
+
+// maskID is the stand-in for id on a log line: Options.Mask's, or without
+// one only its last two characters.
+func (a *api) maskID(id string) string {
+	if a.mask != nil {
+		return a.mask(id)
+	}
+	if len(id) > 2 {
+		return "…" + id[len(id)-2:]
+	}
+	return id
 }
 
 // backoff is exponential with full jitter.

@@ -103,3 +103,7 @@ func (c *Customer) TransactionSummary() (*customer.TransactionSummary, error) {
 
 // NodeID is the customer's global id.
 func (c *Customer) NodeID() string { return globalid.Encode(globalid.Customer, c.ID) }
+
+// AuditSubject is the customer the audit record of a personal read names
+// (access.Subject).
+func (c *Customer) AuditSubject() string { return c.ID }
