@@ -82,6 +82,10 @@ type UnsubscribeResult struct {
 	Description    *string
 }
 
+// IsEntity marks the subscription as a federation entity (its @key is the
+// global id, docs/federation.md): gqlgen's union of entities requires it.
+func (VasSubscription) IsEntity() {}
+
 // NodeID is the subscription's global id.
 func (s VasSubscription) NodeID() string {
 	return globalid.Encode(globalid.VasSubscription, s.CustomerID, s.ProviderID, s.ID)

@@ -1658,7 +1658,7 @@ func (ec *executionContext) _BillingPlan(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
-var customerImplementors = []string{"Customer", "Node"}
+var customerImplementors = []string{"Customer", "Node", "_Entity"}
 
 func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet, obj *model.Customer) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerImplementors)

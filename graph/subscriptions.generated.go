@@ -1137,7 +1137,7 @@ func (ec *executionContext) _UnsubscribeResult(ctx context.Context, sel ast.Sele
 	return out
 }
 
-var vasSubscriptionImplementors = []string{"VasSubscription", "Node"}
+var vasSubscriptionImplementors = []string{"VasSubscription", "Node", "_Entity"}
 
 func (ec *executionContext) _VasSubscription(ctx context.Context, sel ast.SelectionSet, obj *customer.VasSubscription) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, vasSubscriptionImplementors)
@@ -1477,6 +1477,19 @@ func (ec *executionContext) marshalOVasSubscription2ᚕcustomergraphᚋcustomer�
 			return graphql.Null
 		}
 	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOVasSubscription2ᚕᚖcustomergraphᚋcustomerᚐVasSubscription(ctx context.Context, sel ast.SelectionSet, v []*customer.VasSubscription) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOVasSubscription2ᚖcustomergraphᚋcustomerᚐVasSubscription(ctx, sel, v[i])
+	})
 
 	return ret
 }

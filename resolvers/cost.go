@@ -27,6 +27,9 @@ func Complexity() graph.ComplexityRoot {
 	c.Query.Customers = func(child int, ids []string) int { return max(len(ids), 1) * (child + 1) }
 	// A node costs at least the call that finds its object, each of nodes'
 	// ids as much: nodes(ids:) is no way around the limit.
+	// Each entity representation costs what customer(id:) with the same
+	// selection costs: a gateway's fetch is bounded as a customers list is.
+	c.SetEntitiesCost(func(child int, reps []map[string]any) int { return max(len(reps), 1) * (child + 1) })
 	c.Query.Node = func(child int, _ string) int { return call(child) }
 	c.Query.Nodes = func(child int, ids []string) int { return max(len(ids), 1) * call(child) }
 	c.Query.Accountholder = func(child int, _ string, _ *bool) int { return call(child) }

@@ -145,7 +145,7 @@ func ErrorPresenter(log zerolog.Logger) graphql.ErrorPresenterFunc {
 			out.Message = ve.Error()
 			out.Extensions = map[string]any{"code": codes.UpstreamError, "transactionId": txn}
 		case isIntrospectionDisabled(err):
-			out.Message = "introspection is disabled on this server (GRAPH_INTROSPECTION=false); the schema is documented in the repository's graph/*.graphqls"
+			out.Message = "introspection is disabled on this server (GRAPH_INTROSPECTION=false); the schema is documented in the repository's graph/*.graphqls, which is also the subgraph SDL _service would answer (docs/federation.md)"
 			out.Extensions = map[string]any{"code": codes.IntrospectionOff}
 		case out.Extensions["code"] != nil:
 			// gqlgen's own parse/validation errors already carry a code.
@@ -176,11 +176,12 @@ func Recover(log zerolog.Logger) graphql.RecoverFunc {
 	}
 }
 
-// isIntrospectionDisabled recognizes gqlgen's error for a schema query when
-// introspection is off; gqlgen has no typed error for it.
+// isIntrospectionDisabled recognizes gqlgen's errors for a schema query, or
+// the subgraph SDL (_service, whose text its federation plugin fixes), when
+// introspection is off; gqlgen has no typed error for either.
 func isIntrospectionDisabled(err error) bool {
 	for ; err != nil; err = errors.Unwrap(err) {
-		if err.Error() == "introspection disabled" {
+		if msg := err.Error(); msg == "introspection disabled" || msg == "federated introspection disabled" {
 			return true
 		}
 	}

@@ -111,29 +111,42 @@ func fullProfileIDs(ctx context.Context) map[string]bool {
 		return out
 	}
 	for _, root := range graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Query"}) {
-		var ids []any
+		var ids []string
 		args := root.ArgumentMap(oc.Variables)
 		switch root.Name {
 		case "customer":
-			ids = []any{args["id"]}
+			ids = stringsIn([]any{args["id"]})
 		case "customers":
-			ids, _ = args["ids"].([]any)
+			list, _ := args["ids"].([]any)
+			ids = stringsIn(list)
+		case "_entities":
+			list, _ := args["representations"].([]any)
+			ids = entityCustomerIDs(list)
 		default:
 			continue
 		}
 		needs := false
-		for _, f := range graphql.CollectFields(oc, root.Selections, []string{"Customer"}) {
+		for _, f := range graphql.CollectFields(oc, root.Selections, []string{"Customer", "Node", "_Entity"}) {
 			needs = needs || (fullProfileFields[f.Name] && !access.Denied(ctx, f.Definition))
 		}
 		if !needs {
 			continue
 		}
-		for _, v := range ids {
-			if s, ok := v.(string); ok {
-				if norm, err := NormalizeMSISDN(s); err == nil {
-					out[norm] = true
-				}
+		for _, s := range ids {
+			if norm, err := customerKey(s); err == nil {
+				out[norm] = true
 			}
+		}
+	}
+	return out
+}
+
+// stringsIn are the strings among vs.
+func stringsIn(vs []any) []string {
+	out := make([]string, 0, len(vs))
+	for _, v := range vs {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
 		}
 	}
 	return out

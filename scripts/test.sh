@@ -87,6 +87,11 @@ done
 [ -n "$clients_url" ] || { cat "$tmp/clients-server.log"; echo "server did not start"; exit 1; }
 node scripts/clients/clients.mjs "$clients_url/graphql"
 
+echo "== federation: composed with a second subgraph, served by Apollo Gateway and Hive Gateway"
+npm ci --prefix scripts/federation --no-audit --no-fund --silent
+sandbox_url=$(grep -o '"sandbox":"[^"]*"' "$tmp/server.log" | tail -1 | cut -d'"' -f4)
+node scripts/federation/federation.mjs "$url/graphql" "$sandbox_url"
+
 echo "== bench smoke (every measurement, briefly; figures are not checked, correctness is)"
 go run ./bench -smoke
 

@@ -27,9 +27,14 @@
 //     field that computes (a method, a resolver) or holds an object keeps
 //     the full path.
 //
-// Lists of Customer, Accountholder and Node (which may be Customers) keep
-// their goroutines: their resolvers wait on loaders, and those waits must
-// overlap.
+// Lists of Customer, Accountholder, Node and _Entity (which may be
+// Customers) keep their goroutines: their resolvers wait on loaders, and
+// those waits must overlap.
+//
+// gqlgen's federation plugin (gqlgen.yml) marks @requiresScopes as a
+// directive with no runtime, since a gateway enforces it; this subgraph
+// also answers clients directly, so the plugin below gives it back its
+// runtime (access.RequiresScopes).
 //
 // Three of the rewrites edit gqlgen's output by pattern, so a gqlgen
 // upgrade can make them miss. Each counts what it changed, and the command
@@ -95,7 +100,7 @@ type report struct {
 
 // keptConcurrent are the list element types that must keep their
 // goroutines (see the package comment).
-var keptConcurrent = []string{"Accountholder", "Customer", "Node"}
+var keptConcurrent = []string{"Accountholder", "Customer", "Node", "_Entity"}
 
 // checkReport fails a generation in which a rewrite changed nothing (its
 // pattern no longer matches gqlgen's output) or another set of lists stays
@@ -127,6 +132,16 @@ func fail(err error) {
 type plugin struct{ blocking map[string]bool }
 
 func (*plugin) Name() string { return "inline-resolvers" }
+
+// MutateConfig runs after the federation plugin's: the directive it marked
+// SkipRuntime runs again.
+func (*plugin) MutateConfig(cfg *config.Config) error {
+	if _, ok := cfg.Schema.Directives["requiresScopes"]; !ok {
+		return errors.New("the schema no longer has @requiresScopes: drop this mutation")
+	}
+	cfg.Directives["requiresScopes"] = config.DirectiveConfig{}
+	return nil
+}
 
 func (p *plugin) GenerateCode(data *codegen.Data) error {
 	for _, name := range inlineResolvers {

@@ -101,6 +101,10 @@ func (c *Customer) TransactionSummary() (*customer.TransactionSummary, error) {
 	return p.Transactions, nil
 }
 
+// IsEntity marks the customer as a federation entity (docs/federation.md):
+// gqlgen's union of entities requires it.
+func (*Customer) IsEntity() {}
+
 // NodeID is the customer's global id.
 func (c *Customer) NodeID() string { return globalid.Encode(globalid.Customer, c.ID) }
 

@@ -12,6 +12,14 @@ import (
 	"strconv"
 )
 
+type CustomerRepresentation struct {
+	NodeID *string `json:"id,omitempty"`
+	ID     *string `json:"msisdn,omitempty"`
+	// The @key this representation matched: one of the CustomerMatchedKey constants.
+	// gqlgen sets it from the fields the router sent; the router does not send it.
+	MatchedKey CustomerMatchedKey `json:"-"`
+}
+
 // An identity to verify.
 type IdentityInput struct {
 	// The kind of identity.
@@ -199,6 +207,13 @@ type UserError struct {
 	// The input field at fault, as a path from the mutation's arguments (e.g.
 	// ["input", "customerId"]), when the API's answer says which; else null.
 	Field []string `json:"field,omitempty"`
+}
+
+type VasSubscriptionRepresentation struct {
+	NodeID *string `json:"id,omitempty"`
+	// The @key this representation matched: one of the VasSubscriptionMatchedKey constants.
+	// gqlgen sets it from the fields the router sent; the router does not send it.
+	MatchedKey VasSubscriptionMatchedKey `json:"-"`
 }
 
 // The financial resource information to verify.
