@@ -6,6 +6,7 @@
 //	go run .                                  # facade on :8080, sandbox upstream
 //	go run . -addr 127.0.0.1:9000             # another address
 //	go run . sandbox -addr 127.0.0.1:9400     # the sandbox alone
+//	go run . help                             # every command
 package main
 
 //go:generate go run ./graph/codegen
@@ -16,6 +17,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	stdlog "log"
 	"net"
 	"net/http"
 	"os"
@@ -25,15 +27,27 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"customergraph/edge"
+	"customergraph/redisstore"
 	"customergraph/sandbox"
 )
 
 func main() {
+	// Dependencies that log do so through process-wide loggers (go-redis's,
+	// and the standard library's, which gqlgen's WebSocket transport
+	// uses): both go into the JSON log.
+	deps := zerolog.New(os.Stdout).With().Timestamp().Logger()
+	redis.SetLogger(redisstore.Logger{Log: deps})
+	stdlog.SetFlags(0)
+	stdlog.SetOutput(deps.With().Str("component", "library").Logger())
 	if err := run(context.Background(), os.Args, os.Getenv, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
+		if errors.Is(err, errUsage) {
+			os.Exit(2)
+		}
 		os.Exit(1)
 	}
 }
@@ -48,15 +62,47 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	log := zerolog.New(stdout).Level(level).With().Timestamp().Logger()
-	if len(args) > 1 && args[1] == "sandbox" {
-		return runSandbox(ctx, args[2:], stdout, log)
+	command, rest := "serve", args[1:]
+	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		command, rest = rest[0], rest[1:]
 	}
+	switch command {
+	case "serve":
+		return serve(ctx, rest, getenv, stdout, log)
+	case "sandbox":
+		return runSandbox(ctx, rest, stdout, log)
+	case "version":
+		return noArgs(command, rest, func() error { fmt.Fprintln(stdout, version()); return nil })
+	case "schema":
+		return printSchema(rest, stdout)
+	case "config":
+		return noArgs(command, rest, func() error { return printConfig(getenv, stdout) })
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("%w: unknown command %q; run customergraph help", errUsage, command)
+}
 
+// serve runs the facade: the default command.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, log zerolog.Logger) error {
 	fs := flag.NewFlagSet("customergraph", flag.ContinueOnError)
 	fs.SetOutput(stdout)
+	fs.Usage = func() { fmt.Fprint(stdout, usage) }
 	addr := fs.String("addr", ":8080", "address to listen on")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, version())
+		return nil
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q; run customergraph help", errUsage, fs.Arg(0))
 	}
 	cfg, err := edge.LoadConfig(getenv)
 	if err != nil {
@@ -113,13 +159,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err != nil {
 			return err
 		}
+		// The operations endpoints outlive the drain: /readyz must say
+		// "shutting down" while it lasts.
+		opsCtx, stopOps := context.WithCancel(context.WithoutCancel(ctx))
+		defer stopOps()
 		go func() {
-			if err := edge.Serve(ctx, opsLn, app.OpsHandler(), cfg.ShutdownTimeout, log, "operations endpoints"); err != nil {
+			if err := edge.Serve(opsCtx, opsLn, app.OpsHandler(), cfg.ShutdownTimeout, log, "operations endpoints"); err != nil {
 				log.Error().Err(err).Msg("operations endpoints stopped")
 			}
 		}()
 	}
-	return edge.Serve(ctx, ln, app.Handler(), cfg.ShutdownTimeout, log, "customer graph")
+	return edge.Serve(ctx, ln, app.Handler(), cfg.ShutdownTimeout, log, "customer graph", app.Drain)
 }
 
 // logLevel reads LOG_LEVEL: debug adds a line per upstream read; info (the
@@ -144,7 +194,13 @@ func runSandbox(ctx context.Context, args []string, stdout io.Writer, log zerolo
 	fs.SetOutput(stdout)
 	addr := fs.String("addr", "127.0.0.1:9400", "address to listen on")
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

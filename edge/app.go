@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -48,6 +49,8 @@ type App struct {
 	conns     *connLimits
 	docs      *limits.DocumentCache
 	redis     *redis.Client // nil without REDIS_URL
+	open      *openStreams  // ended when the facade drains (drain.go)
+	draining  atomic.Bool   // set by Drain: /readyz answers 503
 }
 
 // apqTTL is how long an automatic persisted query stays in Redis unused.
@@ -108,10 +111,11 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 	}
 	es := graph.NewExecutableSchema(graph.Config{Resolvers: res, Complexity: resolvers.Complexity(),
 		Directives: graph.DirectiveRoot{RequiresScopes: access.RequiresScopes}})
+	open := &openStreams{}
 	gql := handler.New(es)
 	gql.AddTransport(transport.Websocket{
 		// The browser's Origin must be this host or one of the CORS origins.
-		Implementation:        transportWS{transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{OriginPatterns: originHosts(cfg.CORSOrigins)}}},
+		Implementation:        transportWS{goingAwayWS{transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{OriginPatterns: originHosts(cfg.CORSOrigins)}}, open}},
 		KeepAlivePingInterval: 10 * time.Second,
 		// A socket that has not said who it is is held briefly: it counts
 		// against GRAPH_MAX_PENDING_CONNECTIONS until then.
@@ -168,7 +172,7 @@ func New(ctx context.Context, cfg Config, log zerolog.Logger) (*App, error) {
 	go lim.Run(ctx, cfg.admissionTicks, admissionWindow, admission.NewSchedulingDelay(admissionQuantile).Sample)
 	m.Admission(lim.Stats)
 	a := &App{cfg: cfg, log: log, auth: auth, masker: masker, client: client, gql: gql, metrics: m, callbacks: cb, streams: streams, admission: lim, redis: rdb,
-		docs: docs, conns: newConnLimits(cfg.MaxConnections, cfg.MaxConnectionsPerClient, cfg.MaxPendingConnections)}
+		docs: docs, conns: newConnLimits(cfg.MaxConnections, cfg.MaxConnectionsPerClient, cfg.MaxPendingConnections), open: open}
 	gql.AroundOperations(a.operations(tracer, es.Schema()))
 	present := resolvers.ErrorPresenter(log)
 	if !cfg.on(cfg.FieldSuggestions) {

@@ -23,32 +23,36 @@ type Config struct {
 	Upstream upstream.Config `env:"-"`
 
 	// RequestTimeout bounds a whole GraphQL request, upstream calls included.
-	RequestTimeout  time.Duration `env:"GRAPH_REQUEST_TIMEOUT" envDefault:"15s"`
-	ShutdownTimeout time.Duration `env:"GRAPH_SHUTDOWN_TIMEOUT" envDefault:"10s"`
+	RequestTimeout  time.Duration `env:"GRAPH_REQUEST_TIMEOUT" envDefault:"15s" range:"1ms,10m"`
+	ShutdownTimeout time.Duration `env:"GRAPH_SHUTDOWN_TIMEOUT" envDefault:"10s" range:"0s,10m"`
+	// ShutdownDelay is how long /readyz answers 503 with the listener still
+	// open before the facade stops taking requests (drain.go). Unset: 0
+	// with the sandbox, 5s with real APIs.
+	ShutdownDelay *time.Duration `env:"GRAPH_SHUTDOWN_DELAY" range:"0s,5m"`
 	// PublicURL is the facade's public base URL, given to unsubscribe-all
 	// as the base of its callback URL.
 	PublicURL string `env:"GRAPH_PUBLIC_URL"`
 
-	MaxBodyBytes int64 `env:"GRAPH_MAX_BODY_BYTES" envDefault:"65536"`
+	MaxBodyBytes int64 `env:"GRAPH_MAX_BODY_BYTES" envDefault:"65536" range:"1024,67108864"`
 	// CacheControl is every GraphQL answer's Cache-Control: personal data,
 	// so no cache stores it by default.
 	CacheControl string `env:"GRAPH_CACHE_CONTROL" envDefault:"private, no-store"`
-	MaxTokens    int    `env:"GRAPH_MAX_TOKENS" envDefault:"5000"`
-	MaxDepth     int    `env:"GRAPH_MAX_DEPTH" envDefault:"20"`
-	MaxAliases   int    `env:"GRAPH_MAX_ALIASES" envDefault:"30"`
-	MaxFields    int    `env:"GRAPH_MAX_FIELDS" envDefault:"500"`
-	MaxCost      int    `env:"GRAPH_MAX_COST" envDefault:"5000"`
-	MaxMutations int    `env:"GRAPH_MAX_MUTATIONS" envDefault:"1"`
-	QueryCache   int    `env:"GRAPH_QUERY_CACHE" envDefault:"1000"`
+	MaxTokens    int    `env:"GRAPH_MAX_TOKENS" envDefault:"5000" range:"1,"`
+	MaxDepth     int    `env:"GRAPH_MAX_DEPTH" envDefault:"20" range:"1,"`
+	MaxAliases   int    `env:"GRAPH_MAX_ALIASES" envDefault:"30" range:"1,"`
+	MaxFields    int    `env:"GRAPH_MAX_FIELDS" envDefault:"500" range:"1,"`
+	MaxCost      int    `env:"GRAPH_MAX_COST" envDefault:"5000" range:"1,"`
+	MaxMutations int    `env:"GRAPH_MAX_MUTATIONS" envDefault:"1" range:"1,"`
+	QueryCache   int    `env:"GRAPH_QUERY_CACHE" envDefault:"1000" range:"1,"`
 	// QueryCacheMiB bounds the parsed-document cache by size as well.
-	QueryCacheMiB int `env:"GRAPH_QUERY_CACHE_MIB" envDefault:"16"`
+	QueryCacheMiB int `env:"GRAPH_QUERY_CACHE_MIB" envDefault:"16" range:"1,"`
 	// APQCache is how many automatic persisted queries are kept; 0 turns APQ off.
-	APQCache int `env:"GRAPH_APQ_CACHE" envDefault:"1000"`
+	APQCache int `env:"GRAPH_APQ_CACHE" envDefault:"1000" range:"0,"`
 	// A client registers at most APQRegistrationsPerMinute documents a
 	// minute (per replica), each of at most APQMaxDocumentBytes; past
 	// either, the operation runs and its document is not kept.
-	APQRegistrationsPerMinute int `env:"GRAPH_APQ_REGISTRATIONS_PER_MINUTE" envDefault:"30"`
-	APQMaxDocumentBytes       int `env:"GRAPH_APQ_MAX_DOCUMENT_BYTES" envDefault:"16384"`
+	APQRegistrationsPerMinute int `env:"GRAPH_APQ_REGISTRATIONS_PER_MINUTE" envDefault:"30" range:"1,"`
+	APQMaxDocumentBytes       int `env:"GRAPH_APQ_MAX_DOCUMENT_BYTES" envDefault:"16384" range:"1,"`
 	// PersistedOperations is the path of a manifest of trusted documents;
 	// with PersistedOnly, no other document is run.
 	PersistedOperations string `env:"GRAPH_PERSISTED_OPERATIONS"`
@@ -71,7 +75,7 @@ type Config struct {
 	JWKSURL      string        `env:"GRAPH_JWKS_URL"`
 	JWTIssuer    string        `env:"GRAPH_JWT_ISSUER"`
 	JWTAudience  string        `env:"GRAPH_JWT_AUDIENCE"`
-	JWTClockSkew time.Duration `env:"GRAPH_JWT_CLOCK_SKEW" envDefault:"30s"`
+	JWTClockSkew time.Duration `env:"GRAPH_JWT_CLOCK_SKEW" envDefault:"30s" range:"0s,5m"`
 	// AuthzMode is what a field the client lacks the scopes for does:
 	// "filter" (it is null with FORBIDDEN, the rest is served) or "reject"
 	// (the whole operation is refused).
@@ -95,16 +99,16 @@ type Config struct {
 	OpsAddr string `env:"GRAPH_OPS_ADDR"`
 
 	CallbackSecret      string        `env:"GRAPH_CALLBACK_SECRET"`
-	StreamTimeout       time.Duration `env:"GRAPH_STREAM_TIMEOUT" envDefault:"5m"`
-	PollInterval        time.Duration `env:"GRAPH_POLL_INTERVAL" envDefault:"500ms"`
-	MaxStreams          int           `env:"GRAPH_MAX_STREAMS" envDefault:"1000"`
-	MaxStreamsPerClient int           `env:"GRAPH_MAX_STREAMS_PER_CLIENT" envDefault:"10"`
+	StreamTimeout       time.Duration `env:"GRAPH_STREAM_TIMEOUT" envDefault:"5m" range:"1s,"`
+	PollInterval        time.Duration `env:"GRAPH_POLL_INTERVAL" envDefault:"500ms" range:"10ms,1h"`
+	MaxStreams          int           `env:"GRAPH_MAX_STREAMS" envDefault:"1000" range:"1,"`
+	MaxStreamsPerClient int           `env:"GRAPH_MAX_STREAMS_PER_CLIENT" envDefault:"10" range:"1,"`
 	// Open WebSocket and SSE connections: in all, per client (key, or IP
 	// when anonymous), and WebSockets still waiting for their
 	// connection_init to authenticate (conns.go).
-	MaxConnections          int `env:"GRAPH_MAX_CONNECTIONS" envDefault:"1000"`
-	MaxConnectionsPerClient int `env:"GRAPH_MAX_CONNECTIONS_PER_CLIENT" envDefault:"20"`
-	MaxPendingConnections   int `env:"GRAPH_MAX_PENDING_CONNECTIONS" envDefault:"100"`
+	MaxConnections          int `env:"GRAPH_MAX_CONNECTIONS" envDefault:"1000" range:"1,"`
+	MaxConnectionsPerClient int `env:"GRAPH_MAX_CONNECTIONS_PER_CLIENT" envDefault:"20" range:"1,"`
+	MaxPendingConnections   int `env:"GRAPH_MAX_PENDING_CONNECTIONS" envDefault:"100" range:"1,"`
 
 	// Admission control: at most MaxInFlight queries and mutations at once,
 	// and at most MaxInFlightCost of summed cost (the cost GRAPH_MAX_COST
@@ -113,16 +117,16 @@ type Config struct {
 	// (admission/control.go). Below MinInFlight operations in flight,
 	// any operation is admitted. An operation that does not fit waits
 	// AdmissionWait at most, then is refused with 503 OVERLOADED.
-	MaxInFlight     int           `env:"GRAPH_MAX_INFLIGHT" envDefault:"512"`
-	MaxInFlightCost int           `env:"GRAPH_MAX_INFLIGHT_COST" envDefault:"100000"`
-	MinInFlight     int           `env:"GRAPH_MIN_INFLIGHT" envDefault:"16"`
-	AdmissionWait   time.Duration `env:"GRAPH_ADMISSION_WAIT" envDefault:"5ms"`
-	AdmissionDelay  time.Duration `env:"GRAPH_ADMISSION_DELAY" envDefault:"5ms"`
+	MaxInFlight     int           `env:"GRAPH_MAX_INFLIGHT" envDefault:"512" range:"1,"`
+	MaxInFlightCost int           `env:"GRAPH_MAX_INFLIGHT_COST" envDefault:"100000" range:"1,"`
+	MinInFlight     int           `env:"GRAPH_MIN_INFLIGHT" envDefault:"16" range:"0,"`
+	AdmissionWait   time.Duration `env:"GRAPH_ADMISSION_WAIT" envDefault:"5ms" range:"0s,10s"`
+	AdmissionDelay  time.Duration `env:"GRAPH_ADMISSION_DELAY" envDefault:"5ms" range:"0s,1s"`
 	// MemoryLimitMiB sets the Go runtime's soft memory limit unless
 	// GOMEMLIMIT is set; 0 leaves it off.
-	MemoryLimitMiB int64 `env:"GRAPH_MEMORY_LIMIT_MIB" envDefault:"192"`
+	MemoryLimitMiB int64 `env:"GRAPH_MEMORY_LIMIT_MIB" envDefault:"192" range:"0,"`
 	// GCPercent is the Go collector's GOGC unless GOGC is set.
-	GCPercent int `env:"GRAPH_GOGC" envDefault:"400"`
+	GCPercent int `env:"GRAPH_GOGC" envDefault:"400" range:"0,"`
 
 	sandbox bool
 	clients []clientKey
@@ -186,19 +190,6 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("GRAPH_CORS_ORIGINS may not be * when GRAPH_CORS_CREDENTIALS is true")
 		}
 	}
-	if c.MaxBodyBytes <= 0 || c.RequestTimeout <= 0 || c.StreamTimeout <= 0 || c.PollInterval <= 0 || c.MaxStreams <= 0 || c.MaxStreamsPerClient <= 0 ||
-		c.MaxConnections <= 0 || c.MaxConnectionsPerClient <= 0 || c.MaxPendingConnections <= 0 {
-		return Config{}, fmt.Errorf("GRAPH_MAX_BODY_BYTES, GRAPH_REQUEST_TIMEOUT, GRAPH_STREAM_TIMEOUT, GRAPH_POLL_INTERVAL, GRAPH_MAX_STREAMS*, GRAPH_MAX_CONNECTIONS* and GRAPH_MAX_PENDING_CONNECTIONS must be positive")
-	}
-	if c.MaxInFlight <= 0 || c.MaxInFlightCost <= 0 || c.MinInFlight < 0 || c.AdmissionWait < 0 || c.AdmissionDelay < 0 || c.MemoryLimitMiB < 0 || c.GCPercent < 0 || c.APQCache < 0 {
-		return Config{}, fmt.Errorf("GRAPH_MAX_INFLIGHT and GRAPH_MAX_INFLIGHT_COST must be positive; GRAPH_MIN_INFLIGHT, GRAPH_ADMISSION_WAIT, GRAPH_ADMISSION_DELAY, GRAPH_MEMORY_LIMIT_MIB, GRAPH_GOGC and GRAPH_APQ_CACHE may not be negative")
-	}
-	if c.QueryCacheMiB <= 0 {
-		return Config{}, fmt.Errorf("GRAPH_QUERY_CACHE_MIB must be positive")
-	}
-	if c.APQRegistrationsPerMinute <= 0 || c.APQMaxDocumentBytes <= 0 {
-		return Config{}, fmt.Errorf("GRAPH_APQ_REGISTRATIONS_PER_MINUTE and GRAPH_APQ_MAX_DOCUMENT_BYTES must be positive")
-	}
 	if err := c.checkAuth(); err != nil {
 		return Config{}, err
 	}
@@ -215,6 +206,17 @@ func (c *Config) UseSandbox(base string) {
 	u.ProfilesURL, u.PlansURL = base+sandbox.Roots[sandbox.Profiles], base+sandbox.Roots[sandbox.Plans]
 	u.SubscriptionsURL, u.AccountholdersURL = base+sandbox.Roots[sandbox.Subscriptions], base+sandbox.Roots[sandbox.Accountholders]
 	u.TokenURL, u.APIKey, u.ClientID, u.ClientSecret = base+"/oauth/token", sandbox.APIKey, sandbox.ClientID, sandbox.ClientSecret
+}
+
+// shutdownDelay is GRAPH_SHUTDOWN_DELAY, or its default for the mode.
+func (c *Config) shutdownDelay() time.Duration {
+	switch {
+	case c.ShutdownDelay != nil:
+		return *c.ShutdownDelay
+	case c.sandbox:
+		return 0
+	}
+	return 5 * time.Second
 }
 
 // on resolves a mode-dependent switch: explicit value, else on in sandbox mode.
@@ -245,9 +247,6 @@ func (c *Config) checkAuth() error {
 		if c.JWTIssuer == "" || c.JWTAudience == "" {
 			return fmt.Errorf("GRAPH_JWKS_URL needs GRAPH_JWT_ISSUER and GRAPH_JWT_AUDIENCE: without them a token issued for any other API would be accepted")
 		}
-	}
-	if c.JWTClockSkew < 0 || c.JWTClockSkew > 5*time.Minute {
-		return fmt.Errorf("GRAPH_JWT_CLOCK_SKEW must be between 0s and 5m")
 	}
 	if c.AuthzMode != "filter" && c.AuthzMode != "reject" {
 		return fmt.Errorf("GRAPH_AUTHZ_MODE must be filter or reject")

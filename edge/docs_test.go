@@ -3,6 +3,7 @@ package edge
 import (
 	"encoding/json"
 	"os"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
@@ -128,6 +129,27 @@ func TestDocsDocumentEveryVariable(t *testing.T) {
 	for _, name := range append(upstream.EnvNames(), graphEnv...) {
 		if !strings.Contains(string(b), "| `"+name+"`") && !strings.Contains(string(b), "`"+name+"`, `") && !strings.Contains(string(b), ", `"+name+"` |") {
 			t.Errorf("docs/configuration.md has no row for %s", name)
+		}
+	}
+	// And each range, in the row of its variable.
+	for _, typ := range []reflect.Type{reflect.TypeOf(Config{}), reflect.TypeOf(upstream.Config{})} {
+		for i := 0; i < typ.NumField(); i++ {
+			f := typ.Field(i)
+			r := envconfig.Range(f)
+			if r == "" {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("env"), ",")
+			row := ""
+			for _, line := range strings.Split(string(b), "\n") {
+				if strings.Contains(line, "`"+name+"`") && strings.HasPrefix(line, "| ") {
+					row = line
+					break
+				}
+			}
+			if !strings.Contains(row, "| "+r+" |") {
+				t.Errorf("docs/configuration.md: the row of %s does not give its range %s", name, r)
+			}
 		}
 	}
 }

@@ -61,6 +61,7 @@ func (a *App) graphqlHandler() http.Handler {
 		compressed,                                              // zstd, brotli or gzip, as the client accepts (compress.go)
 		authenticate(a.auth),                                    // a client key or JWT when either is configured (auth.go)
 		capConnections(a.conns, a.auth.required()),              // WebSocket and SSE connection caps (conns.go)
+		endStreamsOnDrain(a.open),                               // SSE and multipart streams end when the facade drains (drain.go)
 		shedEarly(a.admission),                                  // 503 before the body is read when at capacity (admission.go)
 		guardBody(a.cfg.MaxBodyBytes),                           // bounds and checks the body or query string (guard.go)
 		allowMethods,                                            // GET and POST only (below)
@@ -149,6 +150,10 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 	}
 	slices.Sort(apis)
 	var b strings.Builder
+	if a.draining.Load() {
+		http.Error(w, "not ready: shutting down", http.StatusServiceUnavailable)
+		return
+	}
 	if open == len(states) {
 		b.WriteString("not ready: every upstream circuit breaker is open\n")
 	} else {

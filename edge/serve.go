@@ -15,9 +15,10 @@ import (
 // far past it before it is read into memory.
 const maxHeaderBytes = 1 << 20
 
-// Serve answers on ln until ctx ends, then shuts down gracefully, giving
-// requests in flight up to grace to finish.
-func Serve(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration, log zerolog.Logger, what string) error {
+// Serve answers on ln until ctx ends, then runs drain (the listener still
+// open: App.Drain), then shuts down gracefully, giving requests in flight
+// up to grace to finish.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration, log zerolog.Logger, what string, drain ...func()) error {
 	srv := &http.Server{
 		Handler:           h,
 		MaxHeaderBytes:    maxHeaderBytes,
@@ -33,6 +34,9 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, grace time.Dura
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	for _, d := range drain {
+		d()
 	}
 	log.Info().Msg("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), grace)

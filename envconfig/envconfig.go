@@ -28,11 +28,17 @@ func Parse(v any, getenv func(string) string) error {
 		}
 	}
 	err = env.ParseWithOptions(v, env.Options{Environment: environ})
+	keys := fieldKeys(reflect.TypeOf(v).Elem())
+	if err == nil {
+		if msgs := checkRanges(v, keys, environ); len(msgs) > 0 {
+			return errors.New(strings.Join(msgs, "; "))
+		}
+		return nil
+	}
 	var agg env.AggregateError
 	if !errors.As(err, &agg) {
 		return err
 	}
-	keys := fieldKeys(reflect.TypeOf(v).Elem())
 	msgs := make([]string, 0, len(agg.Errors))
 	for _, e := range agg.Errors {
 		var pe env.ParseError

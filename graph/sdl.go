@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
@@ -79,3 +80,16 @@ func federationDefinitions(s *ast.Schema) *ast.SchemaDocument {
 }
 
 func builtIn(p *ast.Position) bool { return p != nil && p.Src != nil && p.Src.BuiltIn }
+
+// SubgraphSDL is what _service { sdl } answers: the schema files as written,
+// with their @link, @key and @requiresScopes, for composing the facade into
+// a supergraph offline (docs/federation.md).
+func SubgraphSDL() string {
+	var sdl []string
+	for _, src := range sources {
+		if !src.BuiltIn {
+			sdl = append(sdl, src.Input)
+		}
+	}
+	return strings.Join(sdl, "\n")
+}

@@ -26,28 +26,28 @@ type Config struct {
 
 	SourceSystemID string `env:"MTN_SOURCE_SYSTEM_ID" envDefault:"customer-graph"`
 
-	Timeout        time.Duration `env:"MTN_TIMEOUT" envDefault:"10s"`         // per attempt
-	MaxRetries     int           `env:"MTN_MAX_RETRIES" envDefault:"2"`       // GETs only
-	RetryBackoff   time.Duration `env:"MTN_RETRY_BACKOFF" envDefault:"100ms"` // first backoff, doubled, jittered
-	MaxRetryAfter  time.Duration `env:"MTN_MAX_RETRY_AFTER" envDefault:"2s"`  // longest Retry-After honoured
-	MaxBodyBytes   int64         `env:"MTN_MAX_BODY_BYTES" envDefault:"4194304"`
-	MaxConcurrency int           `env:"MTN_MAX_CONCURRENCY" envDefault:"128"` // in-flight calls per API
-	QueueWait      time.Duration `env:"MTN_QUEUE_WAIT" envDefault:"100ms"`    // longest wait for one of them
+	Timeout        time.Duration `env:"MTN_TIMEOUT" envDefault:"10s" range:"1ms,10m"`       // per attempt
+	MaxRetries     int           `env:"MTN_MAX_RETRIES" envDefault:"2" range:"0,10"`        // GETs only
+	RetryBackoff   time.Duration `env:"MTN_RETRY_BACKOFF" envDefault:"100ms" range:"0s,1m"` // first backoff, doubled, jittered
+	MaxRetryAfter  time.Duration `env:"MTN_MAX_RETRY_AFTER" envDefault:"2s" range:"0s,10m"` // longest Retry-After honoured
+	MaxBodyBytes   int64         `env:"MTN_MAX_BODY_BYTES" envDefault:"4194304" range:"1024,"`
+	MaxConcurrency int           `env:"MTN_MAX_CONCURRENCY" envDefault:"128" range:"1,"` // in-flight calls per API
+	QueueWait      time.Duration `env:"MTN_QUEUE_WAIT" envDefault:"100ms" range:"0s,1m"` // longest wait for one of them
 	// Shares of an API's slots (slots.go): one customer's reads and writes,
 	// one client key's, and the writes' own pool.
-	MaxConcurrencyPerCustomer int `env:"MTN_MAX_CONCURRENCY_PER_CUSTOMER" envDefault:"16"`
-	MaxConcurrencyPerClient   int `env:"MTN_MAX_CONCURRENCY_PER_CLIENT" envDefault:"64"`
-	MaxWriteConcurrency       int `env:"MTN_MAX_WRITE_CONCURRENCY" envDefault:"32"`
+	MaxConcurrencyPerCustomer int `env:"MTN_MAX_CONCURRENCY_PER_CUSTOMER" envDefault:"16" range:"1,"`
+	MaxConcurrencyPerClient   int `env:"MTN_MAX_CONCURRENCY_PER_CLIENT" envDefault:"64" range:"1,"`
+	MaxWriteConcurrency       int `env:"MTN_MAX_WRITE_CONCURRENCY" envDefault:"32" range:"1,"`
 	// An API's breaker opens when, over BreakerWindow, it saw at least
 	// BreakerMinCalls operations, BreakerFailureRatio of them failed, and the
 	// failures came from at least BreakerMinCustomers distinct customers.
-	BreakerWindow       time.Duration `env:"MTN_BREAKER_WINDOW" envDefault:"10s"`
-	BreakerMinCalls     uint32        `env:"MTN_BREAKER_MIN_CALLS" envDefault:"20"`
-	BreakerFailureRatio float64       `env:"MTN_BREAKER_FAILURE_RATIO" envDefault:"0.5"`
-	BreakerMinCustomers int           `env:"MTN_BREAKER_MIN_CUSTOMERS" envDefault:"5"`
-	BreakerOpenFor      time.Duration `env:"MTN_BREAKER_OPEN_FOR" envDefault:"10s"` // before trial calls
-	BreakerTrials       uint32        `env:"MTN_BREAKER_TRIALS" envDefault:"3"`     // trial calls while half-open
-	MaxIdleConnsHost    int           `env:"MTN_MAX_IDLE_CONNS_PER_HOST" envDefault:"128"`
+	BreakerWindow       time.Duration `env:"MTN_BREAKER_WINDOW" envDefault:"10s" range:"1ms,"`
+	BreakerMinCalls     uint32        `env:"MTN_BREAKER_MIN_CALLS" envDefault:"20" range:"1,"`
+	BreakerFailureRatio float64       `env:"MTN_BREAKER_FAILURE_RATIO" envDefault:"0.5" range:"0.01,1"`
+	BreakerMinCustomers int           `env:"MTN_BREAKER_MIN_CUSTOMERS" envDefault:"5" range:"1,"`
+	BreakerOpenFor      time.Duration `env:"MTN_BREAKER_OPEN_FOR" envDefault:"10s" range:"1ms,"` // before trial calls
+	BreakerTrials       uint32        `env:"MTN_BREAKER_TRIALS" envDefault:"3" range:"1,"`       // trial calls while half-open
+	MaxIdleConnsHost    int           `env:"MTN_MAX_IDLE_CONNS_PER_HOST" envDefault:"128" range:"1,"`
 }
 
 // ConfigFromEnv reads Config with getenv (os.Getenv in production).
@@ -83,12 +83,6 @@ func (c Config) Validate() error {
 	}
 	if c.APIKey == "" && !c.PreferOAuth {
 		return fmt.Errorf("MTN_API_KEY is not set (or set MTN_PREFER_OAUTH=true)")
-	}
-	if c.BreakerWindow <= 0 || c.BreakerOpenFor <= 0 || c.BreakerTrials == 0 || c.BreakerFailureRatio <= 0 || c.BreakerFailureRatio > 1 {
-		return fmt.Errorf("MTN_BREAKER_WINDOW, MTN_BREAKER_OPEN_FOR and MTN_BREAKER_TRIALS must be positive, MTN_BREAKER_FAILURE_RATIO in (0, 1]")
-	}
-	if c.Timeout <= 0 || c.MaxBodyBytes <= 0 || c.MaxConcurrency <= 0 || c.MaxConcurrencyPerCustomer <= 0 || c.MaxConcurrencyPerClient <= 0 || c.MaxWriteConcurrency <= 0 || c.MaxRetries < 0 || c.QueueWait < 0 {
-		return fmt.Errorf("MTN_TIMEOUT, MTN_MAX_BODY_BYTES and MTN_MAX_CONCURRENCY must be positive, MTN_MAX_RETRIES and MTN_QUEUE_WAIT ≥ 0")
 	}
 	return nil
 }
