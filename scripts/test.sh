@@ -45,6 +45,11 @@ if ! diff "$tmp/before.sums" "$tmp/after.sums" > "$tmp/generate.diff"; then
   exit 1
 fi
 
+echo "== helm for the chart's test (through the Go module proxy)"
+GOBIN="$tmp/bin" go install helm.sh/helm/v4/cmd/helm@v4.3.2
+export CG_HELM="$tmp/bin/helm"
+"$CG_HELM" version --short
+
 echo "== go vet"
 go vet ./...
 
